@@ -1,0 +1,82 @@
+import { canonicalJson, sha256Hex } from './canonical';
+import type { Category, Level } from './catalog';
+import type { ReviewStatus } from './classify';
+import type { Actor, Changes, Operation, Outcome, Resource } from './envelope';
+import type { EventContext } from './metadata';
+
+/**
+ * A stored audit entry as the domain sees it. `occurredAt` is the normalized UTC ISO string
+ * (millisecond precision, as a Firestore Timestamp keeps it); the store adapter turns it into a
+ * Timestamp and adds `recordedAt`.
+ */
+export interface AuditEntry {
+  logId: string;
+  specVersion: '1.0';
+  eventId: string;
+  eventType: string;
+  tenantId: string;
+  occurredAt: string;
+  source: string;
+  sequence?: number;
+  actor: Actor;
+  resource?: Resource;
+  operation: Operation;
+  outcome: Outcome;
+  changes?: Changes;
+  metadata?: Record<string, unknown>;
+  context?: EventContext;
+  category: Category;
+  level: Level;
+  requiresReview: boolean;
+  reviewStatus: ReviewStatus;
+  changedFields: string[];
+  redactions: string[];
+  searchTokens: string[];
+  hash: string;
+}
+
+/**
+ * The fields the hash covers: everything the producer said (after redaction) and everything
+ * the classifier decided. Left out on purpose: `logId` and `searchTokens` (derived again from
+ * hashed fields), `reviewStatus` (changes during review), `recordedAt` (set by the store), `hash`.
+ */
+export const HASHED_FIELDS = [
+  'specVersion',
+  'eventId',
+  'eventType',
+  'tenantId',
+  'occurredAt',
+  'source',
+  'sequence',
+  'actor',
+  'resource',
+  'operation',
+  'outcome',
+  'changes',
+  'metadata',
+  'context',
+  'category',
+  'level',
+  'requiresReview',
+  'changedFields',
+  'redactions',
+] as const satisfies ReadonlyArray<keyof AuditEntry>;
+
+export type HashedEntry = Pick<AuditEntry, (typeof HASHED_FIELDS)[number]>;
+
+/** The canonical text that an entry's `hash` is the SHA-256 of. */
+export function canonicalEntry(entry: HashedEntry): string {
+  const subset: Record<string, unknown> = {};
+  for (const field of HASHED_FIELDS) subset[field] = entry[field];
+  return canonicalJson(subset);
+}
+
+/** SHA-256 (hex) of the canonical entry; recomputing it from a stored entry proves it unchanged. */
+export function entryHash(entry: HashedEntry): string {
+  return sha256Hex(canonicalEntry(entry));
+}
+
+/** Normalizes an ISO 8601 time with any zone to UTC with milliseconds. */
+export function normalizeInstant(iso: string): string {
+  return new Date(iso).toISOString();
+}

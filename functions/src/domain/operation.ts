@@ -1,0 +1,22 @@
+import type { Operation } from './envelope';
+
+// The last segment of an event type says what happened to the resource. Order matters:
+// the first matching rule wins, so specific verbs precede the catch-all UPDATE.
+const OPERATION_BY_VERB: ReadonlyArray<readonly [RegExp, Operation]> = [
+  [/^(created|added|opened|invited|uploaded|registered|forked)$/, 'CREATE'],
+  [/^(deleted|removed|destroyed|purged|revoked|archived)$/, 'DELETE'],
+  [/^(viewed|read|accessed|downloaded|exported|cloned|listed|searched)$/, 'READ'],
+  [
+    /^(login|logout|failed|expired|refreshed|verified|allowed|denied|merged|committed|detected|requested|reviewed|approved|executed|ran|triggered|repeated_denials)$/,
+    'EXECUTE',
+  ],
+];
+
+/** The operation an event type implies when the producer did not state one. */
+export function deriveOperation(eventType: string): Operation {
+  const verb = eventType.slice(eventType.lastIndexOf('.') + 1);
+  for (const [pattern, operation] of OPERATION_BY_VERB) {
+    if (pattern.test(verb)) return operation;
+  }
+  return 'UPDATE';
+}

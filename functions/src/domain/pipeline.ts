@@ -1,0 +1,130 @@
+import { classify } from './classify';
+import { changedFields } from './diff';
+import { entryHash, normalizeInstant, type AuditEntry } from './entry';
+import { RejectionError, type FieldError, type RejectionReason } from './errors';
+import { logIdFor } from './ids';
+import { extractMetadata, type TransportContext } from './metadata';
+import { Redactor } from './redact';
+import type { TenantSettings } from './tenant';
+import { searchTokens } from './tokens';
+import { validateEnvelope, validateRawEnvelope, type ValidEnvelope } from './validate';
+
+/** What the pipeline needs from the outside world; injected so the domain stays pure. */
+export interface PipelineDeps {
+  now(): Date;
+  /** The tenant's settings, or null when the tenant does not exist. */
+  tenantSettings(tenantId: string): Promise<TenantSettings | null>;
+}
+
+export type PreparedEvent =
+  | { status: 'accepted'; entry: AuditEntry }
+  | {
+      status: 'rejected';
+      reason: RejectionReason;
+      message: string;
+      errors: readonly FieldError[];
+      tenantId?: string;
+      eventId?: string;
+    };
+
+/** Raw input: bytes from Pub/Sub or HTTP, or an already-parsed object from an outbox document. */
+export type RawEvent = { bytes: Uint8Array } | { value: unknown };
+
+/**
+ * Turns a validated envelope into a stored entry: metadata extraction, classification with the
+ * tenant's overrides, changed fields (before redaction, so a changed password still shows as
+ * changed), redaction, keyword tokens and the hash. Pure and synchronous.
+ */
+export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, transport: TransportContext): AuditEntry {
+  const { actor, context } = extractMetadata(envelope.actor, envelope.context, envelope.metadata, transport);
+  const classification = classify(envelope, settings.classification.overrides);
+  const fields = envelope.changes ? changedFields(envelope.changes.before, envelope.changes.after) : [];
+
+  const redactor = new Redactor(settings.redaction);
+  const changes = envelope.changes
+    ? {
+        before: redactor.redact(envelope.changes.before, 'changes.before') as Record<string, unknown> | null,
+        after: redactor.redact(envelope.changes.after, 'changes.after') as Record<string, unknown> | null,
+      }
+    : undefined;
+  const metadata = envelope.metadata ? (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>) : undefined;
+
+  const entry: Omit<AuditEntry, 'hash'> & { hash?: string } = {
+    logId: logIdFor(envelope.tenantId, envelope.source, envelope.eventId),
+    specVersion: envelope.specVersion,
+    eventId: envelope.eventId,
+    eventType: envelope.eventType,
+    tenantId: envelope.tenantId,
+    occurredAt: normalizeInstant(envelope.occurredAt),
+    source: envelope.source,
+    actor,
+    operation: envelope.operation,
+    outcome: envelope.outcome,
+    ...classification,
+    changedFields: fields,
+    redactions: redactor.paths,
+    searchTokens: searchTokens({ ...envelope, actor, context }),
+  };
+  // Optional fields are left out rather than set to undefined: Firestore refuses undefined.
+  if (envelope.sequence !== undefined) entry.sequence = envelope.sequence;
+  if (envelope.resource) entry.resource = envelope.resource;
+  if (changes) entry.changes = changes;
+  if (metadata) entry.metadata = metadata;
+  if (context) entry.context = context;
+  return { ...entry, hash: entryHash(entry) };
+}
+
+function rejected(err: RejectionError, value?: unknown): PreparedEvent {
+  const known = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  const tenantId = typeof known.tenantId === 'string' ? known.tenantId.slice(0, 128) : undefined;
+  const eventId = typeof known.eventId === 'string' ? known.eventId.slice(0, 128) : undefined;
+  return {
+    status: 'rejected',
+    reason: err.reason,
+    message: err.message,
+    errors: err.errors,
+    ...(tenantId !== undefined ? { tenantId } : {}),
+    ...(eventId !== undefined ? { eventId } : {}),
+  };
+}
+
+/**
+ * The collector: validates raw input, checks the tenant and builds the entry. Every permanent
+ * problem becomes a `rejected` result with a reason and field errors; only transient failures of
+ * the injected dependencies throw (so the trigger is retried).
+ */
+export async function prepareEvent(raw: RawEvent, transport: TransportContext, deps: PipelineDeps): Promise<PreparedEvent> {
+  let envelope: ValidEnvelope;
+  let parsed: unknown;
+  try {
+    if ('bytes' in raw) {
+      envelope = validateRawEnvelope(raw.bytes, deps.now());
+    } else {
+      parsed = raw.value;
+      envelope = validateEnvelope(raw.value, deps.now());
+    }
+  } catch (err) {
+    if (err instanceof RejectionError) return rejected(err, parsed ?? tryParse(raw));
+    throw err;
+  }
+  const settings = await deps.tenantSettings(envelope.tenantId);
+  if (!settings) {
+    return rejected(
+      new RejectionError('unknown_tenant', `tenant "${envelope.tenantId}" does not exist`, [
+        { path: 'tenantId', message: 'must name an existing tenant' },
+      ]),
+      envelope,
+    );
+  }
+  return { status: 'accepted', entry: buildEntry(envelope, settings, transport) };
+}
+
+/** Best effort to name the tenant and event of a rejected payload in its dead letter. */
+function tryParse(raw: RawEvent): unknown {
+  if (!('bytes' in raw) || raw.bytes.byteLength > 256 * 1024) return undefined;
+  try {
+    return JSON.parse(Buffer.from(raw.bytes).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

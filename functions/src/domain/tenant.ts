@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { CATEGORIES, LEVELS } from './catalog';
+
+/** One tenant override: `match` is an exact event type or a prefix ending in `*` (`repo.*`). */
+export const classificationOverrideSchema = z.strictObject({
+  match: z.string().regex(/^[a-z0-9_.]+\*?$/, 'must be an event type or a prefix ending in *'),
+  category: z.enum(CATEGORIES).optional(),
+  level: z.enum(LEVELS).optional(),
+  requiresReview: z.boolean().optional(),
+});
+export type ClassificationOverride = z.infer<typeof classificationOverrideSchema>;
+
+/** Settings kept in `tenants/{tenantId}`; every field has a default so a bare document works. */
+export const tenantSettingsSchema = z.object({
+  name: z.string().max(256).optional(),
+  retentionDays: z.number().int().min(1).max(3650).default(90),
+  classification: z
+    .object({ overrides: z.array(classificationOverrideSchema).max(200).default([]) })
+    .default({ overrides: [] }),
+  redaction: z
+    .object({
+      extraKeys: z.array(z.string().min(1).max(128)).max(200).default([]),
+      maskEmails: z.boolean().default(true),
+    })
+    .default({ extraKeys: [], maskEmails: true }),
+});
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = tenantSettingsSchema.parse({});
+
+/**
+ * Reads a tenant document. A malformed settings document must not stop ingest (that would lose
+ * events), so it falls back to the defaults and reports the problems for the operator's log.
+ */
+export function readTenantSettings(data: unknown): { settings: TenantSettings; problems: string[] } {
+  const result = tenantSettingsSchema.safeParse(data ?? {});
+  if (result.success) return { settings: result.data, problems: [] };
+  return {
+    settings: DEFAULT_TENANT_SETTINGS,
+    problems: result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
+  };
+}
