@@ -1,0 +1,30 @@
+import type { Firestore } from 'firebase-admin/firestore';
+import type { AuditEntry } from '../domain';
+import { COLLECTIONS } from './collections';
+import { toStored } from './converters';
+
+export type StoreResult = 'stored' | 'duplicate' | 'conflict';
+
+/** gRPC ALREADY_EXISTS, as the Admin SDK reports a `create()` of an existing document. */
+const ALREADY_EXISTS = 6;
+
+function alreadyExists(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === ALREADY_EXISTS;
+}
+
+/**
+ * Stores an entry exactly once. The id is derived from (tenantId, source, eventId), so
+ * `create()` turns every redelivery into ALREADY_EXISTS; the stored hash then tells a harmless
+ * duplicate from a different event that reuses an event id (a conflict to dead-letter).
+ */
+export async function storeEntry(db: Firestore, entry: AuditEntry, recordedAt: Date): Promise<StoreResult> {
+  const ref = db.collection(COLLECTIONS.logs).doc(entry.logId);
+  try {
+    await ref.create(toStored(entry, recordedAt));
+    return 'stored';
+  } catch (err) {
+    if (!alreadyExists(err)) throw err;
+    const existing = await ref.get();
+    return existing.get('hash') === entry.hash ? 'duplicate' : 'conflict';
+  }
+}
