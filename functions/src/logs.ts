@@ -4,25 +4,54 @@ import { logger } from 'firebase-functions';
 // Payload content is never logged: it may hold personal data that redaction has not yet seen.
 
 export function entryStored(logId: string, tenantId: string, eventType: string, via: string): void {
-  logger.info('audit entry stored', { 'event.type': 'audit.stored', 'tenant.id': tenantId, 'audit.log_id': logId, 'audit.event_type': eventType, 'ingest.via': via });
+  logger.info('audit entry stored', {
+    'event.type': 'audit.stored',
+    'tenant.id': tenantId,
+    'audit.log_id': logId,
+    'audit.event_type': eventType,
+    'ingest.via': via,
+  });
 }
 
 export function duplicateIgnored(logId: string, tenantId: string, via: string): void {
-  logger.info('duplicate delivery ignored', { 'event.type': 'audit.duplicate', 'tenant.id': tenantId, 'audit.log_id': logId, 'ingest.via': via });
+  logger.info('duplicate delivery ignored', {
+    'event.type': 'audit.duplicate',
+    'tenant.id': tenantId,
+    'audit.log_id': logId,
+    'ingest.via': via,
+  });
 }
 
 export function deadLettered(reason: string, id: string, tenantId: string | undefined, via: string): void {
-  logger.warn('event dead-lettered', { 'event.type': 'audit.dead_letter', 'error.code': reason, 'dead_letter.id': id, 'tenant.id': tenantId, 'ingest.via': via });
+  logger.warn('event dead-lettered', {
+    'event.type': 'audit.dead_letter',
+    'error.code': reason,
+    'dead_letter.id': id,
+    'tenant.id': tenantId,
+    'ingest.via': via,
+  });
 }
 
 export function deadLetterWriteFailed(id: string, error: unknown): void {
-  logger.error('dead-letter write failed', { 'event.type': 'audit.dead_letter_failed', 'dead_letter.id': id, 'error.message': String(error) });
+  logger.error('dead-letter write failed', {
+    'event.type': 'audit.dead_letter_failed',
+    'dead_letter.id': id,
+    'error.message': String(error),
+  });
 }
 
 export function tenantSettingsInvalid(tenantId: string, problems: readonly string[]): void {
-  logger.warn('tenant settings invalid; defaults used', { 'event.type': 'tenant.settings_invalid', 'tenant.id': tenantId, problems });
+  logger.warn('tenant settings invalid; defaults used', {
+    'event.type': 'tenant.settings_invalid',
+    'tenant.id': tenantId,
+    problems,
+  });
 }
 
 export function transientFailure(via: string, error: unknown): void {
-  logger.error('transient ingest failure; delivery will be retried', { 'event.type': 'audit.retry', 'ingest.via': via, 'error.message': String(error) });
+  logger.error('transient ingest failure; delivery will be retried', {
+    'event.type': 'audit.retry',
+    'ingest.via': via,
+    'error.message': String(error),
+  });
 }

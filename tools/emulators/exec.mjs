@@ -7,6 +7,7 @@ import { emulatorEnv, PROJECT_ID } from './env.mjs';
 import { projectRoot } from './paths.mjs';
 
 export const EMULATORS = 'auth,firestore,pubsub,functions,storage';
+const LOCK_FILE = '/tmp/firebase-audit-log-emulators.lock';
 
 const command = process.argv.slice(2).join(' ');
 if (!command) {
@@ -14,11 +15,11 @@ if (!command) {
   process.exit(2);
 }
 const firebase = path.join(projectRoot, 'node_modules/.bin/firebase');
-const child = spawn(
-  firebase,
-  ['emulators:exec', '--only', EMULATORS, '--project', PROJECT_ID, command],
-  { cwd: projectRoot, env: emulatorEnv(), stdio: 'inherit' },
-);
+const child = spawn(firebase, ['emulators:exec', '--only', EMULATORS, '--project', PROJECT_ID, command], {
+  cwd: projectRoot,
+  env: emulatorEnv(),
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));
 }

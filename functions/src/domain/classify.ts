@@ -77,7 +77,10 @@ export function raisedToAdmin(changes: Changes | undefined): boolean {
 }
 
 /** The override that applies: an exact match wins over prefixes; a longer prefix over a shorter. */
-function findOverride(eventType: string, overrides: readonly ClassificationOverride[]): ClassificationOverride | undefined {
+function findOverride(
+  eventType: string,
+  overrides: readonly ClassificationOverride[],
+): ClassificationOverride | undefined {
   let best: ClassificationOverride | undefined;
   let bestScore = -1;
   for (const override of overrides) {
@@ -98,7 +101,10 @@ function findOverride(eventType: string, overrides: readonly ClassificationOverr
  * level; the outcome and the change itself can raise the level; a tenant override has the last
  * word. CRITICAL and SECURITY entries require review unless an override says otherwise.
  */
-export function classify(input: ClassificationInput, overrides: readonly ClassificationOverride[] = []): Classification {
+export function classify(
+  input: ClassificationInput,
+  overrides: readonly ClassificationOverride[] = [],
+): Classification {
   const base = baseEntry(input.eventType);
   let category = base.category;
   let level = base.level;

@@ -15,7 +15,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   const aKeys = Object.keys(a);
   const bObj = b as Json;
-  return aKeys.length === Object.keys(bObj).length && aKeys.every((k) => k in bObj && jsonEqual((a as Json)[k], bObj[k]));
+  return (
+    aKeys.length === Object.keys(bObj).length && aKeys.every((k) => k in bObj && jsonEqual((a as Json)[k], bObj[k]))
+  );
 }
 
 function join(prefix: string, key: string): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor } from './envelope';
+import { NO_CONTROL_CHARS, type Actor } from './envelope';
 
 /** What the transport knows about a delivery: HTTP headers, Pub/Sub attributes. */
 export interface TransportContext {
@@ -18,8 +18,16 @@ export interface EventContext {
 }
 
 const ipSchema = z.union([z.ipv4(), z.ipv6()]);
-const idSchema = z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]*$/);
-const agentSchema = z.string().min(1).max(1024).regex(/^[^\u0000-\u001f\u007f]*$/);
+const idSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(NO_CONTROL_CHARS);
+const agentSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(NO_CONTROL_CHARS);
 
 function pick<T>(schema: z.ZodType<T>, ...candidates: unknown[]): T | undefined {
   for (const candidate of candidates) {
@@ -51,7 +59,14 @@ export function extractMetadata(
   metadata: Record<string, unknown> | undefined,
   transport: TransportContext,
 ): { actor: Actor; context: EventContext | undefined } {
-  const ip = pick(ipSchema, actor.ip, get(metadata, 'ip'), get(metadata, 'ipAddress'), get(metadata, 'request', 'ip'), transport.callerIp);
+  const ip = pick(
+    ipSchema,
+    actor.ip,
+    get(metadata, 'ip'),
+    get(metadata, 'ipAddress'),
+    get(metadata, 'request', 'ip'),
+    transport.callerIp,
+  );
   const userAgent = pick(
     agentSchema,
     actor.userAgent,

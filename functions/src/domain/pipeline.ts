@@ -47,7 +47,9 @@ export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, tr
         after: redactor.redact(envelope.changes.after, 'changes.after') as Record<string, unknown> | null,
       }
     : undefined;
-  const metadata = envelope.metadata ? (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>) : undefined;
+  const metadata = envelope.metadata
+    ? (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>)
+    : undefined;
 
   const entry: Omit<AuditEntry, 'hash'> & { hash?: string } = {
     logId: logIdFor(envelope.tenantId, envelope.source, envelope.eventId),
@@ -93,7 +95,11 @@ function rejected(err: RejectionError, value?: unknown): PreparedEvent {
  * problem becomes a `rejected` result with a reason and field errors; only transient failures of
  * the injected dependencies throw (so the trigger is retried).
  */
-export async function prepareEvent(raw: RawEvent, transport: TransportContext, deps: PipelineDeps): Promise<PreparedEvent> {
+export async function prepareEvent(
+  raw: RawEvent,
+  transport: TransportContext,
+  deps: PipelineDeps,
+): Promise<PreparedEvent> {
   let envelope: ValidEnvelope;
   let parsed: unknown;
   try {

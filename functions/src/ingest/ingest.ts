@@ -7,7 +7,13 @@ import { TenantSettingsCache } from '../store/tenants';
 
 export type IngestOutcome =
   | { status: 'stored' | 'duplicate'; logId: string; tenantId: string }
-  | { status: 'rejected'; reason: RejectionReason; message: string; errors: readonly FieldError[]; deadLetterId: string };
+  | {
+      status: 'rejected';
+      reason: RejectionReason;
+      message: string;
+      errors: readonly FieldError[];
+      deadLetterId: string;
+    };
 
 let tenants: TenantSettingsCache | undefined;
 function tenantCache(): TenantSettingsCache {
@@ -24,7 +30,10 @@ function tenantCache(): TenantSettingsCache {
  */
 export async function ingest(raw: RawEvent, transport: TransportContext, deadLetterId: string): Promise<IngestOutcome> {
   const db = firestore();
-  const prepared = await prepareEvent(raw, transport, { now: () => new Date(), tenantSettings: (id) => tenantCache().get(id) });
+  const prepared = await prepareEvent(raw, transport, {
+    now: () => new Date(),
+    tenantSettings: (id) => tenantCache().get(id),
+  });
   if (prepared.status === 'accepted') {
     const { entry } = prepared;
     const result = await storeEntry(db, entry, new Date());
@@ -63,5 +72,11 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
     throw err;
   }
   logs.deadLettered(prepared.reason, deadLetterId, prepared.tenantId, transport.via);
-  return { status: 'rejected', reason: prepared.reason, message: prepared.message, errors: prepared.errors, deadLetterId };
+  return {
+    status: 'rejected',
+    reason: prepared.reason,
+    message: prepared.message,
+    errors: prepared.errors,
+    deadLetterId,
+  };
 }

@@ -5,7 +5,11 @@ import type { AuditEntry } from '../domain';
 export type StoredAuditEntry = Omit<AuditEntry, 'occurredAt'> & { occurredAt: Timestamp; recordedAt: Timestamp };
 
 export function toStored(entry: AuditEntry, recordedAt: Date): StoredAuditEntry {
-  return { ...entry, occurredAt: Timestamp.fromDate(new Date(entry.occurredAt)), recordedAt: Timestamp.fromDate(recordedAt) };
+  return {
+    ...entry,
+    occurredAt: Timestamp.fromDate(new Date(entry.occurredAt)),
+    recordedAt: Timestamp.fromDate(recordedAt),
+  };
 }
 
 /** Back to the domain shape, e.g. to recompute and verify an entry's hash. */

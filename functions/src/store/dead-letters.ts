@@ -16,7 +16,7 @@ export interface DeadLetter {
 }
 
 /** Text of the raw payload, truncated; bytes that are not UTF-8 are shown as replacement characters. */
-export function rawPayloadText(raw: Uint8Array | unknown): string {
+export function rawPayloadText(raw: unknown): string {
   let text: string;
   if (raw instanceof Uint8Array) text = Buffer.from(raw.subarray(0, RAW_PAYLOAD_LIMIT + 4)).toString('utf8');
   else {
