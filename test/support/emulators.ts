@@ -54,7 +54,9 @@ export async function waitFor<T>(
     last = await probe();
     if (done(last)) return last;
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -80,3 +80,25 @@ export function entryHash(entry: HashedEntry): string {
 export function normalizeInstant(iso: string): string {
   return new Date(iso).toISOString();
 }
+
+/**
+ * Whether two entries record the same event as its producer described it. Transport enrichment
+ * (IP, user agent, correlation ids) and classification (tenant overrides may change between
+ * deliveries) are left out, so the same event through two paths, or redelivered later, is
+ * recognised as a duplicate; a different event reusing an event id is not.
+ */
+export function sameEvent(a: HashedEntry, b: HashedEntry): boolean {
+  const identity = (e: HashedEntry) =>
+    canonicalJson({
+      eventType: e.eventType,
+      occurredAt: e.occurredAt,
+      sequence: e.sequence,
+      actor: { type: e.actor.type, id: e.actor.id },
+      resource: e.resource,
+      operation: e.operation,
+      outcome: e.outcome,
+      changes: e.changes,
+      metadata: e.metadata,
+    });
+  return identity(a) === identity(b);
+}

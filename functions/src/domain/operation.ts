@@ -7,14 +7,18 @@ const OPERATION_BY_VERB: ReadonlyArray<readonly [RegExp, Operation]> = [
   [/^(deleted|removed|destroyed|purged|revoked|archived)$/, 'DELETE'],
   [/^(viewed|read|accessed|downloaded|exported|cloned|listed|searched)$/, 'READ'],
   [
-    /^(login|logout|failed|expired|refreshed|verified|allowed|denied|merged|committed|detected|requested|reviewed|approved|executed|ran|triggered|repeated_denials)$/,
+    /^(login|logout|failed|expired|refreshed|verified|allowed|denied|merged|committed|detected|requested|reviewed|approved|executed|ran|triggered|denials)$/,
     'EXECUTE',
   ],
 ];
 
-/** The operation an event type implies when the producer did not state one. */
+/**
+ * The operation an event type implies when the producer did not state one. The verb is the last
+ * word of the last segment: `org.member_added` → `added` → CREATE.
+ */
 export function deriveOperation(eventType: string): Operation {
-  const verb = eventType.slice(eventType.lastIndexOf('.') + 1);
+  const segment = eventType.slice(eventType.lastIndexOf('.') + 1);
+  const verb = segment.slice(segment.lastIndexOf('_') + 1);
   for (const [pattern, operation] of OPERATION_BY_VERB) {
     if (pattern.test(verb)) return operation;
   }

@@ -1,7 +1,7 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import type { AuditEntry } from '../domain';
+import { sameEvent, type AuditEntry } from '../domain';
 import { COLLECTIONS } from './collections';
-import { toStored } from './converters';
+import { fromStored, toStored } from './converters';
 
 export type StoreResult = 'stored' | 'duplicate' | 'conflict';
 
@@ -14,8 +14,8 @@ function alreadyExists(err: unknown): boolean {
 
 /**
  * Stores an entry exactly once. The id is derived from (tenantId, source, eventId), so
- * `create()` turns every redelivery into ALREADY_EXISTS; the stored hash then tells a harmless
- * duplicate from a different event that reuses an event id (a conflict to dead-letter).
+ * `create()` turns every redelivery into ALREADY_EXISTS; comparing the stored event then tells a
+ * harmless duplicate from a different event that reuses an event id (a conflict to dead-letter).
  */
 export async function storeEntry(db: Firestore, entry: AuditEntry, recordedAt: Date): Promise<StoreResult> {
   const ref = db.collection(COLLECTIONS.logs).doc(entry.logId);
@@ -25,6 +25,6 @@ export async function storeEntry(db: Firestore, entry: AuditEntry, recordedAt: D
   } catch (err) {
     if (!alreadyExists(err)) throw err;
     const existing = await ref.get();
-    return existing.get('hash') === entry.hash ? 'duplicate' : 'conflict';
+    return sameEvent(fromStored(existing.data()!), entry) ? 'duplicate' : 'conflict';
   }
 }
