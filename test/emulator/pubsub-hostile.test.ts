@@ -232,7 +232,7 @@ describe('hostile and malformed Pub/Sub messages', () => {
     );
     letters.forEach((letter, i) => {
       const { hostile } = published[i]!;
-      expect({ name: hostile.name, reason: letter.get('reason') }).toEqual({
+      expect({ name: hostile.name, reason: letter.get('reason') as unknown }).toEqual({
         name: hostile.name,
         reason: hostile.reason,
       });

@@ -125,7 +125,10 @@ describe('Pub/Sub ingest on the emulators', () => {
     for (const { e, category, level, review } of cases) {
       const snap = await storedEntry(idOf(e));
       expect(snap.get('eventType')).toBe(e.eventType);
-      expect({ category: snap.get('category'), level: snap.get('level') }).toEqual({ category, level });
+      expect({ category: snap.get('category') as unknown, level: snap.get('level') as unknown }).toEqual({
+        category,
+        level,
+      });
       expect(snap.get('requiresReview')).toBe(review);
       expect(snap.get('reviewStatus')).toBe(review ? 'pending' : 'none');
       expect(snap.get('occurredAt')).toBeInstanceOf(Timestamp);
