@@ -1,3 +1,23 @@
 // Registers the Cloud Functions of the audit log. Each trigger lives in its own module and
 // only maps a Firebase event to the ingest service.
 export { ingestPubSub } from './ingest/pubsub';
+export { ingestOutbox } from './outbox/outbox';
+export { capture } from './capture/capture';
+export { authBeforeUserCreated } from './auth/blocking';
+export { authBeforeUserSignedIn } from './auth/blocking';
+export { detectRepeatedDenials } from './anomaly/anomaly';
+export { api, createApiKey, revokeApiKey } from './http';
+export { tieringDaily } from './tiering/functions';
+export { runTiering } from './tiering/functions';
+export { searchArchives } from './tiering/functions';
+export { restoreArchiveDay } from './tiering/functions';
+export { runArchivePurge } from './tiering/functions';
+export { purgeArchivesDaily } from './tiering/functions';
+
+// Benchmark-only trigger, loaded only when AUDIT_BENCH_BASELINE=1 so it is never deployed:
+// see bench/pubsub-e2e.bench.mjs.
+export const benchBaselineIngest: unknown =
+  process.env.AUDIT_BENCH_BASELINE === '1'
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-member-access
+      require('./bench/baseline').benchBaselineIngest
+    : undefined;
