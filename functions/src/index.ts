@@ -14,10 +14,10 @@ export { restoreArchiveDay } from './tiering/functions';
 export { runArchivePurge } from './tiering/functions';
 export { purgeArchivesDaily } from './tiering/functions';
 
-// Benchmark-only trigger, loaded only when AUDIT_BENCH_BASELINE=1 so it is never deployed:
-// see bench/pubsub-e2e.bench.mjs.
+// Benchmark baseline trigger, loaded only inside the Functions emulator so it is never deployed
+// (function discovery does not see the caller's environment): see bench/pubsub-e2e.bench.mjs.
 export const benchBaselineIngest: unknown =
-  process.env.AUDIT_BENCH_BASELINE === '1'
+  process.env.FUNCTIONS_EMULATOR === 'true'
     ? // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-member-access
       require('./bench/baseline').benchBaselineIngest
     : undefined;

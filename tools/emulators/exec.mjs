@@ -7,7 +7,6 @@ import { emulatorEnv, PROJECT_ID } from './env.mjs';
 import { projectRoot } from './paths.mjs';
 
 export const EMULATORS = 'auth,firestore,pubsub,functions,storage';
-const LOCK_FILE = '/tmp/firebase-audit-log-emulators.lock';
 
 const command = process.argv.slice(2).join(' ');
 if (!command) {

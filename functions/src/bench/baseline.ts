@@ -3,7 +3,7 @@ import { REGION } from '../config';
 import { firestore } from '../firebase';
 
 /**
- * Benchmark baseline only (registered when AUDIT_BENCH_BASELINE=1): the least a trigger can do
+ * Benchmark baseline only (registered inside the emulator, never deployed): the least a trigger can do
  * with an event, parse it and write it as it came, so `bench/pubsub-e2e.bench.mjs` can report
  * the ingest pipeline as a ratio against the same emulators in the same run.
  */
