@@ -20,7 +20,16 @@ export const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'READ', 'EXECUTE'] as c
 export const OUTCOMES = ['success', 'failure', 'denied'] as const;
 export const ACTOR_TYPES = ['user', 'service_account', 'system', 'anonymous'] as const;
 
-const jsonObject = z.record(z.string(), z.unknown(), 'must be an object');
+// A plain JSON object, checked in one step: a record schema would also copy every member, and
+// the free-form parts are copied once anyway, by redaction. Keys of parsed JSON are always strings.
+// The metadata gives the JSON Schema (OpenAPI) the same object type a record would have.
+const jsonObject = z
+  .custom<Record<string, unknown>>((value) => {
+    if (value === null || typeof value !== 'object') return false;
+    const proto: unknown = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+  }, 'must be an object')
+  .meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} });
 
 export const actorSchema = z.strictObject({
   type: z.enum(ACTOR_TYPES, `must be one of ${ACTOR_TYPES.join(', ')}`),

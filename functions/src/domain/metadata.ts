@@ -18,16 +18,8 @@ export interface EventContext {
 }
 
 const ipSchema = z.union([z.ipv4(), z.ipv6()]);
-const idSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(NO_CONTROL_CHARS);
-const agentSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .regex(NO_CONTROL_CHARS);
+const idSchema = z.string().min(1).max(128).regex(NO_CONTROL_CHARS);
+const agentSchema = z.string().min(1).max(1024).regex(NO_CONTROL_CHARS);
 
 function pick<T>(schema: z.ZodType<T>, ...candidates: unknown[]): T | undefined {
   for (const candidate of candidates) {
@@ -59,30 +51,40 @@ export function extractMetadata(
   metadata: Record<string, unknown> | undefined,
   transport: TransportContext,
 ): { actor: Actor; context: EventContext | undefined } {
-  const ip = pick(
-    ipSchema,
-    actor.ip,
-    get(metadata, 'ip'),
-    get(metadata, 'ipAddress'),
-    get(metadata, 'request', 'ip'),
-    transport.callerIp,
-  );
-  const userAgent = pick(
-    agentSchema,
-    actor.userAgent,
-    get(metadata, 'userAgent'),
-    get(metadata, 'user_agent'),
-    get(metadata, 'request', 'userAgent'),
-    transport.callerUserAgent,
-  );
-  const correlationId = pick(idSchema, context?.correlationId, transport.correlationId, get(metadata, 'correlationId'));
-  const requestId = pick(idSchema, context?.requestId, transport.requestId, get(metadata, 'requestId'));
+  // The producer's structured values passed the envelope schema already; only the fallbacks
+  // (free-form metadata, what the transport says) are checked here.
+  const ip =
+    actor.ip ??
+    pick(ipSchema, get(metadata, 'ip'), get(metadata, 'ipAddress'), get(metadata, 'request', 'ip'), transport.callerIp);
+  const userAgent =
+    actor.userAgent ||
+    pick(
+      agentSchema,
+      get(metadata, 'userAgent'),
+      get(metadata, 'user_agent'),
+      get(metadata, 'request', 'userAgent'),
+      transport.callerUserAgent,
+    );
+  const correlationId =
+    context?.correlationId ?? pick(idSchema, transport.correlationId, get(metadata, 'correlationId'));
+  const requestId = context?.requestId ?? pick(idSchema, transport.requestId, get(metadata, 'requestId'));
 
-  const enrichedActor: Actor = { ...actor };
-  if (ip !== undefined) enrichedActor.ip = ip;
-  if (userAgent !== undefined) enrichedActor.userAgent = userAgent;
-  const enrichedContext: EventContext = { ...context };
-  if (correlationId !== undefined) enrichedContext.correlationId = correlationId;
-  if (requestId !== undefined) enrichedContext.requestId = requestId;
+  const enrichedActor = sortedWith(actor, { ip, userAgent });
+  const enrichedContext = sortedWith(context ?? {}, { correlationId, requestId });
   return { actor: enrichedActor, context: Object.keys(enrichedContext).length > 0 ? enrichedContext : undefined };
+}
+
+/**
+ * A copy of `base` with the defined `extra` values set, keys in sorted order: the entry hash can
+ * then serialize it without sorting (see `canonicalJson`).
+ */
+function sortedWith<T extends object>(base: T, extra: Partial<T>): T {
+  const from = base as Record<string, unknown>;
+  const add = extra as Record<string, unknown>;
+  const keys = Object.keys(from);
+  for (const key in add) if (add[key] !== undefined && !(key in from)) keys.push(key);
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = add[key] !== undefined ? add[key] : from[key];
+  return out as T;
 }

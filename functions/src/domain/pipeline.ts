@@ -34,46 +34,71 @@ export type RawEvent = { bytes: Uint8Array } | { value: unknown };
  * Turns a validated envelope into a stored entry: metadata extraction, classification with the
  * tenant's overrides, changed fields (before redaction, so a changed password still shows as
  * changed), redaction, keyword tokens and the hash. Pure and synchronous.
+ *
+ * Every object of the hashed part is built with its keys in canonical (sorted) order, so the
+ * hash serializes the entry natively instead of sorting it again (see `canonicalJson`).
  */
 export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, transport: TransportContext): AuditEntry {
   const { actor, context } = extractMetadata(envelope.actor, envelope.context, envelope.metadata, transport);
   const classification = classify(envelope, settings.classification.overrides);
-  const fields = envelope.changes ? changedFields(envelope.changes.before, envelope.changes.after) : [];
+  const source = envelope.changes;
+  const fields = source ? changedFields(source.before, source.after) : [];
 
   const redactor = new Redactor(settings.redaction);
-  const changes = envelope.changes
-    ? {
-        before: redactor.redact(envelope.changes.before, 'changes.before') as Record<string, unknown> | null,
-        after: redactor.redact(envelope.changes.after, 'changes.after') as Record<string, unknown> | null,
-      }
-    : undefined;
-  const metadata = envelope.metadata
-    ? (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>)
-    : undefined;
+  const before = source && (redactor.redact(source.before, 'changes.before') as Record<string, unknown> | null);
+  const after = source && (redactor.redact(source.after, 'changes.after') as Record<string, unknown> | null);
+  const metadata = envelope.metadata && (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>);
 
-  const entry: Omit<AuditEntry, 'hash'> & { hash?: string } = {
+  const entry: AuditEntry = {
     logId: logIdFor(envelope.tenantId, envelope.source, envelope.eventId),
     specVersion: envelope.specVersion,
     eventId: envelope.eventId,
     eventType: envelope.eventType,
     tenantId: envelope.tenantId,
-    occurredAt: normalizeInstant(envelope.occurredAt),
+    occurredAt: NORMALIZED_INSTANT.test(envelope.occurredAt)
+      ? envelope.occurredAt
+      : normalizeInstant(envelope.occurredAt),
     source: envelope.source,
     actor,
     operation: envelope.operation,
     outcome: envelope.outcome,
-    ...classification,
+    category: classification.category,
+    level: classification.level,
+    requiresReview: classification.requiresReview,
+    reviewStatus: classification.reviewStatus,
     changedFields: fields,
     redactions: redactor.paths,
-    searchTokens: searchTokens({ ...envelope, actor, context }),
+    searchTokens: searchTokens({
+      eventType: envelope.eventType,
+      source: envelope.source,
+      outcome: envelope.outcome,
+      actor,
+      resource: envelope.resource,
+      context,
+    }),
+    hash: '',
   };
   // Optional fields are left out rather than set to undefined: Firestore refuses undefined.
   if (envelope.sequence !== undefined) entry.sequence = envelope.sequence;
-  if (envelope.resource) entry.resource = envelope.resource;
-  if (changes) entry.changes = changes;
+  if (envelope.resource) entry.resource = sortedCopy(envelope.resource);
+  if (source) entry.changes = { after: after ?? null, before: before ?? null };
   if (metadata) entry.metadata = metadata;
   if (context) entry.context = context;
-  return { ...entry, hash: entryHash(entry) };
+  entry.hash = entryHash(entry);
+  return entry;
+}
+
+// Most producers send UTC with milliseconds already. The envelope schema admits only real
+// calendar dates and times, so such an instant would come back unchanged from a parse and format.
+const NORMALIZED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The value itself when its keys are in sorted order, else a shallow copy that is. */
+function sortedCopy<T extends object>(value: T): T {
+  const keys = Object.keys(value);
+  if (keys.every((key, i) => i === 0 || keys[i - 1]! < key)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) out[key] = (value as Record<string, unknown>)[key];
+  return out as T;
 }
 
 function rejected(err: RejectionError, value?: unknown): PreparedEvent {

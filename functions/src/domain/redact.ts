@@ -26,16 +26,36 @@ const SECRET_KEY_PARTS = [
 const SECRET_KEY_WHOLE = new Set(['pwd', 'pin', 'otp', 'ssn', 'cvv', 'cvc', 'auth']);
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
-const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
+const BEARER = /\b(Bearer|Basic)\s+([A-Za-z0-9\-._~+/]+=*)/gi;
+// 13 to 19 digits, optionally grouped, starting with an issuer digit (2-6: Mastercard, Amex,
+// Diners, JCB, Visa, Discover, UnionPay). Other leading digits are left alone, so a millisecond
+// timestamp in text (1 in 10 passes the Luhn check) is not taken for a card.
+const CARD_CANDIDATE = /\b[2-6](?:[ -]?\d){12,18}\b/g;
 
 function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[_-]/g, '');
 }
 
-function isSecretKey(key: string, extraKeys: ReadonlySet<string>): boolean {
-  const k = normalizeKey(key);
-  return SECRET_KEY_WHOLE.has(k) || extraKeys.has(k) || SECRET_KEY_PARTS.some((part) => k.includes(part));
+interface KeyVerdict {
+  normalized: string;
+  builtIn: boolean;
+}
+
+// The same few hundred key names recur in every event, so their verdicts are kept. The cache
+// is bounded, so a stream of made-up keys cannot grow it without limit.
+const KEY_CACHE_LIMIT = 10_000;
+const keyVerdicts = new Map<string, KeyVerdict>();
+
+function keyVerdict(key: string): KeyVerdict {
+  let verdict = keyVerdicts.get(key);
+  if (verdict === undefined) {
+    const normalized = normalizeKey(key);
+    const builtIn = SECRET_KEY_WHOLE.has(normalized) || SECRET_KEY_PARTS.some((part) => normalized.includes(part));
+    verdict = { normalized, builtIn };
+    if (keyVerdicts.size >= KEY_CACHE_LIMIT) keyVerdicts.clear();
+    keyVerdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 /** Luhn checksum: separates card numbers from other long digit runs such as timestamps. */
@@ -52,11 +72,28 @@ function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * Basic credentials are base64 of `user:password` (RFC 7617). Checking for the colon keeps
+ * ordinary words after "basic" ("the Basic plan") from being masked.
+ */
+function isBasicCredentials(text: string): boolean {
+  return /^[A-Za-z0-9+/]+=*$/.test(text) && Buffer.from(text, 'base64').includes(0x3a);
+}
+
 function maskString(value: string, maskEmails: boolean): string {
+  const hasEmail = maskEmails && value.includes('@');
+  const hasScheme = /bearer|basic/i.test(value);
+  const hasDigits = /\d{4}/.test(value);
+  // Most strings hold none of the patterns: return them without touching the replacers.
+  if (!hasEmail && !hasScheme && !hasDigits) return value;
   let out = value;
-  if (maskEmails && out.includes('@')) out = out.replace(EMAIL, '[REDACTED:email]');
-  if (/bearer|basic/i.test(out)) out = out.replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-  if (/\d{4}/.test(out)) {
+  if (hasEmail) out = out.replace(EMAIL, '[REDACTED:email]');
+  if (hasScheme) {
+    out = out.replace(BEARER, (match, scheme: string, credentials: string) =>
+      scheme.toLowerCase() === 'basic' && !isBasicCredentials(credentials) ? match : `${scheme} ${REDACTED}`,
+    );
+  }
+  if (hasDigits) {
     out = out.replace(CARD_CANDIDATE, (match) => {
       const digits = match.replace(/[ -]/g, '');
       return luhnValid(digits) ? '[REDACTED:card]' : match;
@@ -65,33 +102,59 @@ function maskString(value: string, maskEmails: boolean): string {
   return out;
 }
 
-/** Masks secrets in a JSON value, recording each masked path; returns a new value. */
+/**
+ * Masks secrets in a JSON value, recording each masked path; returns a new value. Objects come
+ * back with their keys in sorted order: the recorded paths then do not depend on the producer's
+ * key order, and the entry hash can serialize the result without sorting it again.
+ */
 export class Redactor {
   private readonly extraKeys: ReadonlySet<string>;
+  private readonly maskEmails: boolean;
   readonly paths: string[] = [];
 
-  constructor(private readonly options: RedactionOptions) {
+  constructor(options: RedactionOptions) {
     this.extraKeys = new Set(options.extraKeys.map(normalizeKey));
+    this.maskEmails = options.maskEmails;
   }
 
   redact(value: unknown, path: string): unknown {
-    if (typeof value === 'string') {
-      const masked = maskString(value, this.options.maskEmails);
-      if (masked !== value) this.paths.push(path);
-      return masked;
-    }
+    if (typeof value === 'string') return this.maskText(value, path);
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item, i) => this.redact(item, `${path}[${i}]`));
+    if (Array.isArray(value)) {
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        out[i] =
+          item !== null && (typeof item === 'object' || typeof item === 'string')
+            ? this.redact(item, `${path}[${i}]`)
+            : item;
+      }
+      return out;
+    }
+    const record = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = `${path}.${key}`;
-      if (isSecretKey(key, this.extraKeys) && child !== null && child !== '') {
+    for (const key of Object.keys(record).sort()) {
+      const child = record[key];
+      if (child !== null && child !== '' && this.isSecretKey(key)) {
         out[key] = REDACTED;
-        this.paths.push(childPath);
+        this.paths.push(`${path}.${key}`);
+      } else if (child !== null && (typeof child === 'object' || typeof child === 'string')) {
+        out[key] = this.redact(child, `${path}.${key}`);
       } else {
-        out[key] = this.redact(child, childPath);
+        out[key] = child;
       }
     }
     return out;
+  }
+
+  private maskText(value: string, path: string): string {
+    const masked = maskString(value, this.maskEmails);
+    if (masked !== value) this.paths.push(path);
+    return masked;
+  }
+
+  private isSecretKey(key: string): boolean {
+    const verdict = keyVerdict(key);
+    return verdict.builtIn || (this.extraKeys.size > 0 && this.extraKeys.has(verdict.normalized));
   }
 }

@@ -19,25 +19,38 @@ export interface TokenSource {
  */
 export function searchTokens(src: TokenSource): string[] {
   const tokens = new Set<string>();
-  const add = (value: string | undefined) => {
-    if (!value) return;
-    const token = value.toLowerCase();
+  const add = (token: string) => {
     if (token.length >= 2 && token.length <= MAX_TOKEN_LENGTH) tokens.add(token);
+  };
+  const addWhole = (value: string | undefined) => {
+    if (value) add(value.toLowerCase());
   };
   const addWords = (value: string | undefined) => {
     if (!value) return;
-    add(value);
-    for (const word of value.split(/[^\p{L}\p{N}]+/u)) add(word);
+    if (!NON_ASCII.test(value)) {
+      // ASCII letters and digits are exactly the \p{L} and \p{N} of that range: split once, lower-cased.
+      const lower = value.toLowerCase();
+      add(lower);
+      for (const word of lower.split(ASCII_SEPARATORS)) add(word);
+      return;
+    }
+    add(value.toLowerCase());
+    for (const word of value.split(SEPARATORS)) add(word.toLowerCase());
   };
   addWords(src.eventType);
-  add(src.source);
-  add(src.outcome);
-  add(src.actor.id);
-  add(src.actor.email);
+  addWhole(src.source);
+  addWhole(src.outcome);
+  addWhole(src.actor.id);
+  addWhole(src.actor.email);
   addWords(src.actor.name);
-  add(src.resource?.type);
-  add(src.resource?.id);
+  addWhole(src.resource?.type);
+  addWhole(src.resource?.id);
   addWords(src.resource?.name);
-  add(src.context?.correlationId);
+  addWhole(src.context?.correlationId);
   return [...tokens].slice(0, MAX_TOKENS);
 }
+
+// Anything beyond printable ASCII takes the Unicode-aware split.
+const NON_ASCII = /[^\x20-\x7e]/;
+const ASCII_SEPARATORS = /[^a-z0-9]+/;
+const SEPARATORS = /[^\p{L}\p{N}]+/u;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT_SETTINGS, classificationOverrideSchema, readTenantSettings } from './tenant';
+
+describe('readTenantSettings', () => {
+  it('fills every default for a bare or missing document', () => {
+    const expected = {
+      retentionDays: 90,
+      classification: { overrides: [] },
+      redaction: { extraKeys: [], maskEmails: true },
+      review: { deadlineHours: { CRITICAL: 24, ERROR: 72, WARNING: 168, INFO: 336 } },
+      alerts: { rules: [expect.objectContaining({ id: 'critical', levels: ['CRITICAL'], recipientRoles: ['admin'] })] },
+      webhook: { enabled: false },
+    };
+    expect(DEFAULT_TENANT_SETTINGS).toEqual(expected);
+    expect(readTenantSettings({})).toEqual({ settings: expected, problems: [] });
+    expect(readTenantSettings(undefined)).toEqual({ settings: expected, problems: [] });
+    expect(readTenantSettings(null)).toEqual({ settings: expected, problems: [] });
+  });
+
+  it('reads overrides and redaction settings', () => {
+    const { settings, problems } = readTenantSettings({
+      name: 'Acme',
+      retentionDays: 365,
+      classification: { overrides: [{ match: 'repo.*', level: 'WARNING' }] },
+      redaction: { extraKeys: ['salary'], maskEmails: false },
+    });
+    expect(problems).toEqual([]);
+    expect(settings.classification.overrides).toEqual([{ match: 'repo.*', level: 'WARNING' }]);
+    expect(settings.redaction).toEqual({ extraKeys: ['salary'], maskEmails: false });
+    expect(settings.retentionDays).toBe(365);
+  });
+
+  it('falls back to the defaults and names the problems of a malformed document', () => {
+    const { settings, problems } = readTenantSettings({
+      retentionDays: 0,
+      classification: { overrides: [{ match: 'Repo.*', level: 'LOUD' }] },
+    });
+    expect(settings).toEqual(DEFAULT_TENANT_SETTINGS);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^retentionDays: /),
+        expect.stringMatching(/^classification\.overrides\.0\.match: must be an event type or a prefix/),
+        expect.stringMatching(/^classification\.overrides\.0\.level: /),
+      ]),
+    );
+  });
+});
+
+describe('classificationOverrideSchema', () => {
+  it('accepts exact types and prefixes ending in *', () => {
+    for (const match of ['repo.deleted', 'repo.*', 'repo.settings*', 'security.']) {
+      expect(classificationOverrideSchema.safeParse({ match }).success, match).toBe(true);
+    }
+  });
+
+  it('refuses wildcards elsewhere, upper case and unknown fields', () => {
+    for (const value of [{ match: '*' }, { match: 'repo.*.x' }, { match: 'Repo.*' }, { match: 'repo.*', extra: 1 }]) {
+      expect(classificationOverrideSchema.safeParse(value).success, JSON.stringify(value)).toBe(false);
+    }
+  });
+});
