@@ -1,3 +1,5 @@
+import { sortStrings } from './sort';
+
 type Json = Record<string, unknown>;
 
 function isPlainObject(value: unknown): value is Json {
@@ -25,22 +27,29 @@ function join(prefix: string, key: string): string {
 }
 
 function leafPaths(value: Json, prefix: string, out: string[]): void {
-  for (const [key, child] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const child = value[key];
     const path = join(prefix, key);
     if (isPlainObject(child) && Object.keys(child).length > 0) leafPaths(child, path, out);
     else out.push(path);
   }
 }
 
+// Own and enumerable: exactly the keys `Object.keys` lists.
+const isOwnEnumerable = (object: object, key: string): boolean =>
+  Object.prototype.propertyIsEnumerable.call(object, key);
+
+function diffKey(before: Json, after: Json, key: string, prefix: string, out: string[]): void {
+  const b = before[key];
+  const a = after[key];
+  if (isPlainObject(b) && isPlainObject(a)) diffInto(b, a, join(prefix, key), out);
+  else if (!jsonEqual(a, b)) out.push(join(prefix, key));
+}
+
+/** Every key of either side, once: those of `before`, then those only `after` has. */
 function diffInto(before: Json, after: Json, prefix: string, out: string[]): void {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const key of keys) {
-    const path = join(prefix, key);
-    const b = before[key];
-    const a = after[key];
-    if (isPlainObject(b) && isPlainObject(a)) diffInto(b, a, path, out);
-    else if (!jsonEqual(a, b)) out.push(path);
-  }
+  for (const key of Object.keys(before)) diffKey(before, after, key, prefix, out);
+  for (const key of Object.keys(after)) if (!isOwnEnumerable(before, key)) diffKey(before, after, key, prefix, out);
 }
 
 /**
@@ -53,5 +62,5 @@ export function changedFields(before: Json | null, after: Json | null): string[]
   if (before && after) diffInto(before, after, '', out);
   else if (after) leafPaths(after, '', out);
   else if (before) leafPaths(before, '', out);
-  return out.sort();
+  return sortStrings(out);
 }

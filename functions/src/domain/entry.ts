@@ -66,15 +66,23 @@ export type HashedEntry = Pick<AuditEntry, (typeof HASHED_FIELDS)[number]>;
 
 const HASHED_FIELDS_SORTED = [...HASHED_FIELDS].sort();
 
+/**
+ * Copies the hashed fields of an entry into a new object, in canonical key order. Generated once
+ * from the field list above (names of this module, never input) as one object literal: V8 then
+ * builds the copy with every field in place, and the serializer walks it faster than an object
+ * grown field by field in a loop. An absent field is copied as undefined, which canonical JSON
+ * leaves out, exactly as if it were not there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const hashedPart = new Function(
+  'entry',
+  `return { ${HASHED_FIELDS_SORTED.map((field) => `${field}: entry.${field}`).join(', ')} };`,
+) as (entry: HashedEntry) => Record<string, unknown>;
+
 /** The canonical text that an entry's `hash` is the SHA-256 of. */
 export function canonicalEntry(entry: HashedEntry): string {
-  // Built in canonical key order, so the serializer can take its fast path when the parts are too.
-  const subset: Record<string, unknown> = {};
-  for (const field of HASHED_FIELDS_SORTED) {
-    const value = entry[field];
-    if (value !== undefined) subset[field] = value;
-  }
-  return canonicalJson(subset);
+  // In canonical key order, so the serializer can take its fast path when the parts are too.
+  return canonicalJson(hashedPart(entry));
 }
 
 /** SHA-256 (hex) of the canonical entry; recomputing it from a stored entry proves it unchanged. */

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { NO_CONTROL_CHARS, type Actor } from './envelope';
+import type { z } from 'zod';
+import { compiledOnDemand } from './compiled';
+import { actorSchema, contextSchema, type Actor } from './envelope';
 
 /** What the transport knows about a delivery: HTTP headers, Pub/Sub attributes. */
 export interface TransportContext {
@@ -17,27 +18,25 @@ export interface EventContext {
   sessionId?: string;
 }
 
-const ipSchema = z.union([z.ipv4(), z.ipv6()]);
-const idSchema = z.string().min(1).max(128).regex(NO_CONTROL_CHARS);
-const agentSchema = z.string().min(1).max(1024).regex(NO_CONTROL_CHARS);
+// Extracted values are validated like producer input: with the envelope's own field schemas
+// (the agent also non-empty, so an empty one falls through to the next candidate), compiled so
+// that a valid candidate costs a generated check rather than a runtime parse.
+const ipSchema = compiledOnDemand(actorSchema.shape.ip.unwrap());
+const agentSchema = compiledOnDemand(actorSchema.shape.userAgent.unwrap().min(1));
+const correlationIdSchema = compiledOnDemand(contextSchema.shape.correlationId.unwrap());
+const requestIdSchema = compiledOnDemand(contextSchema.shape.requestId.unwrap());
 
-function pick<T>(schema: z.ZodType<T>, ...candidates: unknown[]): T | undefined {
-  for (const candidate of candidates) {
-    // Absent values are the common case; skipping them keeps zod's error building off the hot path.
-    if (candidate === undefined) continue;
-    const parsed = schema.safeParse(candidate);
-    if (parsed.success) return parsed.data;
-  }
-  return undefined;
+/** The candidate when the schema accepts it; absent candidates, the common case, cost nothing. */
+function valid<T>(schema: z.ZodType<T>, candidate: unknown): T | undefined {
+  if (candidate === undefined) return undefined;
+  const parsed = schema.safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
 }
 
-function get(record: Record<string, unknown> | undefined, ...path: string[]): unknown {
-  let node: unknown = record;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
+/** A member of a JSON object; undefined when `node` is not one. */
+function member(node: unknown, key: string): unknown {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  return (node as Record<string, unknown>)[key];
 }
 
 /**
@@ -52,35 +51,64 @@ export function extractMetadata(
   transport: TransportContext,
 ): { actor: Actor; context: EventContext | undefined } {
   // The producer's structured values passed the envelope schema already; only the fallbacks
-  // (free-form metadata, what the transport says) are checked here.
+  // (free-form metadata, what the transport says) are checked here, in order, stopping at the
+  // first valid one.
+  const request = member(metadata, 'request');
   const ip =
     actor.ip ??
-    pick(ipSchema, get(metadata, 'ip'), get(metadata, 'ipAddress'), get(metadata, 'request', 'ip'), transport.callerIp);
+    valid(ipSchema(), member(metadata, 'ip')) ??
+    valid(ipSchema(), member(metadata, 'ipAddress')) ??
+    valid(ipSchema(), member(request, 'ip')) ??
+    valid(ipSchema(), transport.callerIp);
   const userAgent =
     actor.userAgent ||
-    pick(
-      agentSchema,
-      get(metadata, 'userAgent'),
-      get(metadata, 'user_agent'),
-      get(metadata, 'request', 'userAgent'),
-      transport.callerUserAgent,
-    );
+    (valid(agentSchema(), member(metadata, 'userAgent')) ??
+      valid(agentSchema(), member(metadata, 'user_agent')) ??
+      valid(agentSchema(), member(request, 'userAgent')) ??
+      valid(agentSchema(), transport.callerUserAgent));
   const correlationId =
-    context?.correlationId ?? pick(idSchema, transport.correlationId, get(metadata, 'correlationId'));
-  const requestId = context?.requestId ?? pick(idSchema, transport.requestId, get(metadata, 'requestId'));
+    context?.correlationId ??
+    valid(correlationIdSchema(), transport.correlationId) ??
+    valid(correlationIdSchema(), member(metadata, 'correlationId'));
+  const requestId =
+    context?.requestId ??
+    valid(requestIdSchema(), transport.requestId) ??
+    valid(requestIdSchema(), member(metadata, 'requestId'));
 
-  const enrichedActor = sortedWith(actor, { ip, userAgent });
-  const enrichedContext = sortedWith(context ?? {}, { correlationId, requestId });
+  const enrichedActor = sortedWith(actor, { ip, userAgent }, ACTOR_KEYS);
+  const enrichedContext = sortedWith(context ?? {}, { correlationId, requestId }, CONTEXT_KEYS);
   return { actor: enrichedActor, context: Object.keys(enrichedContext).length > 0 ? enrichedContext : undefined };
 }
 
+// The fields of each object in sorted order, taken from the schema: the copies below are built
+// by walking these lists, instead of collecting and sorting the keys of every event.
+const ACTOR_KEYS: readonly string[] = Object.keys(actorSchema.shape).sort();
+const CONTEXT_KEYS: readonly string[] = Object.keys(contextSchema.shape).sort();
+// Own and enumerable: exactly the keys `Object.keys` lists.
+const isOwnEnumerable = (object: object, key: string): boolean =>
+  Object.prototype.propertyIsEnumerable.call(object, key);
+
 /**
  * A copy of `base` with the defined `extra` values set, keys in sorted order: the entry hash can
- * then serialize it without sorting (see `canonicalJson`).
+ * then serialize it without sorting (see `canonicalJson`). `keys` lists, sorted, every key `base`
+ * and `extra` can have; a `base` with any other key takes the general path.
  */
-function sortedWith<T extends object>(base: T, extra: Partial<T>): T {
+function sortedWith<T extends object>(base: T, extra: Partial<T>, keys: readonly string[]): T {
   const from = base as Record<string, unknown>;
   const add = extra as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let taken = 0;
+  for (const key of keys) {
+    const value = add[key];
+    const own = isOwnEnumerable(from, key);
+    if (own) taken++;
+    if (value !== undefined) out[key] = value;
+    else if (own) out[key] = from[key];
+  }
+  return taken === Object.keys(from).length ? (out as T) : sortedWithAnyKeys(from, add);
+}
+
+function sortedWithAnyKeys<T>(from: Record<string, unknown>, add: Record<string, unknown>): T {
   const keys = Object.keys(from);
   for (const key in add) if (add[key] !== undefined && !(key in from)) keys.push(key);
   keys.sort();

@@ -6,6 +6,7 @@ import { logIdFor } from './ids';
 import { extractMetadata, type TransportContext } from './metadata';
 import { Redactor } from './redact';
 import type { TenantSettings } from './tenant';
+import { sortStrings } from './sort';
 import { searchTokens } from './tokens';
 import { validateEnvelope, validateRawEnvelope, type ValidEnvelope } from './validate';
 
@@ -95,9 +96,11 @@ const NORMALIZED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** The value itself when its keys are in sorted order, else a shallow copy that is. */
 function sortedCopy<T extends object>(value: T): T {
   const keys = Object.keys(value);
-  if (keys.every((key, i) => i === 0 || keys[i - 1]! < key)) return value;
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
+  if (sorted) return value;
   const out: Record<string, unknown> = {};
-  for (const key of keys.sort()) out[key] = (value as Record<string, unknown>)[key];
+  for (const key of sortStrings(keys)) out[key] = (value as Record<string, unknown>)[key];
   return out as T;
 }
 

@@ -18,9 +18,18 @@ export interface TokenSource {
  * `changes` and `metadata` never do, so nothing redacted can leak into the index.
  */
 export function searchTokens(src: TokenSource): string[] {
-  const tokens = new Set<string>();
+  // A handful of tokens per event: a list searched linearly keeps them unique, in first-seen
+  // order, for less than a Set costs to build and spread.
+  const tokens: string[] = [];
   const add = (token: string) => {
-    if (token.length >= 2 && token.length <= MAX_TOKEN_LENGTH) tokens.add(token);
+    if (
+      token.length >= 2 &&
+      token.length <= MAX_TOKEN_LENGTH &&
+      tokens.length < MAX_TOKENS &&
+      !tokens.includes(token)
+    ) {
+      tokens.push(token);
+    }
   };
   const addWhole = (value: string | undefined) => {
     if (value) add(value.toLowerCase());
@@ -28,10 +37,20 @@ export function searchTokens(src: TokenSource): string[] {
   const addWords = (value: string | undefined) => {
     if (!value) return;
     if (!NON_ASCII.test(value)) {
-      // ASCII letters and digits are exactly the \p{L} and \p{N} of that range: split once, lower-cased.
+      // ASCII letters and digits are exactly the \p{L} and \p{N} of that range: cut the
+      // lower-cased text at everything else, in one pass.
       const lower = value.toLowerCase();
       add(lower);
-      for (const word of lower.split(ASCII_SEPARATORS)) add(word);
+      let start = -1;
+      for (let i = 0; i <= lower.length; i++) {
+        const c = i < lower.length ? lower.charCodeAt(i) : 0;
+        if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+          if (start < 0) start = i;
+        } else if (start >= 0) {
+          if (i - start >= 2) add(lower.slice(start, i));
+          start = -1;
+        }
+      }
       return;
     }
     add(value.toLowerCase());
@@ -47,10 +66,9 @@ export function searchTokens(src: TokenSource): string[] {
   addWhole(src.resource?.id);
   addWords(src.resource?.name);
   addWhole(src.context?.correlationId);
-  return [...tokens].slice(0, MAX_TOKENS);
+  return tokens;
 }
 
 // Anything beyond printable ASCII takes the Unicode-aware split.
 const NON_ASCII = /[^\x20-\x7e]/;
-const ASCII_SEPARATORS = /[^a-z0-9]+/;
 const SEPARATORS = /[^\p{L}\p{N}]+/u;

@@ -449,3 +449,31 @@ describe('the validation steps', () => {
     expect(() => assertNotHostile({ a: [1, { b: 'c' }] })).not.toThrow();
   });
 });
+
+describe('already-parsed values (outbox documents)', () => {
+  const now = new Date('2026-01-31T12:00:00Z');
+  const base = () => ({
+    specVersion: '1.0',
+    eventId: 'e-1',
+    eventType: 'repo.created',
+    tenantId: 't1',
+    occurredAt: '2026-01-31T11:59:00Z',
+    source: 'repo-service',
+    actor: { type: 'user', id: 'u1', name: undefined },
+    resource: { type: 'repository', id: 'r1' },
+  });
+
+  it('drops undefined members, as JSON would', () => {
+    const envelope = validateEnvelope(base(), now);
+    expect('name' in envelope.actor).toBe(false);
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'refuses %s with a schema violation',
+    (bad) => {
+      expect(() => validateEnvelope({ ...base(), metadata: { ratio: bad } }, now)).toThrow(
+        expect.objectContaining({ reason: 'schema_violation' }) as Error,
+      );
+    },
+  );
+});

@@ -1,9 +1,13 @@
+import { compiledOnDemand } from './compiled';
 import { envelopeSchema, LIMITS, type Envelope, type Operation } from './envelope';
 import { RejectionError, assertValid, type FieldError } from './errors';
 import { deriveOperation } from './operation';
 
-/** Keys that would reach `Object.prototype` if a consumer merged the payload into an object. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that would reach `Object.prototype` if a consumer merged the payload into an object.
+ * Compared directly rather than looked up in a set: the walk asks this of every key of every event.
+ */
+const isForbiddenKey = (key: string): boolean => key === '__proto__' || key === 'constructor' || key === 'prototype';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function assertSize(bytes: number): void {
@@ -67,7 +71,7 @@ function findHostile(node: object, depth: number): Finding | undefined {
   }
   const record = node as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (FORBIDDEN_KEYS.has(key)) return { reversed: [key], forbiddenKey: key };
+    if (isForbiddenKey(key)) return { reversed: [key], forbiddenKey: key };
     const child = record[key];
     if (child === null || typeof child !== 'object') continue;
     const found = findHostile(child, depth + 1);
@@ -105,8 +109,18 @@ export function assertNotHostile(value: unknown): void {
   ]);
 }
 
+/**
+ * The envelope schema with zod's compiled fast path: one generated function that checks and
+ * copies a valid envelope without the per-node dispatch of the runtime parser. It is derived from
+ * `envelopeSchema` itself, so the schema stays the one source of truth: the same checks (the
+ * plain-object predicate and the IPv6 check included), defaults and output. Whatever the fast
+ * path does not accept goes to the runtime parser, so rejections carry exactly the runtime's
+ * issues. `validate-compiled.spec.ts` holds the two to the same answers.
+ */
+export const compiledEnvelopeSchema = compiledOnDemand(envelopeSchema);
+
 function schemaErrors(value: unknown): Envelope {
-  const result = envelopeSchema.safeParse(value);
+  const result = compiledEnvelopeSchema().safeParse(value);
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
@@ -182,17 +196,38 @@ function semanticErrors(envelope: Envelope, operation: Operation, now: Date, byt
 export type ValidEnvelope = Envelope & { operation: Operation };
 
 /**
- * Validates an already-parsed value against the contract. Throws {@link RejectionError} with
- * field-level errors; returns the envelope with defaults applied and the operation resolved.
+ * Validates an already-parsed value (an outbox document) against the contract. Throws
+ * {@link RejectionError} with field-level errors; returns the envelope with defaults applied and
+ * the operation resolved. The value goes through JSON first, so what is validated is exactly what
+ * any other path would have received: `undefined` members disappear, and values JSON cannot hold
+ * (NaN, Infinity, bigint, cycles) are refused instead of failing later in the hash.
  */
 export function validateEnvelope(value: unknown, now: Date): ValidEnvelope {
-  return validateParsed(value, now, undefined);
+  assertJsonObject(value);
+  // Bound the depth before serializing, so the serializer cannot overflow the stack.
+  assertNotHostile(value);
+  const text = jsonText(value);
+  return validateParsed(JSON.parse(text) as unknown, now, Buffer.byteLength(text));
 }
 
-/** Bytes of the value as JSON; a value JSON cannot hold (a bigint, a cycle) is a permanent rejection. */
-function serializedSize(value: unknown): number {
+function assertJsonObject(value: unknown): asserts value is object {
+  assertValid(
+    value !== null && typeof value === 'object' && !Array.isArray(value),
+    'schema_violation',
+    'envelope must be a JSON object',
+    [{ path: '', message: 'must be a JSON object' }],
+  );
+}
+
+/** The value as JSON text; a value JSON cannot hold is a permanent rejection naming the key. */
+function jsonText(value: unknown): string {
   try {
-    return Buffer.byteLength(JSON.stringify(value));
+    return JSON.stringify(value, (key, member: unknown) => {
+      if (typeof member === 'number' && !Number.isFinite(member)) {
+        throw new TypeError(`"${key}" is ${member}, which JSON cannot represent`);
+      }
+      return member;
+    });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new RejectionError('schema_violation', 'envelope is not representable as JSON', [
@@ -201,18 +236,10 @@ function serializedSize(value: unknown): number {
   }
 }
 
-/** `bytes` is the serialized size when the caller already knows it (raw input), else measured here. */
-function validateParsed(value: unknown, now: Date, bytes: number | undefined): ValidEnvelope {
-  assertValid(
-    value !== null && typeof value === 'object' && !Array.isArray(value),
-    'schema_violation',
-    'envelope must be a JSON object',
-    [{ path: '', message: 'must be a JSON object' }],
-  );
+/** `size` is the serialized size in bytes, for the contract's size limits. */
+function validateParsed(value: unknown, now: Date, size: number): ValidEnvelope {
+  assertJsonObject(value);
   assertNotHostile(value);
-  // An outbox document never passed through decodePayload; measure it once the walk above has
-  // bounded its depth, so the serializer cannot overflow the stack.
-  const size = bytes ?? serializedSize(value);
   assertSize(size);
   const envelope = schemaErrors(value);
   const operation = envelope.operation ?? deriveOperation(envelope.eventType);
