@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       'functions/lib/**',
+      'packages/*/dist/**',
       '.emulators/**',
       'web/**',
       'test-results/**',

@@ -2,7 +2,7 @@
 // End-to-end ingest throughput through the emulators: publish N events to `audit-events` and wait
 // until all are stored, against a minimal trigger that writes the same documents with no
 // processing (topic `audit-events-bench-baseline`), in the same run. Run through
-// `npm run bench` (which starts the emulators with AUDIT_BENCH_BASELINE=1).
+// `npm run bench` (the baseline trigger is registered only inside the emulator).
 import { PubSub } from '@google-cloud/pubsub';
 import { initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -18,7 +18,14 @@ const projectId = 'demo-auditlog';
 const db = getFirestore(initializeApp({ projectId }));
 const pubsub = new PubSub({ projectId });
 
-const TYPES = ['repo.created', 'issue.created', 'issue.commented', 'pr.opened', 'org.member_added', 'repo.settings_updated'];
+const TYPES = [
+  'repo.created',
+  'issue.created',
+  'issue.commented',
+  'pr.opened',
+  'org.member_added',
+  'repo.settings_updated',
+];
 function envelope(tenantId, i) {
   const eventType = TYPES[i % TYPES.length];
   const create = !eventType.endsWith('updated');
@@ -29,10 +36,19 @@ function envelope(tenantId, i) {
     tenantId,
     occurredAt: new Date().toISOString(),
     source: 'bench-service',
-    actor: { type: 'user', id: `u-${i % 50}`, name: `User ${i % 50}`, email: `user${i % 50}@example.com`, ip: '10.0.0.1' },
+    actor: {
+      type: 'user',
+      id: `u-${i % 50}`,
+      name: `User ${i % 50}`,
+      email: `user${i % 50}@example.com`,
+      ip: '10.0.0.1',
+    },
     resource: { type: 'repository', id: `r-${i % 200}`, name: `repo-${i % 200}` },
     changes: create
-      ? { before: null, after: { name: `repo-${i}`, visibility: 'private', topics: ['a', 'b'], settings: { wiki: true } } }
+      ? {
+          before: null,
+          after: { name: `repo-${i}`, visibility: 'private', topics: ['a', 'b'], settings: { wiki: true } },
+        }
       : { before: { settings: { wiki: true, issues: true } }, after: { settings: { wiki: false, issues: true } } },
     metadata: { requestId: `req-${i}`, client: { app: 'web', version: '1.2.3' }, note: 'x'.repeat(300) },
   };
@@ -76,7 +92,11 @@ const best = (xs) => Math.max(...xs);
 const p = best(results.pipeline);
 const b = best(results.baseline);
 console.log(`end-to-end through Pub/Sub on the emulators, ${N} events x ${ROUNDS} rounds (best round):`);
-console.log(`  baseline (parse + set, no processing): ${b.toFixed(0)} events/s  rounds: ${results.baseline.map((x) => x.toFixed(0)).join(', ')}`);
-console.log(`  ingest pipeline:                        ${p.toFixed(0)} events/s  rounds: ${results.pipeline.map((x) => x.toFixed(0)).join(', ')}`);
+console.log(
+  `  baseline (parse + set, no processing): ${b.toFixed(0)} events/s  rounds: ${results.baseline.map((x) => x.toFixed(0)).join(', ')}`,
+);
+console.log(
+  `  ingest pipeline:                        ${p.toFixed(0)} events/s  rounds: ${results.pipeline.map((x) => x.toFixed(0)).join(', ')}`,
+);
 console.log(`  ratio pipeline/baseline: ${(p / b).toFixed(2)}x (target >= 0.8x)`);
 process.exit(0);

@@ -13,6 +13,15 @@ export { searchArchives } from './tiering/functions';
 export { restoreArchiveDay } from './tiering/functions';
 export { runArchivePurge } from './tiering/functions';
 export { purgeArchivesDaily } from './tiering/functions';
+export { startExport, cancelExport, createDownloadLink, downloadExport } from './export/export-functions';
+export { exportWorker, exportWorkerSlice } from './export/export-functions';
+export { generateReport, reportWorker, reportsMonthly } from './export/report-functions';
+export { assignReviewer, decideReview, confirmReview, runReviewEscalation } from './review/functions';
+export { escalateOverdueReviewsScheduled, stampReviewDeadlines } from './review/functions';
+export { dispatchAlertsOnEntry, retryWebhookDeliveries, runWebhookRetries } from './alerts/functions';
+export { rotateWebhookSecret, markNotificationsRead } from './alerts/functions';
+export { updateTenantSettings, getTenantSettings } from './settings/commands';
+export { replayDeadLetter, ingestHealth, listOutbox } from './operations/functions';
 
 // Benchmark baseline trigger, loaded only inside the Functions emulator so it is never deployed
 // (function discovery does not see the caller's environment): see bench/pubsub-e2e.bench.mjs.

@@ -55,3 +55,47 @@ export function transientFailure(via: string, error: unknown): void {
     'error.message': String(error),
   });
 }
+
+export function outboxFailed(outboxId: string, reason: string, tenantId: string | undefined): void {
+  logger.warn('outbox document rejected; marked failed', {
+    'event.type': 'outbox.failed',
+    'outbox.id': outboxId,
+    'error.code': reason,
+    'tenant.id': tenantId,
+  });
+}
+
+export function captureSkipped(target: string, documentPath: string, reason: string): void {
+  logger.info('document write not captured', {
+    'event.type': 'capture.skipped',
+    'capture.target': target,
+    'capture.document': documentPath,
+    'capture.reason': reason,
+  });
+}
+
+export function authEventLost(eventType: string, uid: string, error: unknown): void {
+  logger.error('auth audit event could not be recorded; sign-in continues', {
+    'event.type': 'auth.audit_failed',
+    'audit.event_type': eventType,
+    'user.id': uid,
+    'error.message': String(error),
+  });
+}
+
+export function anomalyRaised(tenantId: string, logId: string, windowId: string): void {
+  logger.warn('repeated permission denials: anomaly raised', {
+    'event.type': 'anomaly.repeated_denials',
+    'tenant.id': tenantId,
+    'audit.log_id': logId,
+    'anomaly.window_id': windowId,
+  });
+}
+
+export function anomalySettingsInvalid(tenantId: string, problems: readonly string[]): void {
+  logger.warn('anomaly settings invalid; defaults used', {
+    'event.type': 'anomaly.settings_invalid',
+    'tenant.id': tenantId,
+    problems,
+  });
+}

@@ -35,7 +35,7 @@ const entry = (category: Category, level: Level = 'INFO'): CatalogEntry => ({ ca
  * The seed catalog of the GitHub-like app. Every type here is classified exactly; anything else
  * falls back to the prefix rules and then to the generic default.
  */
-export const EVENT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
+const SEED_CATALOG = {
   'auth.login': entry('AUTHENTICATION'),
   'auth.logout': entry('AUTHENTICATION'),
   'auth.login.failed': entry('AUTHENTICATION', 'WARNING'),
@@ -88,13 +88,22 @@ export const EVENT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
   // Webhooks send data out of the organisation: configuration worth a warning when added.
   'org.webhook_added': entry('SYSTEM_CONFIGURATION', 'WARNING'),
   'org.webhook_deleted': entry('SYSTEM_CONFIGURATION'),
-};
+} satisfies Record<string, CatalogEntry>;
+
+/** Every event type of the catalog, as a literal union (typed builders of the publisher SDK use it). */
+export type CatalogEventType = keyof typeof SEED_CATALOG;
+/** The catalog by event type; indexable by any string so unknown types fall through to the prefix rules. */
+export const EVENT_CATALOG: Readonly<Record<string, CatalogEntry>> = SEED_CATALOG;
+/** The catalog's event types, in catalog order. */
+export const CATALOG_EVENT_TYPES = Object.keys(SEED_CATALOG) as readonly CatalogEventType[];
 
 /** Prefix fallbacks for types outside the catalog, longest prefix first. */
 export const PREFIX_RULES: ReadonlyArray<readonly [string, CatalogEntry]> = [
   ['permission.check.denied', entry('AUTHORIZATION', 'WARNING')],
   ['permission.', entry('AUTHORIZATION')],
   ['config.', entry('SYSTEM_CONFIGURATION')],
+  // Document changes recorded by change capture (`data.repository.updated`, ...).
+  ['data.', entry('DATA_MODIFICATION')],
   ['security.', entry('SECURITY', 'CRITICAL')],
   ['compliance.', entry('COMPLIANCE')],
   ['audit.', entry('COMPLIANCE')],

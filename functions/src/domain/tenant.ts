@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { alertSettingsSchema } from './alerts/rules';
+import { webhookSettingsSchema } from './alerts/webhook';
 import { CATEGORIES, LEVELS } from './catalog';
+import { reviewSettingsSchema } from './review/deadline';
 
 /** One tenant override: `match` is an exact event type or a prefix ending in `*` (`repo.*`). */
 export const classificationOverrideSchema = z.strictObject({
@@ -23,6 +26,12 @@ export const tenantSettingsSchema = z.object({
       maskEmails: z.boolean().default(true),
     })
     .default({ extraKeys: [], maskEmails: true }),
+  /** Review deadlines per level (see domain/review). */
+  review: reviewSettingsSchema.default(() => reviewSettingsSchema.parse({})),
+  /** Alert rules and their channels (see domain/alerts); defaults to one rule for CRITICAL events. */
+  alerts: alertSettingsSchema.default(() => alertSettingsSchema.parse({})),
+  /** The tenant's webhook endpoint; its signing secret is kept server-side, apart from the settings. */
+  webhook: webhookSettingsSchema.default({ enabled: false }),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 

@@ -7,4 +7,7 @@ export const COLLECTIONS = {
   checkpoints: 'audit_checkpoints',
   tenants: 'tenants',
   notifications: 'notifications',
+  exports: 'audit_exports',
+  reports: 'audit_reports',
+  downloadLinks: 'audit_download_links',
 } as const;

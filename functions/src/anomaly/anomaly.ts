@@ -1,0 +1,105 @@
+import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
+import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import { REGION } from '../config';
+import {
+  DENIED_EVENT_TYPE,
+  anomalyEnvelope,
+  denialFromEntry,
+  readAnomalySettings,
+  recordDenial,
+  windowKeyOf,
+  type AnomalySettings,
+  type WindowState,
+} from '../domain/anomaly';
+import { firestore } from '../firebase';
+import { ingest, type IngestOutcome } from '../ingest/ingest';
+import * as logs from '../logs';
+import { COLLECTIONS } from '../store/collections';
+
+/**
+ * The repeated-denials rule, as a trigger on new audit entries. Each `permission.check.denied`
+ * entry is counted in its window's counter document inside a transaction (so concurrent
+ * instances count exactly); the denial that crosses the tenant's threshold emits the CRITICAL
+ * SECURITY event through the common ingest entry point with an event id fixed by the window,
+ * so concurrency and redelivery can never store it twice.
+ */
+
+/** Counter documents, one per tenant, actor, resource and window. Never captured, never client-visible. */
+export const ANOMALY_WINDOWS = 'audit_anomaly_windows';
+/** Counters outlive their window by a day; a TTL policy on `expireAt` removes them afterwards. */
+const COUNTER_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Many denials of one window race on one counter; transactions retry rather than fail the trigger. */
+const TRANSACTION_ATTEMPTS = 25;
+const SETTINGS_TTL_MS = 30_000;
+
+const settingsCache = new Map<string, { settings: AnomalySettings; expires: number }>();
+
+async function anomalySettings(db: Firestore, tenantId: string): Promise<AnomalySettings> {
+  const hit = settingsCache.get(tenantId);
+  if (hit && hit.expires > Date.now()) return hit.settings;
+  const snap = await db.collection(COLLECTIONS.tenants).doc(tenantId).get();
+  const { settings, problems } = readAnomalySettings(snap.data());
+  if (problems.length > 0) logs.anomalySettingsInvalid(tenantId, problems);
+  settingsCache.set(tenantId, { settings, expires: Date.now() + SETTINGS_TTL_MS });
+  return settings;
+}
+
+function isoInstant(value: unknown): unknown {
+  return value instanceof Timestamp ? value.toDate().toISOString() : value;
+}
+
+/**
+ * Counts one stored entry if it is a denial; emits the anomaly when it crosses the threshold.
+ * Returns the ingest outcome of an emission, else null. Throws only on transient failures.
+ */
+export async function processAuditEntry(
+  db: Firestore,
+  logId: string,
+  data: DocumentData,
+): Promise<IngestOutcome | null> {
+  const denial = denialFromEntry(logId, { ...data, occurredAt: isoInstant(data.occurredAt) });
+  if (!denial) return null;
+  const settings = await anomalySettings(db, denial.tenantId);
+  if (!settings.enabled) return null;
+  const key = windowKeyOf(denial, settings);
+  if (!key) return null;
+
+  const ref = db.collection(ANOMALY_WINDOWS).doc(key.id);
+  const decision = await db.runTransaction(
+    async (tx) => {
+      const snap = await tx.get(ref);
+      const stored = snap.exists ? (snap.data() as WindowState) : null;
+      const result = recordDenial(stored, denial, key, settings);
+      if (result.changed) {
+        tx.set(ref, { ...result.state, expireAt: Timestamp.fromMillis(key.end + COUNTER_RETENTION_MS) });
+      }
+      return result;
+    },
+    { maxAttempts: TRANSACTION_ATTEMPTS },
+  );
+  if (!decision.emit) return null;
+
+  const envelope = anomalyEnvelope(decision.state, denial, key);
+  const outcome = await ingest({ value: envelope }, { via: 'outbox' }, `anomaly-${key.id}`);
+  if (outcome.status === 'stored') logs.anomalyRaised(denial.tenantId, outcome.logId, key.id);
+  return outcome;
+}
+
+export async function handleAuditEntryCreated(
+  event: FirestoreEvent<QueryDocumentSnapshot | undefined, { logId: string }>,
+): Promise<void> {
+  const snapshot = event.data;
+  // Most entries are not denials: decide from the snapshot before touching anything else.
+  if (!snapshot || snapshot.get('eventType') !== DENIED_EVENT_TYPE) return;
+  try {
+    await processAuditEntry(firestore(), snapshot.id, snapshot.data());
+  } catch (err) {
+    logs.transientFailure('anomaly', err);
+    throw err;
+  }
+}
+
+export const detectRepeatedDenials = onDocumentCreated(
+  { document: `${COLLECTIONS.logs}/{logId}`, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
+  handleAuditEntryCreated,
+);

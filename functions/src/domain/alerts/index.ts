@@ -1,0 +1,5 @@
+/** Alerts: rules that match stored entries, their messages, and signed webhook delivery. */
+export * from './messages';
+export * from './rules';
+export * from './webhook';
+export * from './inputs';

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { canonicalJson, sha256Hex } from '../canonical';
+import { CATEGORIES, LEVELS } from '../catalog';
+import { normalizeInstant } from '../entry';
+import { OUTCOMES } from '../envelope';
+import { ApiError, assertApi, fieldErrorsOf } from './errors';
+
+/**
+ * `GET /v1/events`: the query parameters of machine consumers, the query plan they map to, and
+ * the opaque cursor. Every plan is `tenantId ==` (always the key's tenant), equality filters,
+ * an optional `occurredAt` range, newest first; so each served combination of equality filters
+ * needs one composite index `(tenantId, ...fields, occurredAt DESC)` in firestore.indexes.json.
+ */
+
+/** Query parameter → stored field, for the equality filters. */
+export const FILTER_FIELDS = {
+  actor_id: 'actor.id',
+  event_type: 'eventType',
+  category: 'category',
+  level: 'level',
+  outcome: 'outcome',
+} as const;
+export type FilterParam = keyof typeof FILTER_FIELDS;
+export type FilterField = (typeof FILTER_FIELDS)[FilterParam];
+
+/**
+ * Combinations of equality filters the API serves; each has a composite index (a unit spec
+ * checks firestore.indexes.json). `from`/`to` combine with all of them: the range is on
+ * `occurredAt`, the index's last field. Anything else is refused rather than left to fail in
+ * production with a missing-index error (the emulator does not enforce indexes).
+ */
+export const SERVED_COMBINATIONS: ReadonlyArray<readonly FilterParam[]> = [
+  [],
+  ['actor_id'],
+  ['event_type'],
+  ['category'],
+  ['level'],
+  ['outcome'],
+  ['category', 'level'],
+  ['category', 'outcome'],
+  ['level', 'outcome'],
+  ['actor_id', 'category'],
+  ['actor_id', 'level'],
+  ['actor_id', 'event_type'],
+  ['actor_id', 'outcome'],
+  ['event_type', 'outcome'],
+];
+
+export const QUERY_LIMITS = { defaultPageSize: 50, maxPageSize: 500, maxEventTypes: 30 } as const;
+
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
+
+const paramsSchema = z.strictObject({
+  from: instant.optional(),
+  to: instant.optional(),
+  actor_id: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+  event_type: z
+    .string()
+    .transform((value) => [...new Set(value.split(',').map((t) => t.trim()))])
+    .pipe(
+      z
+        .array(z.string().regex(EVENT_TYPE, 'must list dotted lower_snake_case event types, separated by commas'))
+        .max(QUERY_LIMITS.maxEventTypes, `must list at most ${QUERY_LIMITS.maxEventTypes} event types`),
+    )
+    .optional(),
+  category: z.enum(CATEGORIES, `must be one of ${CATEGORIES.join(', ')}`).optional(),
+  level: z.enum(LEVELS, `must be one of ${LEVELS.join(', ')}`).optional(),
+  outcome: z.enum(OUTCOMES, `must be one of ${OUTCOMES.join(', ')}`).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, 'must be at least 1')
+        .max(QUERY_LIMITS.maxPageSize, `must be at most ${QUERY_LIMITS.maxPageSize}`),
+    )
+    .optional(),
+  cursor: z.string().max(1024, 'must be at most 1024 characters').optional(),
+});
+
+/** A position in the newest-first order: the entry's `occurredAt` (as a Timestamp holds it) and id. */
+export interface CursorPosition {
+  seconds: number;
+  nanos: number;
+  logId: string;
+}
+
+export interface EqualityFilter {
+  field: FilterField;
+  op: '==' | 'in';
+  value: string | string[];
+}
+
+/** What the store adapter runs. `fingerprint` binds cursors to the tenant and filters. */
+export interface EventQueryPlan {
+  tenantId: string;
+  filters: EqualityFilter[];
+  /** Inclusive lower bound of `occurredAt` (ISO, UTC). */
+  from?: string;
+  /** Exclusive upper bound of `occurredAt` (ISO, UTC). */
+  to?: string;
+  pageSize: number;
+  after?: CursorPosition;
+  fingerprint: string;
+}
+
+function describeCombination(params: readonly string[]): string {
+  return params.length === 0 ? 'no filter' : params.join('+');
+}
+
+/**
+ * Turns query parameters (every value of every name, as a URL holds them) into a plan for the
+ * caller's tenant, or throws `invalid_argument`, `unsupported_filter_combination` or
+ * `invalid_cursor` with field-level errors addressed by parameter name.
+ */
+export function planEventQuery(tenantId: string, query: Readonly<Record<string, readonly string[]>>): EventQueryPlan {
+  const repeated = Object.entries(query).filter(([, values]) => values.length > 1);
+  assertApi(repeated.length === 0, 'invalid_argument', 'a query parameter was given more than once', {
+    errors: repeated.map(([name]) => ({ path: name, message: 'must be given at most once' })),
+  });
+  const known = Object.keys(paramsSchema.shape);
+  const unknown = Object.keys(query).filter((name) => !known.includes(name));
+  assertApi(unknown.length === 0, 'invalid_argument', 'unknown query parameter', {
+    errors: unknown.map((name) => ({ path: name, message: `is not a parameter; known: ${known.join(', ')}` })),
+  });
+  const single = Object.fromEntries(Object.entries(query).map(([name, values]) => [name, values[0]]));
+  const parsed = paramsSchema.safeParse(single);
+  if (!parsed.success) {
+    throw new ApiError('invalid_argument', 'a query parameter breaks a rule', {
+      errors: fieldErrorsOf(parsed.error.issues),
+    });
+  }
+  const params = parsed.data;
+  const from = params.from === undefined ? undefined : normalizeInstant(params.from);
+  const to = params.to === undefined ? undefined : normalizeInstant(params.to);
+  assertApi(from === undefined || to === undefined || from < to, 'invalid_argument', 'the time range is empty', {
+    errors: [{ path: 'to', message: 'must be later than from' }],
+  });
+
+  const used = (Object.keys(FILTER_FIELDS) as FilterParam[]).filter((name) => params[name] !== undefined);
+  const served = SERVED_COMBINATIONS.some(
+    (combo) => combo.length === used.length && used.every((u) => combo.includes(u)),
+  );
+  assertApi(served, 'unsupported_filter_combination', `filters ${describeCombination(used)} cannot be combined`, {
+    errors: used.map((name) => ({
+      path: name,
+      message: `combines only as: any single filter, ${SERVED_COMBINATIONS.filter((c) => c.length > 1)
+        .map(describeCombination)
+        .join(', ')}`,
+    })),
+  });
+
+  const filters: EqualityFilter[] = used.map((name) => {
+    const value = params[name]!;
+    if (Array.isArray(value)) {
+      return value.length === 1
+        ? { field: FILTER_FIELDS[name], op: '==', value: value[0]! }
+        : { field: FILTER_FIELDS[name], op: 'in', value };
+    }
+    return { field: FILTER_FIELDS[name], op: '==', value };
+  });
+  const fingerprint = sha256Hex(canonicalJson({ tenantId, filters, from, to })).slice(0, 16);
+  const plan: EventQueryPlan = {
+    tenantId,
+    filters,
+    pageSize: params.limit ?? QUERY_LIMITS.defaultPageSize,
+    fingerprint,
+  };
+  if (from !== undefined) plan.from = from;
+  if (to !== undefined) plan.to = to;
+  if (params.cursor !== undefined) plan.after = decodeCursor(params.cursor, fingerprint);
+  return plan;
+}
+
+const cursorSchema = z.strictObject({
+  v: z.literal(1),
+  s: z.number().int(),
+  n: z.number().int().min(0).max(999_999_999),
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  f: z.string(),
+});
+
+/** The opaque cursor after `position` for a plan; consumers pass it back as `cursor`. */
+export function encodeCursor(plan: EventQueryPlan, position: CursorPosition): string {
+  const body = { v: 1, s: position.seconds, n: position.nanos, id: position.logId, f: plan.fingerprint };
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+}
+
+/** Reads a cursor, refusing one that was not issued for the same tenant and filters. */
+export function decodeCursor(cursor: string, fingerprint: string): CursorPosition {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    value = undefined;
+  }
+  const parsed = cursorSchema.safeParse(value);
+  assertApi(parsed.success, 'invalid_cursor', 'the cursor is not one this API issued', {
+    errors: [{ path: 'cursor', message: 'must be a next_cursor value returned by this API' }],
+  });
+  assertApi(parsed.data.f === fingerprint, 'invalid_cursor', 'the cursor belongs to other filters', {
+    errors: [{ path: 'cursor', message: 'must be used with the same filters as the page that returned it' }],
+  });
+  return { seconds: parsed.data.s, nanos: parsed.data.n, logId: parsed.data.id };
+}
+
+/**
+ * One page from `pageSize + 1` rows read in order: the extra row only proves that another page
+ * exists, so `next_cursor` is null exactly on the last page.
+ */
+export function pageOf<T>(
+  plan: EventQueryPlan,
+  rows: readonly T[],
+  positionOf: (row: T) => CursorPosition,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, plan.pageSize);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > plan.pageSize && last !== undefined ? encodeCursor(plan, positionOf(last)) : null;
+  return { items, nextCursor };
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ArchiveError } from './errors';
+import {
+  buildSqlFilter,
+  decodeCursor,
+  encodeCursor,
+  parseColdSearchRequest,
+  positionBeforeDay,
+  searchDays,
+} from './filter';
+
+describe('cold search requests', () => {
+  it('applies defaults and refuses bad input with field-level messages', () => {
+    expect(parseColdSearchRequest({}).pageSize).toBe(50);
+    let caught: unknown;
+    try {
+      parseColdSearchRequest({ levels: ['LOUD'], pageSize: 1000, resourceId: 'r-1', other: 1 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ArchiveError);
+    const paths = (caught as ArchiveError).errors.map((e) => e.path).sort();
+    expect(paths).toEqual(expect.arrayContaining(['levels.0', 'pageSize']));
+  });
+
+  it('needs resourceType with resourceId and from before to', () => {
+    expect(() => parseColdSearchRequest({ resourceId: 'r-1' })).toThrow(ArchiveError);
+    expect(() => parseColdSearchRequest({ from: '2024-01-02T00:00:00Z', to: '2024-01-01T00:00:00Z' })).toThrow(
+      ArchiveError,
+    );
+  });
+});
+
+describe('SQL filter', () => {
+  it('always starts with the tenant and binds every value as a parameter', () => {
+    const req = parseColdSearchRequest({
+      from: '2024-01-01T00:00:00Z',
+      to: '2024-01-03T00:00:00Z',
+      categories: ['SECURITY', 'AUTHENTICATION'],
+      levels: ['CRITICAL'],
+      eventTypes: ["x'); DROP TABLE t; --"],
+      actorId: 'u-1',
+      resourceType: 'repository',
+      resourceId: 'r-1',
+      outcome: 'failure',
+      keyword: 'Widgets',
+    });
+    const { where, params } = buildSqlFilter('acme', req, { occurredAt: '2024-01-02T00:00:00.000000Z', logId: 'abc' });
+    expect(where.startsWith('"tenantId" = ?')).toBe(true);
+    expect(where).not.toContain('DROP');
+    expect(where.split('?').length - 1).toBe(params.length);
+    expect(params).toEqual([
+      'acme',
+      '2024-01-01T00:00:00.000000Z',
+      '2024-01-03T00:00:00.000000Z',
+      'SECURITY',
+      'AUTHENTICATION',
+      'CRITICAL',
+      "x'); DROP TABLE t; --",
+      'u-1',
+      'repository',
+      'r-1',
+      'failure',
+      'widgets',
+      '2024-01-02T00:00:00.000000Z',
+      '2024-01-02T00:00:00.000000Z',
+      'abc',
+    ]);
+  });
+});
+
+describe('cursors', () => {
+  const req = parseColdSearchRequest({ categories: ['SECURITY'], pageSize: 10 });
+  const pos = { occurredAt: '2024-01-02T03:04:05.006000Z', logId: 'f'.repeat(32) };
+
+  it('round-trip for the same tenant and filters, whatever the page size', () => {
+    const cursor = encodeCursor('acme', req, pos);
+    expect(decodeCursor(cursor, 'acme', { ...req, pageSize: 20 })).toEqual(pos);
+  });
+
+  it('are refused for another tenant, other filters or garbage', () => {
+    const cursor = encodeCursor('acme', req, pos);
+    expect(() => decodeCursor(cursor, 'other', req)).toThrow(expect.objectContaining({ code: 'invalid_cursor' }));
+    expect(() => decodeCursor(cursor, 'acme', { ...req, categories: ['COMPLIANCE'] })).toThrow(
+      expect.objectContaining({ code: 'invalid_cursor' }),
+    );
+    expect(() => decodeCursor('not-a-cursor', 'acme', req)).toThrow(
+      expect.objectContaining({ code: 'invalid_cursor' }),
+    );
+  });
+});
+
+describe('search days', () => {
+  const now = Date.parse('2024-06-10T12:00:00Z');
+  it('run from the end of the range (or the cursor) back to its start', () => {
+    const req = parseColdSearchRequest({ from: '2024-01-05T10:00:00Z', to: '2024-02-01T00:00:00Z' });
+    expect(searchDays(req, null, now)).toEqual({ first: '2024-01-31', last: '2024-01-05' });
+    expect(searchDays(req, positionBeforeDay('2024-01-20'), now)).toEqual({ first: '2024-01-19', last: '2024-01-05' });
+    expect(searchDays(parseColdSearchRequest({}), null, now)).toEqual({ first: '2024-06-10', last: '1970-01-01' });
+  });
+});

@@ -1,0 +1,56 @@
+import type { FieldError } from '../errors';
+
+/**
+ * Stable codes of the export and report paths. The callable and HTTP adapters map each to an
+ * HttpsError code or an HTTP status in one place (`functions/src/export/errors.ts`).
+ */
+export const EXPORT_ERROR_CODES = [
+  /** The caller is not signed in (or the ID token is invalid). */
+  'unauthenticated',
+  /** The caller's role or tenant does not allow the operation. */
+  'permission_denied',
+  /** A request argument breaks a rule (field-level errors attached). */
+  'invalid_argument',
+  /** The filters combine in a way no composite index serves. */
+  'unsupported_filter_combination',
+  /** No export, report or download link with that id exists for the caller. */
+  'not_found',
+  /** The job is not in a state that allows the operation (download before success, cancel after it). */
+  'failed_precondition',
+  /** A download link has expired or was already used. */
+  'link_expired',
+  /** No font that covers the report's text is installed (see REPORT_FONT_PATH). */
+  'font_unavailable',
+  /** The job was canceled while it ran. */
+  'canceled',
+] as const;
+export type ExportErrorCode = (typeof EXPORT_ERROR_CODES)[number];
+
+/** A typed error of the export and report paths with a stable code. */
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+  constructor(
+    readonly code: ExportErrorCode,
+    message: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Throws an {@link ExportError} unless `condition` holds. */
+export function assertExport(
+  condition: unknown,
+  code: ExportErrorCode,
+  message: string,
+  errors: readonly FieldError[] = [],
+): asserts condition {
+  if (!condition) throw new ExportError(code, message, errors);
+}
+
+/** Field-level errors of a failed zod parse, addressed by dotted path. */
+export function issuesToFieldErrors(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): FieldError[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExportError } from './errors';
+import { describeExportFilter, parseExportFilter, planExportQuery, SERVED_SHAPES, shapeServed } from './filter';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ExportError) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('parseExportFilter', () => {
+  it('accepts the console filter model and normalizes instants and keywords', () => {
+    const f = parseExportFilter({
+      from: '2026-01-01T01:00:00+01:00',
+      categories: ['SECURITY', 'SECURITY'],
+      keyword: '  Alice ',
+    });
+    expect(f.from).toBe('2026-01-01T00:00:00.000Z');
+    expect(f.categories).toEqual(['SECURITY']);
+    expect(f.keyword).toBe('alice');
+    expect(f.levels).toEqual([]);
+  });
+
+  it('refuses unknown fields, bad values and an empty range with field-level messages', () => {
+    for (const input of [
+      { tenantId: 'other' },
+      { categories: ['NOPE'] },
+      { from: 'yesterday' },
+      { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' },
+      { resourceId: 'r-1' },
+    ]) {
+      let error: ExportError | undefined;
+      try {
+        parseExportFilter(input);
+      } catch (err) {
+        error = err as ExportError;
+      }
+      expect(error?.code).toBe('invalid_argument');
+      expect(error?.errors[0]?.path).toMatch(/^filter/);
+    }
+  });
+});
+
+describe('planExportQuery', () => {
+  it('always starts with the tenant condition and maps lists to == or in', () => {
+    const plan = planExportQuery(
+      'acme',
+      parseExportFilter({ levels: ['ERROR', 'CRITICAL'], categories: ['SECURITY'] }),
+    );
+    expect(plan.where[0]).toEqual({ field: 'tenantId', op: '==', value: 'acme' });
+    expect(plan.where).toContainEqual({ field: 'category', op: '==', value: 'SECURITY' });
+    expect(plan.where).toContainEqual({ field: 'level', op: 'in', value: ['ERROR', 'CRITICAL'] });
+  });
+
+  it('leaves out a list with every value selected', () => {
+    const plan = planExportQuery('acme', parseExportFilter({ outcomes: ['success', 'failure', 'denied'] }));
+    expect(plan.where).toHaveLength(1);
+  });
+
+  it('plans keyword search as array-contains and carries the range', () => {
+    const plan = planExportQuery(
+      'acme',
+      parseExportFilter({ keyword: 'Bob', categories: ['AUTHENTICATION'], to: '2026-01-02T00:00:00Z' }),
+    );
+    expect(plan.where).toContainEqual({ field: 'searchTokens', op: 'array-contains', value: 'bob' });
+    expect(plan.to).toBe('2026-01-02T00:00:00.000Z');
+    expect(plan.from).toBeUndefined();
+  });
+
+  it('refuses combinations no index serves', () => {
+    expect(codeOf(() => planExportQuery('acme', parseExportFilter({ keyword: 'x', actorId: 'u-1' })))).toBe(
+      'unsupported_filter_combination',
+    );
+    expect(
+      codeOf(() => planExportQuery('acme', parseExportFilter({ eventType: 'a.b', categories: ['SECURITY'] }))),
+    ).toBe('unsupported_filter_combination');
+    expect(codeOf(() => planExportQuery('acme', parseExportFilter({ actorId: 'u', resourceType: 'repo' })))).toBe(
+      'unsupported_filter_combination',
+    );
+  });
+
+  it('refuses lists that multiply past 30 alternatives', () => {
+    const filter = parseExportFilter({
+      categories: [
+        'SECURITY',
+        'COMPLIANCE',
+        'DATA_ACCESS',
+        'AUTHORIZATION',
+        'AUTHENTICATION',
+        'SYSTEM_CONFIGURATION',
+        'BUSINESS_OPERATION',
+      ],
+      levels: ['INFO', 'WARNING', 'ERROR'],
+      reviewStatuses: ['pending', 'approved'],
+    });
+    expect(codeOf(() => planExportQuery('acme', filter))).toBe('invalid_argument');
+  });
+});
+
+describe('SERVED_SHAPES', () => {
+  it('lists only combinations a composite index in firestore.indexes.json serves', () => {
+    const file = JSON.parse(readFileSync(join(__dirname, '../../../../firestore.indexes.json'), 'utf8')) as {
+      indexes: Array<{
+        collectionGroup: string;
+        fields: Array<{ fieldPath: string; order?: string; arrayConfig?: string }>;
+      }>;
+    };
+    const available = new Set(
+      file.indexes
+        .filter((i) => i.collectionGroup === 'audit_logs')
+        .filter((i) => i.fields[0]?.fieldPath === 'tenantId')
+        .filter((i) => i.fields.at(-1)?.fieldPath === 'occurredAt' && i.fields.at(-1)?.order === 'DESCENDING')
+        .map((i) => {
+          const middle = i.fields.slice(1, -1);
+          const equality = middle.filter((f) => f.order).map((f) => f.fieldPath);
+          const keyword = middle.some((f) => f.arrayConfig === 'CONTAINS' && f.fieldPath === 'searchTokens');
+          return `${[...equality].sort().join('+')}|${keyword}`;
+        }),
+    );
+    // The unfiltered query is served by (tenantId, occurredAt DESC).
+    for (const shape of SERVED_SHAPES) {
+      expect(available, `${shape.equality.join('+')} keyword=${shape.keyword}`).toContain(
+        `${[...shape.equality].sort().join('+')}|${shape.keyword}`,
+      );
+    }
+    expect(shapeServed(['level', 'category'], false)).toBe(true);
+  });
+});
+
+describe('describeExportFilter', () => {
+  it('summarizes the active filters', () => {
+    expect(describeExportFilter(parseExportFilter({}))).toBe('all entries');
+    expect(describeExportFilter(parseExportFilter({ levels: ['CRITICAL'], keyword: 'x' }))).toBe('level CRITICAL, "x"');
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, type CommandError } from '../commands';
+import { buildEntry } from '../pipeline';
+import { DEFAULT_TENANT_SETTINGS } from '../tenant';
+import { validateEnvelope } from '../validate';
+import { applySettingsUpdate, settingsChangedEnvelope, settingsView, tenantSettingsUpdateSchema } from './update';
+
+const DOC = {
+  name: 'Acme',
+  retentionDays: 90,
+  classification: { overrides: [{ match: 'repo.*', level: 'WARNING' }] },
+  anomaly: { deniedThreshold: 7 },
+  settingsVersion: 3,
+};
+
+describe('applySettingsUpdate', () => {
+  it('replaces the sections sent, keeps the others, and reports what changed', () => {
+    const update = parseCommand(tenantSettingsUpdateSchema, {
+      retentionDays: 30,
+      review: { deadlineHours: { CRITICAL: 4 } },
+      webhook: { enabled: true, url: 'https://hooks.example.com/audit' },
+    });
+    const change = applySettingsUpdate(DOC, update);
+    expect(change.changed).toEqual(['retentionDays', 'review', 'webhook']);
+    expect(change.writes).toEqual({
+      retentionDays: 30,
+      review: { deadlineHours: { CRITICAL: 4, ERROR: 72, WARNING: 168, INFO: 336 } },
+      webhook: { enabled: true, url: 'https://hooks.example.com/audit' },
+    });
+    expect(change.after.classification).toEqual(DOC.classification);
+    expect(change.after.anomaly).toEqual({ enabled: true, deniedThreshold: 7, windowSeconds: 300 });
+    expect(change.before.retentionDays).toBe(90);
+  });
+
+  it('changes nothing when the values are the same', () => {
+    const update = parseCommand(tenantSettingsUpdateSchema, { retentionDays: 90, name: 'Acme' });
+    expect(applySettingsUpdate(DOC, update).changed).toEqual([]);
+  });
+
+  it('refuses unknown sections and fields, with field-level messages', () => {
+    const attempt = (data: unknown) => {
+      try {
+        parseCommand(tenantSettingsUpdateSchema, data);
+      } catch (err) {
+        return (err as CommandError).errors;
+      }
+      return [];
+    };
+    expect(attempt({ retention: 30 })).toContainEqual({ path: '', message: 'Unrecognized key: "retention"' });
+    expect(attempt({ review: { deadlineHours: { CRITICAL: 0 } } })).toEqual([
+      { path: 'review.deadlineHours.CRITICAL', message: 'CRITICAL: must be at least 1 hour' },
+    ]);
+    expect(attempt({ alerts: { rules: [{ id: 'a', name: 'A' }] } })[0]?.path).toBe('alerts.rules.0.levels');
+    expect(attempt({ webhook: { enabled: true, url: 'http://example.com' } })[0]?.path).toBe('webhook.url');
+    expect(attempt({})).toEqual([{ path: '', message: 'must change at least one section' }]);
+  });
+
+  it('reads a malformed document as defaults and names the problems', () => {
+    const view = settingsView({ retentionDays: -1, anomaly: { windowSeconds: 1 } });
+    expect(view.settings.retentionDays).toBe(DEFAULT_TENANT_SETTINGS.retentionDays);
+    expect(view.problems).toEqual([
+      expect.stringMatching(/^retentionDays: /),
+      expect.stringMatching(/^anomaly\.windowSeconds: /),
+    ]);
+  });
+});
+
+describe('settingsChangedEnvelope', () => {
+  it('is a valid SYSTEM_CONFIGURATION event with before and after of the changed sections', () => {
+    const change = applySettingsUpdate(DOC, parseCommand(tenantSettingsUpdateSchema, { retentionDays: 30 }));
+    const envelope = settingsChangedEnvelope({
+      tenantId: 'acme',
+      admin: { uid: 'u-admin', email: 'admin@example.com' },
+      change,
+      version: 4,
+      occurredAt: '2026-03-01T12:00:00.000Z',
+    });
+    const entry = buildEntry(validateEnvelope(envelope, new Date('2026-03-01T12:00:01Z')), DEFAULT_TENANT_SETTINGS, {
+      via: 'outbox',
+    });
+    expect(entry).toMatchObject({
+      eventId: 'tenant-settings-4',
+      eventType: 'config.tenant_settings.updated',
+      category: 'SYSTEM_CONFIGURATION',
+      resource: { type: 'tenant', id: 'acme', name: 'Acme' },
+      changes: { before: { retentionDays: 90 }, after: { retentionDays: 30 } },
+      changedFields: ['retentionDays'],
+    });
+  });
+});

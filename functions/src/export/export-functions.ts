@@ -1,0 +1,136 @@
+import { FieldValue } from 'firebase-admin/firestore';
+import { onDocumentCreated } from 'firebase-functions/v2/firestore';
+import { onCall, onRequest, type CallableRequest } from 'firebase-functions/v2/https';
+import { REGION } from '../config';
+import { firestore } from '../firebase';
+import {
+  assertExport,
+  assertJobVisible,
+  describeExportFilter,
+  downloadFileName,
+  encoderFor,
+  exportEvent,
+  exportObjectPath,
+  exportRequester,
+  isActive,
+  parseJobId,
+  parseStartExport,
+  planExportQuery,
+  type ExportCaller,
+} from '../domain/export';
+import { recordAudit } from './audit';
+import { handleDownload, issueDownloadLink, type DownloadDeps } from './downloads';
+import { translated } from './errors';
+import { exportRef, exportsCollection, jobFromDoc, newExportDoc } from './export-jobs';
+import { runExportSlice, type ExportWorkerDeps } from './export-worker';
+import { exportBucket } from './storage';
+
+// The adapters of exports: callables, the download endpoint and the worker triggers. Each maps a
+// Firebase event onto the plain modules beside it, which tests and benchmarks call directly.
+
+function callerOf(request: CallableRequest): ExportCaller | undefined {
+  return request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined;
+}
+
+function workerDeps(): ExportWorkerDeps & DownloadDeps {
+  return { db: firestore(), bucket: exportBucket(), now: () => new Date(), audit: recordAudit };
+}
+
+/**
+ * `startExport({format, bom?, filter})`: queues an export of the caller's tenant (admin, auditor,
+ * compliance). The tenant comes from the claims only; the filter is planned now, so a combination
+ * no index serves is refused at once instead of failing in the worker.
+ */
+export function handleStartExport(request: CallableRequest): Promise<{ exportId: string }> {
+  return translated(async () => {
+    const requester = exportRequester(callerOf(request));
+    const input = parseStartExport(request.data);
+    planExportQuery(requester.tenantId, input.filter);
+    const encoder = encoderFor(input.format, input.bom);
+    const ref = exportsCollection(firestore()).doc();
+    await ref.create(
+      newExportDoc({
+        tenantId: requester.tenantId,
+        requestedBy: requester,
+        filter: input.filter,
+        filterSummary: describeExportFilter(input.filter),
+        format: input.format,
+        bom: input.bom,
+        objectPath: exportObjectPath(requester.tenantId, ref.id, encoder.extension),
+        contentType: encoder.contentType,
+        fileName: downloadFileName('audit-export', requester.tenantId, new Date().toISOString(), encoder.extension),
+      }),
+    );
+    return { exportId: ref.id };
+  });
+}
+
+/** `cancelExport({id})`: stops a queued or running export of the caller's tenant; audited. */
+export function handleCancelExport(request: CallableRequest): Promise<{ state: 'canceled' }> {
+  return translated(async () => {
+    const requester = exportRequester(callerOf(request));
+    const id = parseJobId(request.data);
+    const db = firestore();
+    const ref = exportRef(db, id);
+    const job = await db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      assertJobVisible(requester, snap.get('tenantId') as string | undefined);
+      const current = jobFromDoc(id, snap.data()!);
+      assertExport(isActive(current.state), 'failed_precondition', `the export is already ${current.state}`);
+      tx.update(ref, {
+        state: 'canceled',
+        canceledBy: requester,
+        finishedAt: FieldValue.serverTimestamp(),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      return current;
+    });
+    await recordAudit(
+      exportEvent({
+        tenantId: job.tenantId,
+        occurredAt: new Date(),
+        exportId: id,
+        requester,
+        format: job.format,
+        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+        filterSummary: job.filterSummary,
+        rows: job.rowsWritten,
+        bytes: job.bytes,
+        sha256: null,
+        outcome: 'canceled',
+      }),
+      `export-${id}-canceled`,
+    );
+    return { state: 'canceled' as const };
+  });
+}
+
+/** `createDownloadLink({kind, id})`: a single-use link to a finished export or report. */
+export function handleCreateDownloadLink(
+  request: CallableRequest,
+): Promise<{ token: string; path: string; expiresAt: string }> {
+  return translated(() => issueDownloadLink(workerDeps(), callerOf(request), request.data));
+}
+
+export const startExport = onCall({ region: REGION }, handleStartExport);
+export const cancelExport = onCall({ region: REGION }, handleCancelExport);
+export const createDownloadLink = onCall({ region: REGION }, handleCreateDownloadLink);
+
+/** Streams a finished export or report (see downloads.ts); CORS open because auth is a bearer token, never a cookie. */
+export const downloadExport = onRequest(
+  { region: REGION, cors: true, timeoutSeconds: 3600, memory: '512MiB' },
+  (req, res) => handleDownload(workerDeps(), req, res),
+);
+
+const workerOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, retry: false } as const;
+
+/** Slice 0 of an export starts when its job document is created. */
+export const exportWorker = onDocumentCreated({ ...workerOptions, document: 'audit_exports/{exportId}' }, (event) =>
+  runExportSlice(workerDeps(), event.params.exportId, 0),
+);
+
+/** Every later slice starts when the previous one creates its hand-over document. */
+export const exportWorkerSlice = onDocumentCreated(
+  { ...workerOptions, document: 'audit_exports/{exportId}/slices/{slice}' },
+  (event) => runExportSlice(workerDeps(), event.params.exportId, Number(event.params.slice)),
+);

@@ -1,0 +1,291 @@
+import type { DocumentData, Firestore } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
+import {
+  DEFAULT_PROGRESS_POLICY,
+  encoderFor,
+  exportEvent,
+  exportJoinedPath,
+  exportPartPath,
+  jobError,
+  planExportQuery,
+  progressDue,
+  progressOf,
+  sliceBudgetOf,
+  DEFAULT_SLICE_BUDGET,
+  type ExportCursor,
+  type ProgressPolicy,
+  type SliceBudget,
+} from '../domain/export';
+import { exportRef, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
+import { countMatches, cursorOf, logPages, recordOf } from './log-source';
+import * as logs from './logs';
+import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
+
+/** What the worker needs from the outside; tests and benchmarks pass their own. */
+export interface ExportWorkerDeps {
+  db: Firestore;
+  bucket: Bucket;
+  now(): Date;
+  /** Records an audit envelope (the common ingest entry point in production). */
+  audit(envelope: Record<string, unknown>, deadLetterId: string): Promise<void>;
+  budget?: SliceBudget;
+  pageSize?: number;
+  progress?: ProgressPolicy;
+}
+
+/** Documents read per query page: one page is all the worker holds of the source at a time. */
+export const EXPORT_PAGE_SIZE = 500;
+
+type Claim = { action: 'run'; job: ExportJob } | { action: 'cleanup'; job: ExportJob } | { action: 'skip' };
+
+/**
+ * Claims slice `slice` of a job once: slice 0 moves `queued` → `running`; a later slice runs only
+ * when the job hands over to it. A redelivered trigger finds the slice claimed and does nothing.
+ * A job canceled between slices has its earlier parts removed by the slice that finds it so.
+ */
+async function claimSlice(deps: ExportWorkerDeps, exportId: string, slice: number): Promise<Claim> {
+  const ref = exportRef(deps.db, exportId);
+  return deps.db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    if (!snap.exists) return { action: 'skip' } as const;
+    const data = snap.data()!;
+    const job = jobFromDoc(exportId, data);
+    if (job.claimedSlice >= slice) return { action: 'skip' } as const;
+    if (job.state === 'canceled' && slice > 0) {
+      tx.update(ref, { claimedSlice: slice });
+      return { action: 'cleanup', job } as const;
+    }
+    const runnable = slice === 0 ? job.state === 'queued' : job.state === 'running' && job.slice === slice;
+    if (!runnable) return { action: 'skip' } as const;
+    const update: DocumentData = { claimedSlice: slice, updatedAt: FieldValue.serverTimestamp() };
+    if (slice === 0) Object.assign(update, { state: 'running', startedAt: FieldValue.serverTimestamp() });
+    tx.update(ref, update);
+    return { action: 'run', job: { ...job, state: 'running', claimedSlice: slice } } as const;
+  });
+}
+
+/** Every object a job may have written so far: the export object and the parts of later slices. */
+function writtenObjects(job: ExportJob, extension: string, upToSlice: number): string[] {
+  const paths = [job.objectPath];
+  for (let part = 1; part <= upToSlice; part++) paths.push(exportPartPath(job.tenantId, job.id, extension, part));
+  return paths;
+}
+
+/** What to remove when a job fails or is canceled: its parts and a joined object, if any. */
+function leftovers(job: ExportJob, extension: string, upToSlice: number): string[] {
+  return [...writtenObjects(job, extension, upToSlice), exportJoinedPath(job.tenantId, job.id, extension)];
+}
+
+/** Peak memory of this process while a slice runs, sampled at progress points. */
+class MemoryPeak {
+  readonly startRss = process.memoryUsage.rss();
+  readonly startHeap = process.memoryUsage().heapUsed;
+  peakRss = this.startRss;
+  peakHeap = this.startHeap;
+  sample(): void {
+    const m = process.memoryUsage();
+    this.peakRss = Math.max(this.peakRss, m.rss);
+    this.peakHeap = Math.max(this.peakHeap, m.heapUsed);
+  }
+  toDoc(): Record<string, number> {
+    return {
+      startRssBytes: this.startRss,
+      peakRssBytes: this.peakRss,
+      startHeapBytes: this.startHeap,
+      peakHeapBytes: this.peakHeap,
+    };
+  }
+}
+
+/**
+ * Runs one slice of an export: pages through the matching entries (newest first) from the job's
+ * cursor, encodes and streams them into this slice's object while hashing, reports progress every
+ * few thousand rows, and checks for cancellation between pages. When the slice's budget runs out
+ * it records the cursor and queues the next slice (a new function run); the last slice joins the
+ * parts, records the SHA-256 and size, and writes the `compliance.export.completed` audit entry.
+ */
+export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, slice: number): Promise<void> {
+  const claim = await claimSlice(deps, exportId, slice);
+  if (claim.action === 'skip') return;
+  const { job } = claim;
+  const encoder = encoderFor(job.format, job.bom);
+  if (claim.action === 'cleanup') {
+    await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
+    return;
+  }
+  const ref = exportRef(deps.db, exportId);
+  const started = Date.now();
+  const budget = sliceBudgetOf(job.sliceRows, deps.budget ?? DEFAULT_SLICE_BUDGET);
+  const policy = deps.progress ?? DEFAULT_PROGRESS_POLICY;
+  const pageSize = deps.pageSize ?? EXPORT_PAGE_SIZE;
+  const memory = new MemoryPeak();
+  const objectPath = slice === 0 ? job.objectPath : exportPartPath(job.tenantId, job.id, encoder.extension, slice);
+  let writer: HashingObjectWriter | undefined;
+  try {
+    const plan = planExportQuery(job.tenantId, job.filter);
+    let rowsTotal = job.rowsTotal;
+    if (slice === 0) {
+      rowsTotal = await countMatches(deps.db, plan);
+      await ref.update({ rowsTotal, updatedAt: FieldValue.serverTimestamp() });
+    }
+    writer = new HashingObjectWriter(deps.bucket.file(objectPath), encoder.contentType, {
+      exportId,
+      tenantId: job.tenantId,
+    });
+    if (slice === 0) await writer.write(encoder.start());
+
+    let rows = job.rowsWritten;
+    let cursor: ExportCursor | null = job.cursor;
+    let rowsAtReport = rows;
+    let reportedAt = Date.now();
+    let handOver = false;
+    for await (const page of logPages(deps.db, plan, pageSize, cursor)) {
+      const state = (await ref.get()).get('state') as string | undefined;
+      if (state !== 'running') {
+        writer.abort();
+        await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
+        logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
+        return;
+      }
+      for (const doc of page) {
+        await writer.write(encoder.record(recordOf(doc), rows));
+        rows++;
+      }
+      cursor = cursorOf(page[page.length - 1]!);
+      if (progressDue(policy, rows - rowsAtReport, Date.now() - reportedAt)) {
+        memory.sample();
+        await ref.update({
+          rowsWritten: rows,
+          bytes: job.bytes + writer.bytes,
+          progress: progressOf(rows, rowsTotal),
+          stats: memory.toDoc(),
+          updatedAt: FieldValue.serverTimestamp(),
+        });
+        rowsAtReport = rows;
+        reportedAt = Date.now();
+      }
+      const sliceRows = rows - job.rowsWritten;
+      if (page.length === pageSize && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
+        handOver = true;
+        break;
+      }
+    }
+
+    if (handOver) {
+      const part = await writer.close();
+      memory.sample();
+      const batch = deps.db.batch();
+      batch.update(ref, {
+        slice: slice + 1,
+        parts: slice + 1,
+        cursor,
+        rowsWritten: rows,
+        bytes: job.bytes + part.bytes,
+        progress: progressOf(rows, rowsTotal),
+        stats: memory.toDoc(),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      batch.create(sliceRef(deps.db, exportId, slice + 1), { createdAt: FieldValue.serverTimestamp() });
+      await batch.commit();
+      logs.exportSliceHandedOver(exportId, job.tenantId, slice, rows);
+      return;
+    }
+
+    await writer.write(encoder.end(rows));
+    const last = await writer.close();
+    let digest = { sha256: last.sha256, bytes: job.bytes + last.bytes };
+    let finalPath = job.objectPath;
+    if (slice > 0) {
+      // Several parts: join them into one new object, hashed as it is joined, and drop the parts.
+      const sources = writtenObjects(job, encoder.extension, slice);
+      finalPath = exportJoinedPath(job.tenantId, job.id, encoder.extension);
+      digest = await joinObjects(deps.bucket, sources, finalPath, encoder.contentType, {
+        exportId,
+        tenantId: job.tenantId,
+      });
+      await deleteObjects(deps.bucket, sources);
+    }
+    memory.sample();
+    const finished = await deps.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (snap.get('state') !== 'running') return false;
+      tx.update(ref, {
+        state: 'succeeded',
+        objectPath: finalPath,
+        rowsWritten: rows,
+        rowsTotal: rows,
+        bytes: digest.bytes,
+        sha256: digest.sha256,
+        progress: 1,
+        parts: slice + 1,
+        cursor: null,
+        stats: { ...memory.toDoc(), durationMs: Date.now() - Date.parse(job.createdAt) },
+        finishedAt: FieldValue.serverTimestamp(),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      return true;
+    });
+    if (!finished) {
+      await deleteObjects(deps.bucket, [finalPath]);
+      return;
+    }
+    await deps.audit(
+      exportEvent({
+        tenantId: job.tenantId,
+        occurredAt: deps.now(),
+        exportId,
+        requester: job.requestedBy,
+        format: job.format,
+        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+        filterSummary: job.filterSummary,
+        rows,
+        bytes: digest.bytes,
+        sha256: digest.sha256,
+        outcome: 'completed',
+      }),
+      `export-${exportId}-completed`,
+    );
+    logs.exportFinished(exportId, job.tenantId, 'succeeded', rows, Date.now() - started);
+  } catch (err) {
+    writer?.abort();
+    logs.jobFailed('export', exportId, job.tenantId, err);
+    await failJob(deps, job, encoder.extension, slice, err);
+  }
+}
+
+/** Marks a job failed, removes what it wrote and records `compliance.export.failed`. */
+async function failJob(
+  deps: ExportWorkerDeps,
+  job: ExportJob,
+  extension: string,
+  slice: number,
+  err: unknown,
+): Promise<void> {
+  const error = jobError(err);
+  await exportRef(deps.db, job.id).update({
+    state: 'failed',
+    error,
+    finishedAt: FieldValue.serverTimestamp(),
+    updatedAt: FieldValue.serverTimestamp(),
+  });
+  await deleteObjects(deps.bucket, leftovers(job, extension, slice)).catch(() => undefined);
+  await deps
+    .audit(
+      exportEvent({
+        tenantId: job.tenantId,
+        occurredAt: deps.now(),
+        exportId: job.id,
+        requester: job.requestedBy,
+        format: job.format,
+        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+        filterSummary: job.filterSummary,
+        rows: 0,
+        bytes: 0,
+        sha256: null,
+        outcome: 'failed',
+        error: error.code,
+      }),
+      `export-${job.id}-failed`,
+    )
+    .catch((auditErr: unknown) => logs.jobFailed('export', job.id, job.tenantId, auditErr));
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ExportError } from '../domain/export';
+
+/**
+ * Fonts embedded in reports. Event data can be Japanese, Chinese or Korean, so the body font must
+ * cover CJK: Noto Sans CJK (OpenType/CFF in a TrueType collection, read by pdfkit's fontkit and
+ * embedded as a subset). Set `REPORT_FONT` / `REPORT_FONT_BOLD` to a font file (`path` or
+ * `path#PostScriptName` for a collection) to use another; otherwise the Debian `fonts-noto-cjk`
+ * files are used. No fallback to a Latin-only font: a report that would print CJK names as empty
+ * boxes is refused (`font_unavailable`) rather than delivered as evidence.
+ *
+ * Charts use Roboto (shipped with pdfmake): their labels are level and category names and dates.
+ */
+
+/** A font file, or a collection (`.ttc`) and the PostScript name of one face in it. */
+export type FontSource = string | [string, string];
+
+export interface ReportFonts {
+  /** pdfmake font dictionary: `Body` (CJK-capable) and `Roboto` (charts). */
+  dictionary: Record<string, { normal: FontSource; bold: FontSource; italics: FontSource; bolditalics: FontSource }>;
+  /** Every file the fonts come from; pdfmake may read these and nothing else. */
+  files: string[];
+}
+
+const DEBIAN_NOTO = '/usr/share/fonts/opentype/noto';
+const DEFAULT_REGULAR = `${DEBIAN_NOTO}/NotoSansCJK-Regular.ttc#NotoSansCJKjp-Regular`;
+const DEFAULT_BOLD = `${DEBIAN_NOTO}/NotoSansCJK-Bold.ttc#NotoSansCJKjp-Bold`;
+
+function source(spec: string): FontSource {
+  const hash = spec.lastIndexOf('#');
+  return hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : spec;
+}
+
+const fileOf = (s: FontSource) => (typeof s === 'string' ? s : s[0]);
+
+let cached: ReportFonts | undefined;
+
+/** The report fonts; `font_unavailable` when the CJK-capable body font is not installed. */
+export function reportFonts(): ReportFonts {
+  if (cached) return cached;
+  const regular = source(process.env.REPORT_FONT ?? DEFAULT_REGULAR);
+  const bold = source(process.env.REPORT_FONT_BOLD ?? process.env.REPORT_FONT ?? DEFAULT_BOLD);
+  for (const s of [regular, bold]) {
+    if (!existsSync(fileOf(s))) {
+      throw new ExportError(
+        'font_unavailable',
+        `report font ${fileOf(s)} is not installed: install fonts-noto-cjk or set REPORT_FONT to a CJK-capable font`,
+      );
+    }
+  }
+  const roboto = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+  const robotoRegular = join(roboto, 'Roboto-Regular.ttf');
+  const robotoBold = join(roboto, 'Roboto-Medium.ttf');
+  cached = {
+    dictionary: {
+      Body: { normal: regular, bold, italics: regular, bolditalics: bold },
+      Roboto: { normal: robotoRegular, bold: robotoBold, italics: robotoRegular, bolditalics: robotoBold },
+    },
+    files: [fileOf(regular), fileOf(bold), robotoRegular, robotoBold],
+  };
+  return cached;
+}

@@ -1,0 +1,44 @@
+import type { Response } from 'express';
+import { onRequest, type Request } from 'firebase-functions/v2/https';
+import { REGION } from '../config';
+import { firestore } from '../firebase';
+import { getEvents } from './events-get';
+import { postEvents } from './events-post';
+import { openApiDocument } from './openapi';
+import { RateLimiter } from './rate-store';
+import { createRouter, sendJson } from './router';
+
+let limiter: RateLimiter | undefined;
+function rateLimiter(): RateLimiter {
+  limiter ??= new RateLimiter(firestore());
+  return limiter;
+}
+
+/** The routes of the `api` function; exported so tests can drive the handler directly. */
+export const handleApiRequest: (req: Request, res: Response) => Promise<void> = createRouter([
+  {
+    path: '/v1/events',
+    methods: {
+      POST: (req, res) => postEvents(firestore(), rateLimiter(), req, res),
+      GET: (req, res) => getEvents(firestore(), req, res),
+    },
+  },
+  {
+    path: '/v1/openapi.json',
+    methods: {
+      GET: (_req, res) => {
+        sendJson(res, 200, openApiDocument());
+        return Promise.resolve();
+      },
+    },
+  },
+]);
+
+/**
+ * `https://<region>-<project>.cloudfunctions.net/api/v1/...`: the HTTP ingest and query API.
+ * No CORS: callers are servers holding a tenant API key, never browsers.
+ */
+export const api = onRequest(
+  { region: REGION, memory: '512MiB', timeoutSeconds: 120, concurrency: 40, cors: false },
+  handleApiRequest,
+);

@@ -1,0 +1,97 @@
+import type { Response } from 'express';
+import type { Firestore } from 'firebase-admin/firestore';
+import type { Request } from 'firebase-functions/v2/https';
+import type { TransportContext } from '../domain';
+import {
+  ApiError,
+  HTTP_INGEST_LIMITS,
+  assertOwnTenant,
+  deadLetterIdFor,
+  eventIdOf,
+  parseIngestBody,
+  requestKeyFor,
+  summarizeResults,
+  type EventResult,
+} from '../domain/api';
+import { ingest } from '../ingest/ingest';
+import { authenticate } from './auth';
+import { eventsIngested, requestFailed } from './logs';
+import type { RateLimiter } from './rate-store';
+import { header, readBody, sendJson } from './router';
+
+/** Events of one request ingested at once: enough to overlap Firestore round trips, few enough to be gentle. */
+const INGEST_CONCURRENCY = 32;
+
+/** Runs `fn` over `items` with at most `limit` calls in flight, keeping results in order. */
+async function mapPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * `POST /v1/events`. Order of checks, each refusing the whole request before anything is stored:
+ * key (401/403), body size and shape (413/400), tenant of every event (403), rate (429). Then
+ * every event goes through the shared `ingest()`, so an event delivered by HTTP and by Pub/Sub
+ * or the outbox is stored once; see `summarizeResults` for the mixed-batch rule.
+ */
+export async function postEvents(db: Firestore, limiter: RateLimiter, req: Request, res: Response): Promise<void> {
+  const principal = await authenticate(db, req);
+  const bytes = await readBody(req, HTTP_INGEST_LIMITS.maxBodyBytes);
+  const body = parseIngestBody(bytes);
+  assertOwnTenant(body, principal.tenantId);
+
+  const rate = await limiter.consume(principal.tenantId, body.events.length);
+  const rateHeaders = {
+    'RateLimit-Limit': String(rate.limit.burst),
+    'RateLimit-Remaining': String(rate.remaining),
+  };
+  if (!rate.allowed) {
+    throw new ApiError(
+      'rate_limited',
+      `tenant ${principal.tenantId} exceeds its rate of ${rate.limit.eventsPerSecond} events/s (burst ${rate.limit.burst})`,
+      { retryAfterSeconds: rate.retryAfterSeconds },
+    );
+  }
+
+  const requestId = header(req, 'x-request-id');
+  const requestKey = requestKeyFor(requestId, bytes);
+  const transport: TransportContext = {
+    via: 'http',
+    correlationId: header(req, 'x-correlation-id'),
+    requestId,
+  };
+  let results: EventResult[];
+  try {
+    results = await mapPool(body.events, INGEST_CONCURRENCY, async (event, index) => {
+      const outcome = await ingest({ value: event }, transport, deadLetterIdFor(principal.tenantId, requestKey, index));
+      const eventId = eventIdOf(event);
+      const base = eventId === undefined ? { index } : { index, eventId };
+      if (outcome.status === 'rejected') {
+        const { reason, message, errors, deadLetterId } = outcome;
+        return { ...base, status: 'rejected' as const, reason, message, errors, deadLetterId };
+      }
+      return { ...base, status: outcome.status, logId: outcome.logId };
+    });
+  } catch (err) {
+    // Only transient failures reach here; events stored so far come back as `duplicate` on retry.
+    requestFailed('POST', req.path, err);
+    throw new ApiError('unavailable', 'storing the events failed; retry the whole request', {
+      retryAfterSeconds: 1,
+    });
+  }
+  const summary = summarizeResults(body.kind, results);
+  eventsIngested(principal.tenantId, principal.keyId, summary.accepted, summary.rejected);
+  sendJson(res, 202, summary, rateHeaders);
+}

@@ -1,0 +1,51 @@
+import { logger } from 'firebase-functions';
+
+// Named, structured log events of the HTTP API (ECS-like keys, as in ../logs.ts). API keys and
+// payloads are never logged: only the key's non-secret display prefix or id.
+
+export function rateLimitSettingsInvalid(tenantId: string, problems: readonly string[]): void {
+  logger.warn('tenant rate limit invalid; default used', {
+    'event.type': 'api.rate_limit_settings_invalid',
+    'tenant.id': tenantId,
+    problems,
+  });
+}
+
+export function requestRefused(code: string, status: number, method: string, path: string): void {
+  logger.info('api request refused', {
+    'event.type': 'api.request_refused',
+    'error.code': code,
+    'http.response.status_code': status,
+    'http.request.method': method,
+    'url.path': path,
+  });
+}
+
+export function requestFailed(method: string, path: string, error: unknown): void {
+  logger.error('api request failed', {
+    'event.type': 'api.request_failed',
+    'http.request.method': method,
+    'url.path': path,
+    'error.message': String(error),
+    'error.stack_trace': error instanceof Error ? error.stack : undefined,
+  });
+}
+
+export function eventsIngested(tenantId: string, keyId: string, accepted: number, rejected: number): void {
+  logger.info('api events ingested', {
+    'event.type': 'api.events_ingested',
+    'tenant.id': tenantId,
+    'api_key.id': keyId,
+    'audit.accepted': accepted,
+    'audit.rejected': rejected,
+  });
+}
+
+export function apiKeyChanged(action: 'created' | 'revoked', tenantId: string, keyId: string, uid: string): void {
+  logger.info(`api key ${action}`, {
+    'event.type': `api.key_${action}`,
+    'tenant.id': tenantId,
+    'api_key.id': keyId,
+    'user.id': uid,
+  });
+}

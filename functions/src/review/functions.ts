@@ -1,0 +1,64 @@
+import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { REGION } from '../config';
+import { operatorTenant, parseCommand } from '../domain/commands';
+import { runEscalationInputSchema } from '../domain/review';
+import { firestore } from '../firebase';
+import { transientFailure } from '../logs';
+import { COLLECTIONS } from '../store/collections';
+import { handleAssignReviewer, handleConfirmReview, handleDecideReview } from './commands';
+import { stampReviewDeadline } from './deadline';
+import { escalateOverdueReviews, type EscalationReport } from './escalation';
+
+// Registrations of the review workflow. The scheduled escalation is a plain module
+// (escalation.ts) with an admin entry point, because the emulator never fires schedules.
+
+export const assignReviewer = onCall(COMMAND_OPTIONS, handleAssignReviewer);
+export const decideReview = onCall(COMMAND_OPTIONS, handleDecideReview);
+export const confirmReview = onCall(COMMAND_OPTIONS, handleConfirmReview);
+
+/**
+ * Runs the overdue escalation now: a tenant admin for their tenant, a platform admin for one
+ * tenant or all. It does exactly what the schedule does, so running it extra is harmless.
+ */
+export function handleRunReviewEscalation(request: CallableRequest): Promise<EscalationReport> {
+  return runCommand('runReviewEscalation', async () => {
+    const caller = requestCaller(request);
+    const input = parseCommand(runEscalationInputSchema, request.data);
+    const tenantId = operatorTenant(caller, input.tenantId);
+    return escalateOverdueReviews(firestore(), {
+      ...(tenantId !== null ? { tenantId } : {}),
+      deadlineMs: Date.now() + 45_000,
+    });
+  });
+}
+export const runReviewEscalation = onCall(COMMAND_OPTIONS, handleRunReviewEscalation);
+
+/** Every 15 minutes: overdue reviews are escalated within a quarter hour of their deadline. */
+export const escalateOverdueReviewsScheduled = onSchedule(
+  { schedule: 'every 15 minutes', region: REGION, memory: '256MiB', timeoutSeconds: 300, retryCount: 1 },
+  async () => {
+    await escalateOverdueReviews(firestore(), { deadlineMs: Date.now() + 240_000 });
+  },
+);
+
+export async function handleEntryForDeadline(
+  event: FirestoreEvent<QueryDocumentSnapshot | undefined, { logId: string }>,
+): Promise<void> {
+  const snapshot = event.data;
+  if (!snapshot || snapshot.get('requiresReview') !== true) return;
+  try {
+    await stampReviewDeadline(firestore(), snapshot.id, snapshot.data());
+  } catch (err) {
+    transientFailure('review-deadline', err);
+    throw err;
+  }
+}
+
+/** Stamps the review deadline on every newly stored entry that requires review. */
+export const stampReviewDeadlines = onDocumentCreated(
+  { document: `${COLLECTIONS.logs}/{logId}`, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
+  handleEntryForDeadline,
+);

@@ -1,0 +1,58 @@
+import type { Firestore } from 'firebase-admin/firestore';
+import type { ArchiveRecord } from '../domain/archive';
+import type { ArchiveStore } from './archive-store';
+import type { EmitArchiveEvent } from './events';
+import type { ParquetWriterOptions } from './parquet-writer';
+import type { Bucket } from './storage';
+
+/** Named points of a part's life where tests inject faults (throw = the process died there). */
+export type TieringStep =
+  'written' | 'uploaded' | 'verified' | 'deleteBatch' | 'deleted' | 'archived' | 'restoreBatch' | 'purging';
+
+export type TieringHook = (step: TieringStep, info: { record: ArchiveRecord; count?: number }) => void | Promise<void>;
+
+/** What the jobs need from the outside world; the functions pass the real ones, tests may add a hook. */
+export interface TieringDeps {
+  db: Firestore;
+  bucket: Bucket;
+  emit: EmitArchiveEvent;
+}
+
+export interface TieringOptions {
+  now?: () => Date;
+  /** Only these tenants (default: every tenant document). */
+  tenantIds?: readonly string[];
+  /** Firestore page size when reading a day (default 1,000). */
+  pageSize?: number;
+  /**
+   * Rows per archive file (default 250,000): a larger day becomes several parts, which bounds the
+   * staging space (in a function's memory-backed /tmp) and the time of each step.
+   */
+  maxRowsPerPart?: number;
+  /** Entries compared and deleted per batch (default 500, Firestore's batch limit). */
+  deleteBatchSize?: number;
+  /** Delete batches in flight (default 4). */
+  deleteConcurrency?: number;
+  /** Lease of a day (default 15 min, longer than a function's run). */
+  leaseMs?: number;
+  /** Stop starting new days after this instant (ms), so a run ends inside its function timeout. */
+  deadlineMs?: number;
+  /** Local scratch folder (default the OS temp folder). */
+  workDir?: string;
+  writer?: ParquetWriterOptions;
+  hook?: TieringHook;
+}
+
+/** Everything a step needs, resolved once per run. */
+export interface RunContext {
+  deps: TieringDeps;
+  store: ArchiveStore;
+  now: () => number;
+  pageSize: number;
+  maxRowsPerPart: number;
+  deleteBatchSize: number;
+  deleteConcurrency: number;
+  workDir: string;
+  writer: ParquetWriterOptions;
+  hook: TieringHook;
+}

@@ -1,0 +1,131 @@
+import { HttpsError, onCall, type CallableRequest, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { REGION } from '../config';
+import { firestore } from '../firebase';
+import {
+  ArchiveError,
+  jobScope,
+  parseColdSearchRequest,
+  parseRequest,
+  restoreRequestSchema,
+  restoreTenant,
+  runPurgeRequestSchema,
+  runTieringRequestSchema,
+  searchTenant,
+  type ArchiveCaller,
+  type ArchiveErrorCode,
+} from '../domain/archive';
+import { coldSearch, type ColdSearchResult } from './cold-search';
+import type { TieringDeps } from './context';
+import { emitArchiveEvent } from './events';
+import { runTieringJob, type TieringReport } from './job';
+import { runPurgeJob, type PurgeReport } from './purge';
+import { restoreDay, type RestoreResult } from './restore';
+import { archiveBucket } from './storage';
+
+// The adapters of the cold tier: each maps a schedule or a callable onto a plain module. Tests
+// and operators can run the same modules directly (the emulator never fires schedules).
+
+const CALLABLE_CODE: Record<ArchiveErrorCode, FunctionsErrorCode> = {
+  unarchivable_entry: 'failed-precondition',
+  verification_failed: 'data-loss',
+  lease_held: 'aborted',
+  invalid_argument: 'invalid-argument',
+  invalid_cursor: 'invalid-argument',
+  not_found: 'not-found',
+  restore_conflict: 'failed-precondition',
+  unauthenticated: 'unauthenticated',
+  permission_denied: 'permission-denied',
+};
+
+/** The one translation of typed errors to callable errors (details carry the stable code). */
+export function archiveCallableError(err: unknown): HttpsError {
+  if (err instanceof HttpsError) return err;
+  if (err instanceof ArchiveError) {
+    return new HttpsError(CALLABLE_CODE[err.code], err.message, { code: err.code, errors: err.errors });
+  }
+  return new HttpsError('internal', 'internal error');
+}
+
+function deps(): TieringDeps {
+  return { db: firestore(), bucket: archiveBucket(), emit: emitArchiveEvent };
+}
+
+function callerOf(request: CallableRequest): ArchiveCaller | undefined {
+  return request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined;
+}
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw archiveCallableError(err);
+  }
+}
+
+/** Runs the tiering job on demand (tenant admin: own tenant; platform admin: one tenant or all). */
+export function handleRunTiering(request: CallableRequest): Promise<TieringReport> {
+  return translated(async () => {
+    const input = parseRequest(runTieringRequestSchema, request.data);
+    const scope = jobScope(callerOf(request), input.tenantId);
+    return runTieringJob(deps(), {
+      ...(scope !== null ? { tenantIds: [scope] } : {}),
+      deadlineMs: Date.now() + 7 * 60_000,
+    });
+  });
+}
+
+/** Searches the caller's tenant's archives with the console's filters. */
+export function handleSearchArchives(request: CallableRequest): Promise<ColdSearchResult> {
+  return translated(async () => {
+    const req = parseColdSearchRequest(request.data);
+    const tenantId = searchTenant(callerOf(request), req.tenantId);
+    return coldSearch(deps(), tenantId, req);
+  });
+}
+
+/** Restores one archived day of the caller's tenant (tenant admin). */
+export function handleRestoreArchiveDay(request: CallableRequest): Promise<RestoreResult> {
+  return translated(async () => {
+    const admin = restoreTenant(callerOf(request));
+    const input = parseRequest(restoreRequestSchema, request.data);
+    return restoreDay(deps(), {
+      tenantId: admin.tenantId,
+      date: input.date,
+      ...(input.holdDays !== undefined ? { holdDays: input.holdDays } : {}),
+      actor: { type: 'user', id: admin.uid, ...(admin.email !== undefined ? { email: admin.email } : {}) },
+    });
+  });
+}
+
+/** Purges archives past cold retention on demand. */
+export function handleRunArchivePurge(request: CallableRequest): Promise<PurgeReport> {
+  return translated(async () => {
+    const input = parseRequest(runPurgeRequestSchema, request.data);
+    const scope = jobScope(callerOf(request), input.tenantId);
+    return runPurgeJob(deps(), scope !== null ? { tenantIds: [scope] } : {});
+  });
+}
+
+const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540 } as const;
+
+export const runTiering = onCall(jobOptions, handleRunTiering);
+export const searchArchives = onCall({ region: REGION, memory: '1GiB', timeoutSeconds: 120 }, handleSearchArchives);
+export const restoreArchiveDay = onCall(jobOptions, handleRestoreArchiveDay);
+export const runArchivePurge = onCall(jobOptions, handleRunArchivePurge);
+
+/** Daily at 02:00 UTC; stops starting new days 25 minutes in, the rest resumes the next day. */
+export const tieringDaily = onSchedule(
+  { schedule: '0 2 * * *', timeZone: 'UTC', region: REGION, memory: '1GiB', timeoutSeconds: 1800, retryCount: 0 },
+  async () => {
+    await runTieringJob(deps(), { deadlineMs: Date.now() + 25 * 60_000 });
+  },
+);
+
+/** Daily at 04:00 UTC, after tiering. */
+export const purgeArchivesDaily = onSchedule(
+  { schedule: '0 4 * * *', timeZone: 'UTC', region: REGION, memory: '512MiB', timeoutSeconds: 540, retryCount: 0 },
+  async () => {
+    await runPurgeJob(deps());
+  },
+);

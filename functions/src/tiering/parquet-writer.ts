@@ -1,0 +1,197 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARCHIVE_COLUMNS, ARCHIVE_SCHEMA_VERSION, duckdbType, duckIdent, type ArchiveRow } from '../domain/archive';
+import { openDuckDb, sqlString, type DuckDbSettings } from './duckdb';
+
+/**
+ * Writes archive rows to one Parquet file with DuckDB, fed JSON that Node encodes natively
+ * (`JSON.stringify` of a batch of `toArchiveRow` objects, staged as JSON array files). Chosen by
+ * measurement over pure-JS writers (bench/parquet.bench.mjs, table in docs/tiering.md).
+ *
+ * - `chunked` (default): Node writes the JSON in chunks of `chunkRows`; while it encodes the next
+ *   chunk, DuckDB parses the previous one into a table in an on-disk staging database, so the two
+ *   work at the same time; `close()` then copies the table to Parquet. Memory is bounded by
+ *   DuckDB's `memory_limit` and two chunk files on disk, whatever the row count.
+ * - `file`: the whole JSON is staged in one file and copied at the end (no overlap; simplest).
+ *
+ * (A named pipe into `read_json` was tried and dropped: DuckDB buffers a non-seekable input, so
+ * memory grew with the day.)
+ */
+export interface ParquetWriterOptions extends DuckDbSettings {
+  mode?: 'chunked' | 'file';
+  compression?: 'zstd' | 'snappy';
+  rowGroupSize?: number;
+  /** Rows per staged chunk in `chunked` mode. */
+  chunkRows?: number;
+  /** Key-value metadata written into the file footer (the schema version is always added). */
+  kvMetadata?: Record<string, string>;
+  /** Folder for staging files and DuckDB's spill files. */
+  workDir?: string;
+}
+
+export const WRITER_DEFAULTS = { mode: 'file', compression: 'zstd', rowGroupSize: 122_880, chunkRows: 50_000 } as const;
+
+/** `read_json` of one staged JSON array with fixed column types: no sampling, no guessing. */
+function readJson(file: string): string {
+  const columns = `{${ARCHIVE_COLUMNS.map((c) => `${duckIdent(c.name)}: ${sqlString(duckdbType(c.type))}`).join(', ')}}`;
+  return `read_json(${sqlString(file)}, format = 'array', columns = ${columns}, maximum_object_size = 4194304)`;
+}
+
+const COLUMN_LIST = ARCHIVE_COLUMNS.map((c) => duckIdent(c.name)).join(', ');
+
+export class ParquetArchiveWriter {
+  private rows = 0;
+  private chunkRows = 0;
+  private chunkNo = 0;
+  private stream: WriteStream;
+  /** The chain of chunk loads; each awaits the one before (one query at a time per connection). */
+  private loading: Promise<void> = Promise.resolve();
+  private loadsPending = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly output: string,
+    private readonly options: Required<
+      Pick<ParquetWriterOptions, 'mode' | 'compression' | 'rowGroupSize' | 'chunkRows'>
+    > & {
+      kv: Record<string, string>;
+    },
+    private readonly duck: { conn: DuckDBConnection; close(): void },
+  ) {
+    this.stream = this.openChunk();
+  }
+
+  /** Opens a writer producing `output`. */
+  static async create(output: string, options: ParquetWriterOptions = {}): Promise<ParquetArchiveWriter> {
+    const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'archive-'));
+    const mode = options.mode ?? WRITER_DEFAULTS.mode;
+    try {
+      const duck = await openDuckDb(
+        { ...options, tempDirectory: join(dir, 'spill') },
+        mode === 'chunked' ? join(dir, 'stage.duckdb') : ':memory:',
+      );
+      if (mode === 'chunked') {
+        const cols = ARCHIVE_COLUMNS.map((c) => `${duckIdent(c.name)} ${duckdbType(c.type)}`).join(', ');
+        await duck.conn.run(`CREATE TABLE stage (${cols})`);
+      }
+      return new ParquetArchiveWriter(
+        dir,
+        output,
+        {
+          mode,
+          compression: options.compression ?? WRITER_DEFAULTS.compression,
+          rowGroupSize: options.rowGroupSize ?? WRITER_DEFAULTS.rowGroupSize,
+          chunkRows: options.chunkRows ?? WRITER_DEFAULTS.chunkRows,
+          kv: { 'audit.schema_version': String(ARCHIVE_SCHEMA_VERSION), ...options.kvMetadata },
+        },
+        duck,
+      );
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private chunkPath(n: number): string {
+    return join(this.dir, `chunk-${n}.json`);
+  }
+
+  private openChunk(): WriteStream {
+    const stream = createWriteStream(this.chunkPath(this.chunkNo));
+    stream.on('error', () => undefined);
+    stream.write('[');
+    return stream;
+  }
+
+  private async endStream(): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end(']', (err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  /** Hands the finished chunk to DuckDB and starts the next one; waits if DuckDB is a chunk behind. */
+  private async rotate(): Promise<void> {
+    await this.endStream();
+    const file = this.chunkPath(this.chunkNo);
+    // At most one chunk waits while another loads: bounded disk, and Node never runs far ahead.
+    if (this.loadsPending >= 1) await this.loading;
+    this.loadsPending++;
+    this.loading = this.loading.then(async () => {
+      try {
+        await this.duck.conn.run(`INSERT INTO stage SELECT ${COLUMN_LIST} FROM ${readJson(file)}`);
+      } finally {
+        this.loadsPending--;
+        await rm(file, { force: true });
+      }
+    });
+    this.loading.catch(() => undefined);
+    this.chunkNo++;
+    this.chunkRows = 0;
+    this.stream = this.openChunk();
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Appends rows (`toArchiveRow` objects); one native `JSON.stringify` per batch. */
+  async write(rows: readonly ArchiveRow[]): Promise<void> {
+    if (this.closed) throw new Error('writer is closed');
+    if (rows.length === 0) return;
+    const json = JSON.stringify(rows);
+    // The batch's array brackets are dropped: the chunk file is one array of all its rows.
+    const ok = this.stream.write(`${this.chunkRows === 0 ? '' : ','}${json.slice(1, -1)}`);
+    this.rows += rows.length;
+    this.chunkRows += rows.length;
+    if (this.options.mode === 'chunked' && this.chunkRows >= this.options.chunkRows) await this.rotate();
+    else if (!ok) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+
+  private copySql(source: string): string {
+    const kv = Object.entries(this.options.kv)
+      .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
+      .join(', ');
+    return (
+      `COPY (SELECT ${COLUMN_LIST} FROM ${source}) TO ${sqlString(this.output)} ` +
+      `(FORMAT parquet, COMPRESSION ${this.options.compression}, ROW_GROUP_SIZE ${this.options.rowGroupSize}, ` +
+      `KV_METADATA {${kv}})`
+    );
+  }
+
+  /** Finishes the file and returns its row count and size. */
+  async close(): Promise<{ rowCount: number; bytes: number }> {
+    if (this.closed) throw new Error('writer already closed');
+    this.closed = true;
+    try {
+      if (this.options.mode === 'chunked') {
+        if (this.chunkRows > 0) await this.rotate();
+        else await this.endStream();
+        await this.loading;
+        await this.duck.conn.run(this.copySql('stage'));
+      } else {
+        await this.endStream();
+        await this.duck.conn.run(this.copySql(readJson(this.chunkPath(0))));
+      }
+      const { size } = await stat(this.output);
+      return { rowCount: this.rows, bytes: size };
+    } finally {
+      this.duck.close();
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Gives up: stops DuckDB, removes staging files (not the output; the caller owns it). */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stream.destroy();
+    this.duck.conn.interrupt();
+    await this.loading.catch(() => undefined);
+    this.duck.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+import { getStorage } from 'firebase-admin/storage';
+import type { Firestore } from 'firebase-admin/firestore';
+import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
+import { toExportRecord, type ExportRecord } from '../../functions/src/domain/export';
+import { toStored } from '../../functions/src/store/converters';
+import { callCallable, FUNCTIONS_BASE } from './api-client';
+import { adminApp, PROJECT_ID, waitFor } from './emulators';
+
+// Helpers of the export and report suites: seed built entries with batched Admin writes, wait for
+// jobs, download through the real endpoints. Nothing here knows how the worker is implemented.
+
+/** The recorded time a seeded entry gets: a fixed offset after it occurred, so tests can predict it. */
+export const RECORDED_DELAY_MS = 1500;
+
+/** Builds a stored entry from envelope fields through the real pipeline (validate, classify, redact, hash). */
+export function builtEntry(raw: Record<string, unknown>): AuditEntry {
+  return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+}
+
+/** The export record an entry must come back as. */
+export function expectedRecord(entry: AuditEntry): ExportRecord {
+  return toExportRecord({
+    ...entry,
+    recordedAt: new Date(Date.parse(entry.occurredAt) + RECORDED_DELAY_MS).toISOString(),
+  });
+}
+
+/** Writes entries with batched Admin writes (500 per batch, a few batches in flight). */
+export async function seedEntries(db: Firestore, entries: Iterable<AuditEntry>, inFlight = 4): Promise<number> {
+  let batch = db.batch();
+  let size = 0;
+  let total = 0;
+  const pending = new Set<Promise<unknown>>();
+  const commit = async () => {
+    const p = batch.commit();
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+    batch = db.batch();
+    size = 0;
+    if (pending.size >= inFlight) await Promise.race(pending);
+  };
+  for (const entry of entries) {
+    batch.create(
+      db.collection('audit_logs').doc(entry.logId),
+      toStored(entry, new Date(Date.parse(entry.occurredAt) + RECORDED_DELAY_MS)),
+    );
+    size++;
+    total++;
+    if (size === 500) await commit();
+  }
+  if (size > 0) await commit();
+  await Promise.all(pending);
+  return total;
+}
+
+/** Calls a callable and returns its result, failing the test with the error otherwise. */
+export async function callOk<T>(name: string, data: unknown, idToken: string): Promise<T> {
+  const answer = await callCallable(name, data, idToken);
+  if (answer.status !== 200) throw new Error(`${name} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.result as T;
+}
+
+/** The callable error status (`PERMISSION_DENIED`, ...) of a call expected to fail. */
+export async function callStatus(name: string, data: unknown, idToken?: string): Promise<string | undefined> {
+  const answer = await callCallable(name, data, idToken);
+  return (answer.body.error as { status?: string } | undefined)?.status;
+}
+
+/** Waits until a job document reaches a final state; returns its data. */
+export async function waitForJob(
+  db: Firestore,
+  collection: 'audit_exports' | 'audit_reports',
+  id: string,
+  timeoutMs = 120_000,
+): Promise<Record<string, unknown>> {
+  return waitFor(
+    async () => (await db.collection(collection).doc(id).get()).data() ?? {},
+    (d) => ['succeeded', 'failed', 'canceled'].includes(d.state as string),
+    { timeoutMs, intervalMs: 500, what: `${collection}/${id} to finish` },
+  );
+}
+
+/** Opens a download through a single-use link, as the console's download button does. */
+export async function downloadViaLink(kind: 'export' | 'report', id: string, idToken: string): Promise<Response> {
+  const link = await callOk<{ path: string }>('createDownloadLink', { kind, id }, idToken);
+  return fetch(`${FUNCTIONS_BASE}/${link.path}`);
+}
+
+/** The default bucket of the Storage emulator. */
+export function testBucket() {
+  return getStorage(adminApp()).bucket(`${PROJECT_ID}.appspot.com`);
+}
+
+/** Audit entries of a tenant with a given event type. */
+export async function auditEntries(
+  db: Firestore,
+  tenantId: string,
+  eventType: string,
+): Promise<Array<Record<string, unknown>>> {
+  const snap = await db
+    .collection('audit_logs')
+    .where('tenantId', '==', tenantId)
+    .where('eventType', '==', eventType)
+    .get();
+  return snap.docs.map((d) => d.data());
+}

@@ -1,0 +1,139 @@
+import { getStorage } from 'firebase-admin/storage';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
+import { fromArchiveRow, isoMicrosToInstant, type ArchiveRow } from '../../functions/src/domain/archive';
+import { toStored, type StoredAuditEntry } from '../../functions/src/store/converters';
+import type { TieringDeps } from '../../functions/src/tiering/context';
+import { openDuckDb } from '../../functions/src/tiering/duckdb';
+import { emitArchiveEvent } from '../../functions/src/tiering/events';
+import { readArchiveRows } from '../../functions/src/tiering/parquet-reader';
+import { downloadWithDigest, type Bucket } from '../../functions/src/tiering/storage';
+import { envelope } from '../fixtures/envelopes';
+import { adminApp, adminDb, PROJECT_ID, requireEmulators } from './emulators';
+
+export const DAY = 86_400_000;
+/** The Storage emulator's default bucket of the demo project (what `archiveBucket()` resolves to). */
+export const BUCKET = `${PROJECT_ID}.appspot.com`;
+
+export function bucket(): Bucket {
+  requireEmulators('FIREBASE_STORAGE');
+  return getStorage(adminApp()).bucket(BUCKET);
+}
+
+/** The job's real dependencies, bound to the suite's Admin app. */
+export function tieringDeps(): TieringDeps {
+  return { db: adminDb(), bucket: bucket(), emit: emitArchiveEvent };
+}
+
+/** UTC date `daysAgo` days before today. */
+export function dateDaysAgo(daysAgo: number): string {
+  return new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+}
+
+const TYPES: Array<[string, Record<string, unknown>]> = [
+  ['repo.created', {}],
+  ['repo.visibility_changed', { changes: { before: { visibility: 'private' }, after: { visibility: 'public' } } }],
+  ['auth.login.failed', { outcome: 'failure', resource: undefined, changes: undefined }],
+  ['issue.commented', { changes: undefined, metadata: { body: 'looks good', n: 3, nested: { z: 1, a: [1, 'x'] } } }],
+  ['pr.merged', { changes: undefined, outcome: 'success' }],
+  ['org.member_added', { changes: { before: null, after: { role: 'member' } }, outcome: 'denied' }],
+];
+
+/**
+ * Builds `count` entries of a tenant on one UTC day with the real pipeline (classification,
+ * redaction, tokens, hash), each at a distinct millisecond, varied enough for every filter.
+ */
+export function entriesOn(tenantId: string, date: string, count: number, label = 'e'): AuditEntry[] {
+  const start = Date.parse(`${date}T00:00:00.000Z`);
+  return Array.from({ length: count }, (_, i) => {
+    const [eventType, extra] = TYPES[i % TYPES.length]!;
+    const raw = envelope(tenantId, {
+      eventId: `${label}-${date}-${i}`,
+      eventType,
+      // Spread over the whole day, each at its own millisecond.
+      occurredAt: new Date(start + 1000 + i * Math.floor(86_000_000 / count) + (i % 7)).toISOString(),
+      actor: {
+        type: 'user',
+        id: `u-${i % 4}`,
+        name: `User ${i % 4}`,
+        email: `user${i % 4}@example.com`,
+        roles: ['dev'],
+      },
+      resource: { type: 'repository', id: `r-${i % 3}`, name: `repo ${i % 3}` },
+      sequence: i,
+      context: { correlationId: `corr-${label}-${i}` },
+      ...extra,
+    });
+    for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+    return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+  });
+}
+
+/** Writes entries in the stored shape with the Admin SDK (as ingest would have). */
+export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promise<Map<string, StoredAuditEntry>> {
+  const stored = new Map<string, StoredAuditEntry>();
+  for (let i = 0; i < entries.length; i += 400) {
+    const batch = db.batch();
+    for (const e of entries.slice(i, i + 400)) {
+      const doc = toStored(e, new Date(Date.parse(e.occurredAt) + 1234));
+      stored.set(e.logId, doc);
+      batch.create(db.collection('audit_logs').doc(e.logId), doc);
+    }
+    await batch.commit();
+  }
+  return stored;
+}
+
+export async function createTenant(db: Firestore, tenantId: string, retentionDays = 90): Promise<void> {
+  await db
+    .collection('tenants')
+    .doc(tenantId)
+    .set({ name: `tiering ${tenantId}`, retentionDays });
+}
+
+/** How many of these ids still exist in Firestore. */
+export async function countExisting(db: Firestore, logIds: readonly string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < logIds.length; i += 300) {
+    const snaps = await db.getAll(...logIds.slice(i, i + 300).map((id) => db.collection('audit_logs').doc(id)));
+    n += snaps.filter((s) => s.exists).length;
+  }
+  return n;
+}
+
+/** Every row of an archive object, read back through DuckDB from a fresh download. */
+export async function readArchiveObject(objectPath: string): Promise<ArchiveRow[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'tiering-test-'));
+  const local = join(dir, 'a.parquet');
+  try {
+    const got = await downloadWithDigest(bucket(), objectPath, local);
+    if (!got) throw new Error(`${objectPath} does not exist`);
+    const duck = await openDuckDb();
+    const rows: ArchiveRow[] = [];
+    try {
+      for await (const chunk of readArchiveRows(duck.conn, [local])) rows.push(...chunk);
+    } finally {
+      duck.close();
+    }
+    return rows;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A row as the Firestore document it came from (Timestamps rebuilt), for field-by-field equality. */
+export function rowAsStored(row: ArchiveRow): Record<string, unknown> {
+  return fromArchiveRow(row, (iso) => {
+    const { seconds, nanoseconds } = isoMicrosToInstant(iso);
+    return new Timestamp(seconds, nanoseconds);
+  });
+}
+
+/** `audit_archives` documents of a tenant (all days), by id. */
+export async function archivesOf(db: Firestore, tenantId: string) {
+  const snap = await db.collection('audit_archives').where('tenantId', '==', tenantId).get();
+  return new Map(snap.docs.map((d) => [d.id, d.data()]));
+}

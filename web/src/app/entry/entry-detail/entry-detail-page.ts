@@ -1,0 +1,104 @@
+import { Clipboard } from '@angular/cdk/clipboard';
+import { DatePipe, JsonPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { RouterLink } from '@angular/router';
+import { humanize, type AuditLogEntry } from '../../core/audit-model';
+import { Session } from '../../core/auth/session';
+import { entryToJson } from '../../core/firestore/entry-converter';
+import { describeFirestoreError, type ConsoleError } from '../../core/firestore/firestore-errors';
+import { LogRepository } from '../../core/firestore/log-repository';
+import { emptyFilter } from '../../logs/filters/log-filter';
+import { QueryPlanError, planLogQuery } from '../../logs/query/log-query';
+import { DiffView } from '../diff/diff-view';
+
+const RELATED_LIMIT = 50;
+
+/** One entry with every field, its diff and the entries sharing its correlation id. */
+@Component({
+  selector: 'app-entry-detail-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    DatePipe,
+    JsonPipe,
+    RouterLink,
+    MatCardModule,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    DiffView,
+  ],
+  templateUrl: './entry-detail-page.html',
+  styleUrl: './entry-detail-page.scss',
+})
+export class EntryDetailPage {
+  /** Route parameter (bound by the router). */
+  readonly logId = input.required<string>();
+
+  private readonly repo = inject(LogRepository);
+  private readonly session = inject(Session);
+  private readonly clipboard = inject(Clipboard);
+  private readonly snackBar = inject(MatSnackBar);
+
+  protected readonly entry = signal<AuditLogEntry | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly error = signal<ConsoleError | null>(null);
+  protected readonly related = signal<AuditLogEntry[]>([]);
+  protected readonly relatedProblem = signal<string | null>(null);
+  protected readonly humanize = humanize;
+  protected readonly actorRoles = computed(() => this.entry()?.actor.roles?.join(', ') ?? '');
+
+  constructor() {
+    effect(() => {
+      const id = this.logId();
+      untracked(() => void this.load(id));
+    });
+  }
+
+  private async load(id: string): Promise<void> {
+    this.loading.set(true);
+    this.error.set(null);
+    this.entry.set(null);
+    this.related.set([]);
+    try {
+      const entry = await this.repo.entry(id);
+      if (!entry) {
+        this.error.set(describeFirestoreError({ code: 'not-found' }));
+        return;
+      }
+      this.entry.set(entry);
+      await this.loadRelated(entry);
+    } catch (err) {
+      this.error.set(describeFirestoreError(err));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  private async loadRelated(entry: AuditLogEntry): Promise<void> {
+    const correlationId = entry.context?.correlationId;
+    this.relatedProblem.set(null);
+    if (!correlationId) return;
+    try {
+      const plan = planLogQuery(emptyFilter({ correlationId, range: { preset: 'all' } }), this.session.scope(), {
+        now: new Date(),
+        limit: RELATED_LIMIT,
+      });
+      const page = await this.repo.page(plan, null);
+      this.related.set(page.entries.filter((e) => e.logId !== entry.logId));
+    } catch (err) {
+      this.relatedProblem.set(err instanceof QueryPlanError ? err.message : describeFirestoreError(err).message);
+    }
+  }
+
+  protected copyJson(): void {
+    const entry = this.entry();
+    if (!entry) return;
+    const ok = this.clipboard.copy(entryToJson(entry));
+    this.snackBar.open(ok ? 'Entry copied as JSON' : 'Could not copy', undefined, { duration: 2000 });
+  }
+}

@@ -1,0 +1,111 @@
+import { DecimalPipe, PercentPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatRadioModule } from '@angular/material/radio';
+import { describeFailure } from '../commands/commands';
+import { describeFilter, type LogFilter } from '../logs/filters/log-filter';
+import { startDownload } from './download';
+import {
+  EXPORT_FORMATS,
+  FORMAT_LABELS,
+  exportFilterOf,
+  formatBytes,
+  isActive,
+  type ExportFormat,
+  type ExportJobView,
+} from './export-model';
+import { ExportStore } from './export-store';
+
+export interface ExportDialogData {
+  filter: LogFilter;
+}
+
+/**
+ * The export dialog: format, byte order mark for spreadsheets, the current filters; then a live
+ * progress bar, Cancel while it runs and Download when it is done. The export keeps running on
+ * the server if the dialog is closed; the Exports page lists it.
+ */
+@Component({
+  selector: 'app-export-dialog',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    DecimalPipe,
+    PercentPipe,
+    FormsModule,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatDialogModule,
+    MatProgressBarModule,
+    MatRadioModule,
+  ],
+  templateUrl: './export-dialog.html',
+  styleUrl: './export-dialog.scss',
+})
+export class ExportDialog {
+  private readonly store = inject(ExportStore);
+  private readonly data = inject<ExportDialogData>(MAT_DIALOG_DATA);
+
+  protected readonly formats = EXPORT_FORMATS;
+  protected readonly labels = FORMAT_LABELS;
+  protected readonly summary = describeFilter(this.data.filter);
+  protected readonly format = signal<ExportFormat>('csv');
+  protected readonly bom = signal(true);
+  protected readonly job = signal<ExportJobView | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly problem = signal<string | null>(null);
+  protected readonly active = computed(() => {
+    const job = this.job();
+    return job !== null && isActive(job.state);
+  });
+  protected readonly size = computed(() => formatBytes(this.job()?.bytes ?? 0));
+  private unwatch: (() => void) | null = null;
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.unwatch?.());
+  }
+
+  protected async start(): Promise<void> {
+    this.busy.set(true);
+    this.problem.set(null);
+    try {
+      const { exportId } = await this.store.start(
+        this.format(),
+        this.bom(),
+        exportFilterOf(this.data.filter, new Date()),
+      );
+      this.unwatch = this.store.watch(
+        exportId,
+        (job) => this.job.set(job),
+        (err) => this.problem.set(describeFailure(err)),
+      );
+    } catch (err) {
+      this.problem.set(describeFailure(err));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async cancel(): Promise<void> {
+    const job = this.job();
+    if (!job) return;
+    try {
+      await this.store.cancel(job.id);
+    } catch (err) {
+      this.problem.set(describeFailure(err));
+    }
+  }
+
+  protected async download(): Promise<void> {
+    const job = this.job();
+    if (!job) return;
+    try {
+      startDownload(await this.store.downloadUrl('export', job.id));
+    } catch (err) {
+      this.problem.set(describeFailure(err));
+    }
+  }
+}

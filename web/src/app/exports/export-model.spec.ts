@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { emptyFilter } from '../logs/filters/log-filter';
+import { exportFilterOf, formatBytes, isActive, toExportJob } from './export-model';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+
+describe('exportFilterOf', () => {
+  it('resolves a relative range to absolute bounds ending now, and copies only active filters', () => {
+    const f = exportFilterOf(emptyFilter({ range: { preset: '24h' }, levels: ['CRITICAL'], keyword: 'alice' }), NOW);
+    expect(f).toEqual({
+      from: '2026-02-28T12:00:00.000Z',
+      to: '2026-03-01T12:00:00.000Z',
+      levels: ['CRITICAL'],
+      keyword: 'alice',
+    });
+  });
+
+  it('keeps custom bounds and never sends a tenant', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const to = new Date('2026-02-01T00:00:00Z');
+    const f = exportFilterOf(emptyFilter({ range: { preset: 'custom', from, to }, actorId: 'u-1' }), NOW);
+    expect(f).toEqual({ from: from.toISOString(), to: to.toISOString(), actorId: 'u-1' });
+    expect(f).not.toHaveProperty('tenantId');
+  });
+});
+
+describe('toExportJob', () => {
+  it('reads a job document and survives malformed fields', () => {
+    const job = toExportJob('x1', {
+      state: 'running',
+      format: 'csv',
+      bom: true,
+      rowsWritten: 500,
+      rowsTotal: 1000,
+      progress: 0.5,
+      requestedBy: { uid: 'u-1', email: 'a@example.com' },
+      createdAt: { toDate: () => NOW },
+    });
+    expect(job).toMatchObject({
+      id: 'x1',
+      state: 'running',
+      format: 'csv',
+      progress: 0.5,
+      requestedBy: 'a@example.com',
+    });
+    expect(isActive(job.state)).toBe(true);
+    const broken = toExportJob('x2', { state: 'exploded', progress: 7 });
+    expect(broken.state).toBe('failed');
+    expect(broken.progress).toBe(1);
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(3 * 1024 * 1024 * 1024)).toBe('3.0 GB');
+  });
+});

@@ -1,0 +1,127 @@
+import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
+
+/**
+ * Export jobs as the console sees them (`audit_exports/{id}`, written only by functions), and the
+ * request `startExport` takes. Pure, so it is unit-tested without Firebase.
+ */
+
+export const EXPORT_FORMATS = ['csv', 'ndjson', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
+  csv: 'CSV (spreadsheets)',
+  ndjson: 'NDJSON (one JSON object per line)',
+  json: 'JSON array',
+};
+
+export type ExportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+/** The filter part of a `startExport` request: the console's filter with the range resolved. */
+export interface ExportFilterRequest {
+  from?: string;
+  to?: string;
+  categories?: string[];
+  levels?: string[];
+  outcomes?: string[];
+  reviewStatuses?: string[];
+  eventType?: string;
+  actorId?: string;
+  resourceType?: string;
+  resourceId?: string;
+  correlationId?: string;
+  keyword?: string;
+}
+
+/**
+ * The export filter of a console filter at `now`. "Last 7 days" becomes absolute bounds now, so
+ * the export holds what the user saw, however long it takes; the tenant is never sent (the server
+ * takes it from the caller's claims).
+ */
+export function exportFilterOf(filter: LogFilter, now: Date): ExportFilterRequest {
+  const { from, to } = resolveRange(filter.range, now);
+  const out: ExportFilterRequest = {};
+  if (from) out.from = from.toISOString();
+  // An open end is fixed at `now`: entries arriving during the export are not part of it.
+  out.to = (to ?? now).toISOString();
+  const lists = ['categories', 'levels', 'outcomes', 'reviewStatuses'] as const;
+  for (const key of lists) if (filter[key].length > 0) out[key] = [...filter[key]];
+  const singles = ['eventType', 'actorId', 'resourceType', 'resourceId', 'correlationId', 'keyword'] as const;
+  for (const key of singles) {
+    const value = filter[key];
+    if (value !== null) out[key] = value;
+  }
+  return out;
+}
+
+export interface ExportJobView {
+  id: string;
+  state: ExportState;
+  format: ExportFormat;
+  bom: boolean;
+  filterSummary: string;
+  rowsWritten: number;
+  rowsTotal: number | null;
+  bytes: number;
+  /** 0..1 */
+  progress: number;
+  sha256: string | null;
+  error: string | null;
+  requestedBy: string;
+  createdAt: Date | null;
+}
+
+const STATES: readonly ExportState[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function date(value: unknown): Date | null {
+  const v = value as { toDate?: () => Date } | null | undefined;
+  return typeof v?.toDate === 'function' ? v.toDate() : null;
+}
+
+/** Reads a job document; anything malformed shows as failed rather than breaking the list. */
+export function toExportJob(id: string, data: Record<string, unknown>): ExportJobView {
+  const state = STATES.includes(data['state'] as ExportState) ? (data['state'] as ExportState) : 'failed';
+  const format = (EXPORT_FORMATS as readonly string[]).includes(data['format'] as string)
+    ? (data['format'] as ExportFormat)
+    : 'ndjson';
+  const by = data['requestedBy'] as { email?: unknown; uid?: unknown } | undefined;
+  const error = data['error'] as { message?: unknown } | null | undefined;
+  return {
+    id,
+    state,
+    format,
+    bom: data['bom'] === true,
+    filterSummary: typeof data['filterSummary'] === 'string' ? data['filterSummary'] : '',
+    rowsWritten: num(data['rowsWritten']),
+    rowsTotal: typeof data['rowsTotal'] === 'number' ? data['rowsTotal'] : null,
+    bytes: num(data['bytes']),
+    progress: Math.min(1, Math.max(0, num(data['progress']))),
+    sha256: typeof data['sha256'] === 'string' ? data['sha256'] : null,
+    error: typeof error?.message === 'string' ? error.message : null,
+    requestedBy: typeof by?.email === 'string' ? by.email : typeof by?.uid === 'string' ? by.uid : '',
+    createdAt: date(data['createdAt']),
+  };
+}
+
+/** Still changing: the console keeps watching and offers Cancel. */
+export function isActive(state: ExportState): boolean {
+  return state === 'queued' || state === 'running';
+}
+
+/** Bytes in KB/MB/GB, one decimal. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Roles that may export (contract: admin, auditor, compliance). */
+export const EXPORT_ROLES: readonly string[] = ['admin', 'auditor', 'compliance'];

@@ -1,0 +1,167 @@
+import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
+import { Firestore } from '@angular/fire/firestore';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatIconModule } from '@angular/material/icon';
+import { RouterLink } from '@angular/router';
+import { collection, limit, onSnapshot, orderBy, query, where } from 'firebase/firestore';
+import { Session } from '../core/auth/session';
+import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { Commands, describeFailure } from '../commands/commands';
+
+interface Health {
+  windowMinutes: number;
+  stored: number;
+  deadLettered: number;
+  outboxPending: number;
+  outboxFailed: number;
+  eventsPerMinute: number;
+  deadLetterRate: number;
+  status: 'ok' | 'degraded' | 'idle';
+}
+
+interface DeadLetterRow {
+  id: string;
+  reason: string;
+  message: string;
+  errors: Array<{ path: string; message: string }>;
+  source: string;
+  receivedAt: Date | null;
+  status: string | null;
+  replayAttempts: number;
+  replayLogId: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  status: string;
+  eventType?: string;
+  eventId?: string;
+  source?: string;
+  failure?: { reason?: string; message?: string };
+}
+
+/** A stored string field, or the fallback when it is absent or not a string. */
+function str(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function toDeadLetter(id: string, d: Record<string, unknown>): DeadLetterRow {
+  const at = d['receivedAt'] as { toDate?: () => Date } | undefined;
+  return {
+    id,
+    reason: str(d['reason']),
+    message: str(d['message']),
+    errors: Array.isArray(d['errors']) ? (d['errors'] as DeadLetterRow['errors']).slice(0, 5) : [],
+    source: str(d['source']),
+    receivedAt: typeof at?.toDate === 'function' ? at.toDate() : null,
+    status: typeof d['status'] === 'string' ? d['status'] : null,
+    replayAttempts: typeof d['replayAttempts'] === 'number' ? d['replayAttempts'] : 0,
+    replayLogId: typeof d['replayLogId'] === 'string' ? d['replayLogId'] : null,
+  };
+}
+
+/**
+ * Operator view of one tenant's ingest: health (events per minute, dead-letter rate, outbox
+ * backlog), dead letters with their reasons and a replay action, and the pending and failed
+ * outbox documents. Tenant admins see their tenant; platform admins the tenant they picked.
+ */
+@Component({
+  selector: 'app-operations-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, DecimalPipe, PercentPipe, RouterLink, MatButtonModule, MatCardModule, MatIconModule],
+  templateUrl: './operations-page.html',
+  styleUrl: './operations-page.scss',
+})
+export class OperationsPage {
+  private readonly db = inject(Firestore);
+  private readonly commands = inject(Commands);
+  protected readonly session = inject(Session);
+
+  protected readonly allowed = computed(
+    () => this.session.claims().platformAdmin || this.session.claims().role === 'admin',
+  );
+  protected readonly health = signal<Health[]>([]);
+  protected readonly letters = signal<DeadLetterRow[]>([]);
+  protected readonly outbox = signal<OutboxRow[]>([]);
+  protected readonly problem = signal<string | null>(null);
+  protected readonly replaying = signal<string | null>(null);
+  protected readonly replayResult = signal<{ id: string; text: string; ok: boolean } | null>(null);
+
+  constructor() {
+    let stop: (() => void) | null = null;
+    inject(DestroyRef).onDestroy(() => stop?.());
+    effect(() => {
+      const tenantId = this.session.tenantId();
+      const allowed = this.allowed();
+      untracked(() => {
+        stop?.();
+        stop = null;
+        this.letters.set([]);
+        if (!tenantId || !allowed) return;
+        stop = onSnapshot(
+          query(
+            collection(this.db, 'audit_dead_letters'),
+            where('tenantId', '==', tenantId),
+            orderBy('receivedAt', 'desc'),
+            limit(50),
+          ),
+          (snap) => this.letters.set(snap.docs.map((d) => toDeadLetter(d.id, d.data()))),
+          (err) => this.problem.set(describeFirestoreError(err).message),
+        );
+        void this.refresh();
+      });
+    });
+  }
+
+  /** Reloads health and the outbox (callables; neither is readable from a client directly). */
+  protected async refresh(): Promise<void> {
+    const tenantId = this.session.tenantId();
+    if (!tenantId) return;
+    try {
+      const [recent, hour, failed, pending] = await Promise.all([
+        this.commands.call<Health>('ingestHealth', { tenantId, windowMinutes: 5 }),
+        this.commands.call<Health>('ingestHealth', { tenantId, windowMinutes: 60 }),
+        this.commands.call<{ items: OutboxRow[] }>('listOutbox', { tenantId, status: 'failed' }),
+        this.commands.call<{ items: OutboxRow[] }>('listOutbox', { tenantId, status: 'pending' }),
+      ]);
+      this.health.set([recent, hour]);
+      this.outbox.set([...failed.items, ...pending.items]);
+      this.problem.set(null);
+    } catch (err) {
+      this.problem.set(describeFailure(err));
+    }
+  }
+
+  protected async replay(row: DeadLetterRow): Promise<void> {
+    this.replaying.set(row.id);
+    this.replayResult.set(null);
+    try {
+      const answer = await this.commands.call<{ outcome: string; reason?: string; message?: string; logId?: string }>(
+        'replayDeadLetter',
+        { deadLetterId: row.id },
+      );
+      const ok = answer.outcome !== 'rejected';
+      this.replayResult.set({
+        id: row.id,
+        ok,
+        text: ok ? `Replayed: ${answer.outcome}.` : `Still rejected: ${answer.reason ?? ''} ${answer.message ?? ''}`,
+      });
+      await this.refresh();
+    } catch (err) {
+      this.replayResult.set({ id: row.id, ok: false, text: describeFailure(err) });
+    } finally {
+      this.replaying.set(null);
+    }
+  }
+}

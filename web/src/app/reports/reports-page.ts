@@ -1,0 +1,101 @@
+import { DatePipe, DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { describeFailure } from '../commands/commands';
+import { Session } from '../core/auth/session';
+import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { startDownload } from '../exports/download';
+import { formatBytes } from '../exports/export-model';
+import {
+  KIND_LABELS,
+  REPORT_KINDS,
+  REPORT_ROLES,
+  lastMonth,
+  periodOf,
+  type ReportKind,
+  type ReportView,
+} from './report-model';
+import { ReportStore } from './report-store';
+
+/**
+ * Compliance reports: pick a kind and a period, generate the PDF on the server, download it. Each
+ * report shows its SHA-256 (a PDF cannot carry its own hash), to compare with the downloaded file.
+ */
+@Component({
+  selector: 'app-reports-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    DatePipe,
+    DecimalPipe,
+    FormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+  ],
+  templateUrl: './reports-page.html',
+  styleUrl: './reports-page.scss',
+})
+export class ReportsPage {
+  private readonly session = inject(Session);
+  private readonly store = inject(ReportStore);
+
+  protected readonly kinds = REPORT_KINDS;
+  protected readonly labels = KIND_LABELS;
+  protected readonly allowed = computed(() => {
+    const role = this.session.claims().role;
+    return role !== null && REPORT_ROLES.includes(role);
+  });
+  protected readonly kind = signal<ReportKind>('compliance');
+  protected readonly from = signal(lastMonth(new Date()).from);
+  protected readonly to = signal(lastMonth(new Date()).to);
+  protected readonly period = computed(() => periodOf(this.from(), this.to()));
+  protected readonly reports = signal<ReportView[]>([]);
+  protected readonly busy = signal(false);
+  protected readonly problem = signal<string | null>(null);
+  protected readonly formatBytes = formatBytes;
+
+  constructor() {
+    let unwatch: (() => void) | null = null;
+    effect(() => {
+      unwatch?.();
+      unwatch = null;
+      const tenantId = this.session.tenantId();
+      if (!tenantId || !this.allowed()) return;
+      unwatch = this.store.watchList(
+        tenantId,
+        (items) => this.reports.set(items),
+        (err) => this.problem.set(describeFirestoreError(err).message),
+      );
+    });
+    inject(DestroyRef).onDestroy(() => unwatch?.());
+  }
+
+  protected async generate(): Promise<void> {
+    const period = this.period();
+    if (!period) return;
+    this.busy.set(true);
+    this.problem.set(null);
+    try {
+      await this.store.generate(this.kind(), period);
+    } catch (err) {
+      this.problem.set(describeFailure(err));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async download(report: ReportView): Promise<void> {
+    try {
+      startDownload(await this.store.downloadUrl(report.id));
+    } catch (err) {
+      this.problem.set(describeFailure(err));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable, inject } from '@angular/core';
+import { Firestore } from '@angular/fire/firestore';
+import { collection, doc, limit, onSnapshot, orderBy, query, where, type QueryConstraint } from 'firebase/firestore';
+import { OPEN_REVIEW_STATUSES } from '../core/audit-model';
+import { Commands } from '../commands/commands';
+import { toQueueItem, type QueueItem } from './review-model';
+
+export const QUEUE_LIMIT = 100;
+
+/** What a review command answers. */
+export interface ReviewResult {
+  logId: string;
+  action: string;
+  reviewStatus: string;
+  awaitingConfirmation: boolean;
+  auditLogId: string;
+  investigationId?: string;
+}
+
+/**
+ * The review queue: live Firestore queries of the tenant's open flagged entries (always scoped
+ * by `tenantId`, which the rules require) and the review callables.
+ */
+@Injectable({ providedIn: 'root' })
+export class ReviewStore {
+  private readonly db = inject(Firestore);
+  private readonly commands = inject(Commands);
+
+  /** Streams the open queue, newest first; `assignee` narrows it to one reviewer's items. */
+  watchQueue(
+    tenantId: string,
+    assignee: string | null,
+    onItems: (items: QueueItem[]) => void,
+    onError: (err: unknown) => void,
+  ): () => void {
+    const constraints: QueryConstraint[] = [
+      where('tenantId', '==', tenantId),
+      where('reviewStatus', 'in', [...OPEN_REVIEW_STATUSES]),
+    ];
+    if (assignee !== null) constraints.push(where('review.assignee.uid', '==', assignee));
+    constraints.push(orderBy('occurredAt', 'desc'), limit(QUEUE_LIMIT));
+    return onSnapshot(
+      query(collection(this.db, 'audit_logs'), ...constraints),
+      (snap) => onItems(snap.docs.map((d) => toQueueItem(d.id, d.data()))),
+      onError,
+    );
+  }
+
+  /** Streams one entry, so its status changes on screen the moment a decision commits. */
+  watchEntry(logId: string, onItem: (item: QueueItem | null) => void, onError: (err: unknown) => void): () => void {
+    return onSnapshot(
+      doc(this.db, 'audit_logs', logId),
+      (snap) => onItem(snap.exists() ? toQueueItem(snap.id, snap.data()) : null),
+      onError,
+    );
+  }
+
+  decide(logId: string, decision: 'approve' | 'investigate' | 'escalate', note: string): Promise<ReviewResult> {
+    return this.commands.call<ReviewResult>('decideReview', { logId, decision, note });
+  }
+
+  confirm(logId: string, note: string): Promise<ReviewResult> {
+    return this.commands.call<ReviewResult>('confirmReview', { logId, note });
+  }
+
+  assign(logId: string, reviewerUid: string, note: string): Promise<ReviewResult> {
+    return this.commands.call<ReviewResult>('assignReviewer', { logId, reviewerUid, note });
+  }
+}
