@@ -31,6 +31,7 @@ import { closeAdminApp, requireEmulators, uniqueTenant } from '../test/support/e
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const PAGE_SIZE = 200;
+const STEP_TIMEOUT_MS = 180_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = path.resolve(here, '../web/dist/audit-console/browser');
 requireEmulators('FIRESTORE', 'FIREBASE_AUTH');
@@ -144,6 +145,15 @@ function measureConsole(page) {
   );
 }
 
+/** Fails loudly instead of waiting forever when the emulator or the page stops answering. */
+function within(ms, what, promise) {
+  let timer;
+  const deadline = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -205,6 +215,10 @@ async function main() {
   const results = [];
   try {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning')
+        console.log(`  [browser ${m.type()}] ${m.text().slice(0, 300)}`);
+    });
     await signIn(page, server.url, user.email, PASSWORD);
     for (const f of FILTERS) {
       await page.goto(`${server.url}/logs?${f.params}`);
@@ -226,8 +240,13 @@ async function main() {
       const rawMs = [];
       // Round 0 warms both clients' connections and is not counted; then they alternate.
       for (let round = 0; round <= ROUNDS; round++) {
-        const app = await measureConsole(page);
-        const raw = await page.evaluate(([c, n]) => window.rawProbe.firstPage(c, n), [conditions, PAGE_SIZE]);
+        const app = await within(STEP_TIMEOUT_MS, `console round ${round}`, measureConsole(page));
+        const raw = await within(
+          STEP_TIMEOUT_MS,
+          `raw SDK round ${round}`,
+          page.evaluate(([c, n]) => window.rawProbe.firstPage(c, n), [conditions, PAGE_SIZE]),
+        );
+        console.log(`  round ${round}: console ${Math.round(app.ms)} ms, raw SDK ${Math.round(raw.ms)} ms`);
         if (app.count !== raw.count || app.firstId !== raw.firstId) {
           throw new Error(`console and SDK disagree: ${JSON.stringify({ app, raw })}`);
         }

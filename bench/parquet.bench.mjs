@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Chooses the archive's Parquet writer by measurement (docs/tiering.md keeps the table).
 //
-//   npm run build && node bench/parquet.bench.mjs [--rows 200000] [--only a,b] [--skip-slow]
+//   npm run build && node bench/parquet.bench.mjs [--rows 200000] [--rounds 3] [--only a,b] [--skip-slow]
 //
 // Every candidate runs in its own child process (peak RSS is that child's), starting from the
 // same synthetic stored entries (real schema, bench/lib/archive-entries.mjs) and ending with a
@@ -22,6 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '200000' },
+    rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
     'skip-slow': { type: 'boolean', default: false },
     child: { type: 'string' },
@@ -35,9 +36,10 @@ const BATCH = 1000;
 
 /** Candidates: name → how it turns stored entries into a Parquet file. */
 const CANDIDATES = {
-  'DuckDB, chunked staging (chosen)': { kind: 'archive-writer', options: { mode: 'chunked' } },
-  'DuckDB, one staged file': { kind: 'archive-writer', options: { mode: 'file' } },
-  'DuckDB, chunked staging, 1 thread': { kind: 'archive-writer', options: { mode: 'chunked', threads: 1 } },
+  'DuckDB, one staged file (chosen)': { kind: 'archive-writer', options: { mode: 'file' } },
+  'DuckDB, one staged file, 1 thread': { kind: 'archive-writer', options: { mode: 'file', threads: 1 } },
+  // Row groups kept small here: copying from the staging table buffers whole row groups.
+  'DuckDB, chunked staging table': { kind: 'archive-writer', options: { mode: 'chunked', rowGroupSize: 16_384 } },
   'hyparquet-writer': { kind: 'hyparquet', slow: true },
   '@dsnp/parquetjs': { kind: 'dsnp', slow: true },
   'parquetjs-lite': { kind: 'lite', slow: true },
@@ -177,36 +179,47 @@ function runChild(extra) {
   });
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
 async function main() {
   const dir = join(tmpdir(), `parquet-bench-${process.pid}`);
   await mkdir(dir, { recursive: true });
+  const rounds = Number(args.rounds);
   try {
-    console.log(`Parquet writers on ${N.toLocaleString()} synthetic audit entries (each in its own process)\n`);
-    const gen = await runChild(['--child', 'gen']);
-    const map = await runChild(['--child', 'map']);
     console.log(
-      `synthetic entries generated at ${Math.round(N / gen.seconds).toLocaleString()} rows/s (taken out of "net")`,
+      `Parquet writers on ${N.toLocaleString()} synthetic audit entries, each in its own process, ` +
+        `${rounds} round(s), baseline re-measured in every round\n`,
     );
-    console.log(`generated + mapped to archive rows at ${Math.round(N / map.seconds).toLocaleString()} rows/s`);
     const nd = await runChild(['--child', 'ndjson', '--out', join(dir, 'rows.ndjson'), '--dir', dir]);
     console.log(`NDJSON for the baseline written at ${Math.round(N / nd.seconds).toLocaleString()} rows/s`);
-    const base = await runChild(['--child', 'duckdb-copy', '--out', join(dir, 'copy.parquet'), '--dir', dir]);
-    const baseRate = N / base.seconds;
-    const results = [
-      { ...base, name: 'DuckDB COPY from NDJSON (baseline)', file: join(dir, 'copy.parquet'), exact: true },
-    ];
     const only = args.only?.split(',');
-    let k = 0;
-    for (const [name, spec] of Object.entries(CANDIDATES)) {
-      if (only && !only.some((o) => name.startsWith(o))) continue;
-      if (spec.slow && args['skip-slow']) continue;
-      const file = join(dir, `c${k++}.parquet`);
-      results.push({
-        ...(await runChild(['--child', name, '--out', file, '--dir', dir])),
-        file,
-        exact: spec.kind === 'archive-writer',
-      });
+    const picked = Object.entries(CANDIDATES).filter(
+      ([name, spec]) => !(only && !only.some((o) => name.startsWith(o))) && !(spec.slow && args['skip-slow']),
+    );
+    const results = [
+      { name: 'DuckDB COPY from NDJSON (baseline)', baseline: true, exact: true, runs: [] },
+      ...picked.map(([name, spec]) => ({ name, exact: spec.kind === 'archive-writer', runs: [] })),
+    ];
+    const gens = [];
+    // Rounds interleave every writer with a fresh baseline, so a busy machine slows both alike.
+    for (let round = 0; round < rounds; round++) {
+      const gen = await runChild(['--child', 'gen']);
+      gens.push(N / gen.seconds);
+      let baseRate = 0;
+      for (const [k, r] of results.entries()) {
+        const file = join(dir, `c${k}.parquet`);
+        const run = await runChild(['--child', r.baseline ? 'duckdb-copy' : r.name, '--out', file, '--dir', dir]);
+        const rate = N / run.seconds;
+        // The baseline reads a finished NDJSON file: nothing to take out of it.
+        const net = r.baseline ? rate : N / Math.max(1e-9, run.seconds - gen.seconds);
+        if (r.baseline) baseRate = rate;
+        r.runs.push({ ...run, rate, net, ratio: net / baseRate });
+        r.file = file;
+      }
     }
+    console.log(
+      `synthetic entries generated at ${Math.round(median(gens)).toLocaleString()} rows/s (taken out of "net")`,
+    );
     for (const r of results) {
       r.readBack = await runChild(['--child', 'verify', '--out', r.file, ...(r.exact ? ['--exact'] : [])]);
       await rm(r.file, { force: true });
@@ -217,24 +230,25 @@ async function main() {
     );
     console.log(`|---|---:|---:|---:|---:|---:|---|---|`);
     for (const r of results) {
-      const baseline = r === results[0];
-      const rate = N / r.seconds;
-      // The baseline reads a finished NDJSON file: nothing to take out.
-      const net = baseline ? rate : N / Math.max(1e-9, r.seconds - gen.seconds);
-      r.rowsPerSecond = rate;
-      r.netRowsPerSecond = net;
+      r.rowsPerSecond = median(r.runs.map((x) => x.rate));
+      r.netRowsPerSecond = median(r.runs.map((x) => x.net));
+      r.ratio = median(r.runs.map((x) => x.ratio));
+      r.rssMB = Math.max(...r.runs.map((x) => x.rssMB));
+      r.bytes = r.runs.at(-1).bytes;
       const nodeOk = r.readBack.node.rows === N && r.readBack.node.rootOk && r.readBack.node.sampleOk;
       const duckOk =
         r.readBack.duckdb.rows === N && r.readBack.duckdb.rootOk && r.readBack.duckdb.exactRowsOk !== false;
       console.log(
-        `| ${r.name} | ${Math.round(rate).toLocaleString()} | ${Math.round(net).toLocaleString()} | ${(net / baseRate).toFixed(2)} | ${r.rssMB} | ` +
-          `${(r.bytes / 1e6).toFixed(1)} | ${ok(nodeOk)} | ${ok(duckOk)}${r.exact ? ' (every row exact)' : ''} |`,
+        `| ${r.name} | ${Math.round(r.rowsPerSecond).toLocaleString()} | ${Math.round(r.netRowsPerSecond).toLocaleString()} | ` +
+          `${r.ratio.toFixed(2)} | ${r.rssMB} | ${(r.bytes / 1e6).toFixed(1)} | ${ok(nodeOk)} | ` +
+          `${ok(duckOk)}${r.exact ? ' (every row exact)' : ''} |`,
       );
     }
+    console.log(`\nrows/s, net and ratio are medians over the rounds; the ratio is taken per round.`);
     await mkdir(join(here, 'results'), { recursive: true });
     await writeFile(
       join(here, 'results', `parquet-${N}.json`),
-      JSON.stringify({ N, gen, map, ndjson: nd, results }, null, 2),
+      JSON.stringify({ N, rounds, ndjson: nd, gens, results }, null, 2),
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

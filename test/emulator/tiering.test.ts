@@ -208,6 +208,38 @@ describe('crash at each step, then rerun: every entry in exactly one tier', () =
   }
 });
 
+describe('an entry reviewed while its day is being archived', () => {
+  it('is not deleted, stays the warm copy, and goes to the next part with its new state', async () => {
+    const tenant = uniqueTenant('tier-review');
+    const date = dateDaysAgo(110);
+    await createTenant(db, tenant);
+    const entries = entriesOn(tenant, date, 20);
+    await seed(db, entries);
+    const reviewed = entries[5]!;
+    const first = await runTieringJob(tieringDeps(), {
+      tenantIds: [tenant],
+      hook: async (step) => {
+        // A review decision lands between verification and deletion (server-side, as review does).
+        if (step === 'verified') {
+          await db.collection('audit_logs').doc(reviewed.logId).update({ reviewStatus: 'approved' });
+        }
+      },
+    });
+    expect(first.days[0]?.parts).toEqual([{ part: 1, state: 'archived', rows: 20, retained: 1 }]);
+    expect(await countExisting(db, [reviewed.logId])).toBe(1);
+    const archive = (await archivesOf(db, tenant)).get(`${tenant}:${date}:1`);
+    expect(archive?.retainedLogIds).toEqual([reviewed.logId]);
+    expect((await coldRows(tenant)).map((r) => r.logId)).not.toContain(reviewed.logId);
+
+    const second = await runTieringJob(tieringDeps(), { tenantIds: [tenant] });
+    expect(second.days[0]?.parts).toEqual([{ part: 2, state: 'archived', rows: 1, retained: 0 }]);
+    expect(await countExisting(db, entries.map((e) => e.logId))).toBe(0);
+    const rows = await coldRows(tenant);
+    expect(rows.map((r) => r.logId).sort()).toEqual(entries.map((e) => e.logId).sort());
+    expect(rows.find((r) => r.logId === reviewed.logId)?.reviewStatus).toBe('approved');
+  });
+});
+
 describe('a corrupted or truncated archive is caught before anything is deleted', () => {
   async function corruptedRun(corrupt: (objectPath: string) => Promise<void>) {
     const tenant = uniqueTenant('tier-corrupt');

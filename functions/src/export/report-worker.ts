@@ -16,7 +16,7 @@ import { logPages, recordOf } from './log-source';
 import * as logs from './logs';
 import { reportDocument, renderPdf } from './report-pdf';
 import { reportRef, type ReportJob, type ReportRequester } from './report-jobs';
-import type { Bucket } from './storage';
+import { saveObject, type Bucket } from './storage';
 
 export interface ReportWorkerDeps {
   db: Firestore;
@@ -136,9 +136,10 @@ export async function runReport(deps: ReportWorkerDeps, reportId: string): Promi
     });
     const { pdf, pages } = await renderPdf(doc);
     const sha256 = createHash('sha256').update(pdf).digest('hex');
-    await deps.bucket.file(job.objectPath).save(pdf, {
-      resumable: false,
-      metadata: { contentType: 'application/pdf', metadata: { reportId, tenantId: job.tenantId, sha256 } },
+    await saveObject(deps.bucket.file(job.objectPath), pdf, 'application/pdf', {
+      reportId,
+      tenantId: job.tenantId,
+      sha256,
     });
     const durationMs = Date.now() - started;
     await ref.update({

@@ -124,6 +124,28 @@ export async function objectDigest(file: StorageFile): Promise<{ sha256: string;
   return { sha256: hash.digest('hex'), bytes };
 }
 
+/**
+ * Stores a small object in one request, retried a few times: writing the same bytes to the same
+ * name is idempotent, and a reused keep-alive connection can fail with EPIPE or ECONNRESET.
+ */
+export async function saveObject(
+  file: StorageFile,
+  bytes: Buffer,
+  contentType: string,
+  metadata: Record<string, string>,
+  attempts = 3,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await file.save(bytes, { resumable: false, metadata: { contentType, metadata } });
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 /** Deletes objects, ignoring those that do not exist. */
 export async function deleteObjects(bucket: Bucket, paths: readonly string[]): Promise<void> {
   await Promise.all(paths.map((p) => bucket.file(p).delete({ ignoreNotFound: true })));

@@ -1,4 +1,5 @@
 import type { Firestore } from 'firebase-admin/firestore';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,16 +51,20 @@ export interface ColdSearchResult {
 
 const DEFAULT_CACHE = join(tmpdir(), 'audit-cold-cache');
 
+/** Files used within this window are never evicted: a concurrent search may be reading them. */
+const IN_USE_MS = 120_000;
+
 /** Least-recently-used eviction of cached archive files beyond the byte budget. */
 async function evict(dir: string, budget: number): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.parquet'));
   const files = await Promise.all(
-    (await readdir(dir)).map(async (name) => ({ path: join(dir, name), ...(await stat(join(dir, name))) })),
+    names.map(async (name) => ({ path: join(dir, name), ...(await stat(join(dir, name))) })),
   );
   files.sort((a, b) => b.mtimeMs - a.mtimeMs);
   let total = 0;
   for (const f of files) {
     total += f.size;
-    if (total > budget) await rm(f.path, { force: true });
+    if (total > budget && Date.now() - f.mtimeMs > IN_USE_MS) await rm(f.path, { force: true });
   }
 }
 
@@ -80,7 +85,8 @@ async function localCopy(bucket: Bucket, rec: ArchiveRecord, dir: string, budget
     // not cached yet
   }
   await mkdir(dir, { recursive: true });
-  const partial = `${path}.${process.pid}.download`;
+  // Concurrent searches in one instance may fetch the same file: each downloads to its own name.
+  const partial = `${path}.${randomUUID()}.download`;
   const got = await downloadWithDigest(bucket, rec.objectPath, partial);
   if (!got || got.sha256 !== sha) {
     await rm(partial, { force: true });
@@ -136,7 +142,8 @@ export async function coldSearch(
   const found: ArchiveRow[] = [];
   const read: string[] = [];
   let files = 0;
-  const duck = await openDuckDb({ threads: 2 });
+  // Top-N queries over a few files: a small DuckDB, so concurrent searches fit one instance.
+  const duck = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
   try {
     for (const day of days) {
       if (found.length > req.pageSize) break;

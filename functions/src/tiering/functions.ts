@@ -107,16 +107,29 @@ export function handleRunArchivePurge(request: CallableRequest): Promise<PurgeRe
   });
 }
 
-const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540 } as const;
+// Jobs take a whole instance (DuckDB's memory limit plus /tmp staging fit 1 GiB once); searches
+// share one, each with a small DuckDB.
+const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, concurrency: 1 } as const;
 
 export const runTiering = onCall(jobOptions, handleRunTiering);
-export const searchArchives = onCall({ region: REGION, memory: '1GiB', timeoutSeconds: 120 }, handleSearchArchives);
+export const searchArchives = onCall(
+  { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4 },
+  handleSearchArchives,
+);
 export const restoreArchiveDay = onCall(jobOptions, handleRestoreArchiveDay);
 export const runArchivePurge = onCall(jobOptions, handleRunArchivePurge);
 
 /** Daily at 02:00 UTC; stops starting new days 25 minutes in, the rest resumes the next day. */
 export const tieringDaily = onSchedule(
-  { schedule: '0 2 * * *', timeZone: 'UTC', region: REGION, memory: '1GiB', timeoutSeconds: 1800, retryCount: 0 },
+  {
+    schedule: '0 2 * * *',
+    timeZone: 'UTC',
+    region: REGION,
+    memory: '1GiB',
+    timeoutSeconds: 1800,
+    concurrency: 1,
+    retryCount: 0,
+  },
   async () => {
     await runTieringJob(deps(), { deadlineMs: Date.now() + 25 * 60_000 });
   },

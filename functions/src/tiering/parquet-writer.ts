@@ -7,18 +7,20 @@ import { ARCHIVE_COLUMNS, ARCHIVE_SCHEMA_VERSION, duckdbType, duckIdent, type Ar
 import { openDuckDb, sqlString, type DuckDbSettings } from './duckdb';
 
 /**
- * Writes archive rows to one Parquet file with DuckDB, fed JSON that Node encodes natively
- * (`JSON.stringify` of a batch of `toArchiveRow` objects, staged as JSON array files). Chosen by
- * measurement over pure-JS writers (bench/parquet.bench.mjs, table in docs/tiering.md).
+ * Writes archive rows to one Parquet file with DuckDB `COPY ... TO (FORMAT parquet)`, fed JSON
+ * that Node encodes natively (`JSON.stringify` of each batch of `toArchiveRow` objects) into a
+ * staged JSON array file. Chosen by measurement over pure-JS writers and over the variants below
+ * (bench/parquet.bench.mjs, table in docs/tiering.md).
  *
- * - `chunked` (default): Node writes the JSON in chunks of `chunkRows`; while it encodes the next
- *   chunk, DuckDB parses the previous one into a table in an on-disk staging database, so the two
- *   work at the same time; `close()` then copies the table to Parquet. Memory is bounded by
- *   DuckDB's `memory_limit` and two chunk files on disk, whatever the row count.
- * - `file`: the whole JSON is staged in one file and copied at the end (no overlap; simplest).
+ * - `file` (default): the part's JSON is staged in one file and copied when the part is complete.
+ *   Memory stays flat (DuckDB streams the file under `memory_limit`); the staging file is about
+ *   1.3 KB per row, bounded by the job's rows per part.
+ * - `chunked`: Node writes chunks of `chunkRows`; while it encodes the next one, DuckDB loads the
+ *   previous one into a table of an on-disk staging database; `close()` copies the table. It
+ *   overlaps the two sides but parses and encodes twice and measured slower.
  *
- * (A named pipe into `read_json` was tried and dropped: DuckDB buffers a non-seekable input, so
- * memory grew with the day.)
+ * A named pipe into `read_json` was measured too and dropped: DuckDB buffers a non-seekable input,
+ * so memory grew with the input until `memory_limit` stopped it.
  */
 export interface ParquetWriterOptions extends DuckDbSettings {
   mode?: 'chunked' | 'file';
@@ -32,7 +34,7 @@ export interface ParquetWriterOptions extends DuckDbSettings {
   workDir?: string;
 }
 
-export const WRITER_DEFAULTS = { mode: 'file', compression: 'zstd', rowGroupSize: 122_880, chunkRows: 50_000 } as const;
+export const WRITER_DEFAULTS = { mode: 'file', compression: 'zstd', rowGroupSize: 65_536, chunkRows: 50_000 } as const;
 
 /** `read_json` of one staged JSON array with fixed column types: no sampling, no guessing. */
 function readJson(file: string): string {
