@@ -21,7 +21,7 @@ const pubsub = new PubSub({ projectId });
 const TYPES = [
   'repo.created',
   'issue.created',
-  'issue.commented',
+  'org.team_created',
   'pr.opened',
   'org.member_added',
   'repo.settings_updated',

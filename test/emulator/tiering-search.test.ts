@@ -257,7 +257,12 @@ describe('the admin entry point', () => {
     const result = (answer.body as { result: { tenants: number; days: Array<Record<string, unknown>> } }).result;
     expect(result.tenants).toBe(1);
     expect(result.days).toEqual([expect.objectContaining({ tenantId: tD, date: day, status: 'archived' })]);
-    expect(await countExisting(db, entries.map((e) => e.logId))).toBe(0);
+    expect(
+      await countExisting(
+        db,
+        entries.map((e) => e.logId),
+      ),
+    ).toBe(0);
   });
 });
 

@@ -233,7 +233,12 @@ describe('an entry reviewed while its day is being archived', () => {
 
     const second = await runTieringJob(tieringDeps(), { tenantIds: [tenant] });
     expect(second.days[0]?.parts).toEqual([{ part: 2, state: 'archived', rows: 1, retained: 0 }]);
-    expect(await countExisting(db, entries.map((e) => e.logId))).toBe(0);
+    expect(
+      await countExisting(
+        db,
+        entries.map((e) => e.logId),
+      ),
+    ).toBe(0);
     const rows = await coldRows(tenant);
     expect(rows.map((r) => r.logId).sort()).toEqual(entries.map((e) => e.logId).sort());
     expect(rows.find((r) => r.logId === reviewed.logId)?.reviewStatus).toBe('approved');
