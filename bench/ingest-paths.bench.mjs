@@ -11,7 +11,8 @@ import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tsImport } from 'tsx/esm/api';
+import { createRequire } from 'node:module';
+import { register as registerTsx } from 'tsx/cjs/api';
 
 const N = Number(process.env.BENCH_EVENTS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -26,17 +27,18 @@ if (
   process.exit(2);
 }
 
-// The demo and the SDK are TypeScript, run from source like `npm start` runs them.
-const load = (file) => tsImport(new URL(file, import.meta.url).href, import.meta.url);
-const { TrafficGenerator } = await load('../tools/demo/traffic.ts');
-const { DemoDispatcher, buildEvent } = await load('../tools/demo/dispatch.ts');
-const { demoWorld } = await load('../tools/demo/world.ts');
-const { seedDemo, createDemoApiKeys } = await load('../tools/demo/seed.ts');
-const { waitUntilStored } = await load('../tools/demo/summary.ts');
-const { FUNCTIONS_URL, PROJECT_ID } = await load('../tools/demo/emulator-rest.ts');
-const { EventFactory, HttpSink, PubSubSink, SequenceCounter } = await load('../tools/demo/sdk.ts');
-const { buildEntry, readTenantSettings } = await load('../functions/src/domain/index.ts');
-const { toStored } = await load('../functions/src/store/converters.ts');
+// The demo and the SDK are TypeScript (CommonJS), run from source like `npm start` runs them.
+registerTsx();
+const require = createRequire(import.meta.url);
+const { TrafficGenerator } = require('../tools/demo/traffic.ts');
+const { DemoDispatcher, buildEvent } = require('../tools/demo/dispatch.ts');
+const { demoWorld } = require('../tools/demo/world.ts');
+const { seedDemo, createDemoApiKeys } = require('../tools/demo/seed.ts');
+const { waitUntilStored } = require('../tools/demo/summary.ts');
+const { FUNCTIONS_URL, PROJECT_ID } = require('../tools/demo/emulator-rest.ts');
+const { EventFactory, HttpSink, PubSubSink, SequenceCounter } = require('../tools/demo/sdk.ts');
+const { buildEntry, readTenantSettings } = require('../functions/src/domain/index.ts');
+const { toStored } = require('../functions/src/store/converters.ts');
 
 const app = initializeApp({ projectId: PROJECT_ID }, 'bench');
 const db = getFirestore(app);

@@ -124,7 +124,7 @@ export interface ExportCursor {
 /** The stable error a failed job records: code and message, never a stack. */
 export function jobError(err: unknown): { code: string; message: string } {
   if (err instanceof ExportError) return { code: err.code, message: err.message.slice(0, 1024) };
-  return { code: 'internal', message: 'the export failed; see the function logs' };
+  return { code: 'internal', message: 'the job failed; see the function logs' };
 }
 
 /** How long a download link stays valid: long enough to click, too short to pass around. */
