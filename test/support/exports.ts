@@ -25,35 +25,8 @@ export function expectedRecord(entry: AuditEntry): ExportRecord {
   });
 }
 
-/** Turns the emulator's background triggers off or on (emulator hub API). */
-async function backgroundTriggers(enabled: boolean): Promise<void> {
-  const hub = process.env.FIREBASE_EMULATOR_HUB;
-  if (!hub) throw new Error('FIREBASE_EMULATOR_HUB not set: run this suite through the emulator entry point');
-  const action = enabled ? 'enableBackgroundTriggers' : 'disableBackgroundTriggers';
-  const response = await fetch(`http://${hub}/functions/${action}`, { method: 'PUT' });
-  if (!response.ok) throw new Error(`${action} failed: ${response.status} ${await response.text()}`);
-}
-
-/**
- * Runs `work` with the emulator's background triggers off. Seeded entries are test data, not
- * events: without this, every seeded write would queue the project's audit_logs triggers (alerts,
- * review deadlines, ...) in the single functions emulator, ahead of the export worker under test.
- */
-export async function withTriggersOff<T>(work: () => Promise<T>): Promise<T> {
-  await backgroundTriggers(false);
-  try {
-    return await work();
-  } finally {
-    await backgroundTriggers(true);
-  }
-}
-
-/** Writes entries with batched Admin writes (500 per batch, a few batches in flight), triggers off. */
-export function seedEntries(db: Firestore, entries: Iterable<AuditEntry>, inFlight = 4): Promise<number> {
-  return withTriggersOff(() => writeEntries(db, entries, inFlight));
-}
-
-async function writeEntries(db: Firestore, entries: Iterable<AuditEntry>, inFlight: number): Promise<number> {
+/** Writes entries with batched Admin writes (500 per batch, a few batches in flight). */
+export async function seedEntries(db: Firestore, entries: Iterable<AuditEntry>, inFlight = 4): Promise<number> {
   let batch = db.batch();
   let size = 0;
   let total = 0;
