@@ -70,6 +70,11 @@ export const routes: Routes = [
         loadComponent: () => import('./reports/reports-page').then((m) => m.ReportsPage),
       },
       {
+        path: 'archive',
+        title: 'Archive · Audit console',
+        loadComponent: () => import('./archive/archive-page').then((m) => m.ArchivePage),
+      },
+      {
         path: 'settings',
         title: 'Tenant settings · Audit console',
         loadComponent: () => import('./settings/settings-page').then((m) => m.SettingsPage),

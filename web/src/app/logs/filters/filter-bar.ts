@@ -44,6 +44,9 @@ export function fromLocalInput(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** Why a draft filter cannot be applied (shown under the bar, Apply disabled), or null. */
+export type FilterCheck = (filter: LogFilter, scope: QueryScope) => { readonly message: string } | null;
+
 /**
  * Edits a draft of the filter and applies it on submit, so typing does not fire a query per
  * keystroke. Combinations no index serves are explained before the user submits them.
@@ -62,6 +65,8 @@ export class FilterBar {
   readonly locked = input<readonly (keyof LogFilter)[]>([]);
   /** What "Reset" goes back to; pages differ (search: a week, entity history: all time). */
   readonly defaultRange = input<TimeRange>(DEFAULT_RANGE);
+  /** The rules a draft must meet; by default the hot planner's (what the indexes serve). */
+  readonly check = input<FilterCheck>(checkLogFilter);
   readonly applied = output<LogFilter>();
 
   protected readonly draft = linkedSignal(() => this.filter());
@@ -77,7 +82,7 @@ export class FilterBar {
   protected readonly summary = computed(
     () => `${RANGE_LABELS[this.filter().range.preset]}, ${describeFilter(this.filter())}`,
   );
-  protected readonly problem = computed(() => checkLogFilter(this.draft(), this.scope()));
+  protected readonly problem = computed(() => this.check()(this.draft(), this.scope()));
   protected readonly presets = [...RANGE_PRESETS, 'custom'] as const;
   protected readonly rangeLabels = RANGE_LABELS;
   protected readonly categories = CATEGORIES;
