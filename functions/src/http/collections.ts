@@ -8,7 +8,10 @@ import { COLLECTIONS } from '../store/collections';
 export const API_COLLECTIONS = {
   /** `tenants/{tenantId}/api_keys/{keyId}`: hashed API keys. */
   apiKeys: 'api_keys',
-  /** `tenants/{tenantId}/api_rate_limits/ingest`: the token bucket of POST /v1/events. */
+  /**
+   * `tenants/{tenantId}/api_rate_limits/ingest-{windowMs}-{index}-{shard}`: the sharded window
+   * counters of POST /v1/events (see `functions/src/domain/api/rate-limit.ts`).
+   */
   rateLimits: 'api_rate_limits',
 } as const;
 
@@ -16,8 +19,13 @@ export function apiKeyRef(db: Firestore, tenantId: string, keyId: string) {
   return db.collection(COLLECTIONS.tenants).doc(tenantId).collection(API_COLLECTIONS.apiKeys).doc(keyId);
 }
 
-export function rateBucketRef(db: Firestore, tenantId: string) {
-  return db.collection(COLLECTIONS.tenants).doc(tenantId).collection(API_COLLECTIONS.rateLimits).doc('ingest');
+/** One shard of one window's ingest counter. */
+export function rateCounterRef(db: Firestore, tenantId: string, windowMs: number, index: number, shard: number) {
+  return db
+    .collection(COLLECTIONS.tenants)
+    .doc(tenantId)
+    .collection(API_COLLECTIONS.rateLimits)
+    .doc(`ingest-${windowMs}-${index}-${shard}`);
 }
 
 export function tenantRef(db: Firestore, tenantId: string) {

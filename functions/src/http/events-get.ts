@@ -1,9 +1,9 @@
 import type { Response } from 'express';
 import { FieldPath, Timestamp, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request } from 'firebase-functions/v2/https';
+import { fromFirestore } from '../commands/instants';
 import { pageOf, planEventQuery, type CursorPosition, type EventQueryPlan } from '../domain/api';
 import { COLLECTIONS } from '../store/collections';
-import { fromStored } from '../store/converters';
 import { authenticate } from './auth';
 import { queryParams, sendJson } from './router';
 
@@ -28,10 +28,15 @@ function positionOf(doc: QueryDocumentSnapshot): CursorPosition {
   return { seconds: occurredAt.seconds, nanos: occurredAt.nanoseconds, logId: doc.id };
 }
 
-/** An entry as machine consumers get it: contract fields, instants as ISO 8601 UTC strings. */
+/**
+ * An entry as machine consumers get it: contract fields, and every instant as an ISO 8601 UTC
+ * string, at any depth. Converting the whole document rather than the contract's two instants
+ * matters because server-written maps hold Timestamps too (`review.dueAt`, `review.decisions[].at`
+ * and others), and a Timestamp in JSON is an unusable `{_seconds, _nanoseconds}` object.
+ */
 export function toApiEntry(doc: QueryDocumentSnapshot): Record<string, unknown> {
   // Search tokens are an index of the console's keyword search, not part of the record.
-  const { searchTokens: _tokens, ...entry } = fromStored(doc.data());
+  const { searchTokens: _tokens, ...entry } = fromFirestore(doc.data()) as Record<string, unknown>;
   return entry;
 }
 

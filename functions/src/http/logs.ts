@@ -11,6 +11,17 @@ export function rateLimitSettingsInvalid(tenantId: string, problems: readonly st
   });
 }
 
+/** Tenant rate settings or the shared rate counters could not be read or written (`step` says which). */
+export function rateStoreUnavailable(tenantId: string, step: string, error: unknown): void {
+  logger.warn('rate limit store unavailable', {
+    'event.type': 'api.rate_store_unavailable',
+    'tenant.id': tenantId,
+    'rate.step': step,
+    'error.message': String(error),
+    'error.stack_trace': error instanceof Error ? error.stack : undefined,
+  });
+}
+
 export function requestRefused(code: string, status: number, method: string, path: string): void {
   logger.info('api request refused', {
     'event.type': 'api.request_refused',

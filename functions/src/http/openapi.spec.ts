@@ -37,4 +37,26 @@ describe('OpenAPI document', () => {
     expect(Object.keys(document.paths['/v1/events']!).sort()).toEqual(['get', 'post']);
     expect(Object.keys(document.components.schemas.Envelope!.properties!)).toContain('occurredAt');
   });
+
+  it('describes every instant of an entry, the review record included, as a date-time string', () => {
+    const document = openApiDocument() as { components: { schemas: Record<string, unknown> } };
+    const entry = document.components.schemas.Entry as {
+      properties: Record<string, { type?: unknown; format?: unknown; properties?: Record<string, unknown> }>;
+    };
+    const review = entry.properties.review!;
+    expect(review.type).toBe('object');
+    const decision = (review.properties!.decisions as { items: { properties: Record<string, unknown> } }).items;
+    const instants = {
+      occurredAt: entry.properties.occurredAt,
+      recordedAt: entry.properties.recordedAt,
+      'review.dueAt': review.properties!.dueAt,
+      'review.assignedAt': review.properties!.assignedAt,
+      'review.closedAt': review.properties!.closedAt,
+      'review.overdueEscalatedAt': review.properties!.overdueEscalatedAt,
+      'review.decisions[].at': decision.properties.at,
+    };
+    for (const [path, schema] of Object.entries(instants)) {
+      expect(schema, path).toMatchObject({ type: 'string', format: 'date-time' });
+    }
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from '../domain';
 import { API_ERROR_CODES, HTTP_INGEST_LIMITS, QUERY_LIMITS, SERVED_COMBINATIONS } from '../domain/api';
 import { REJECTION_REASONS } from '../domain';
+import { reviewRecordSchema } from '../domain/review';
 
 /**
  * The OpenAPI 3.1 description of the `api` function, served at `GET /v1/openapi.json` and linted
@@ -150,6 +151,12 @@ function schemas(): Json {
         level: { type: 'string', enum: [...LEVELS] },
         requiresReview: { type: 'boolean' },
         reviewStatus: { type: 'string', enum: [...REVIEW_STATUSES] },
+        review: {
+          ...jsonSchemaOf(reviewRecordSchema),
+          description:
+            'Review record of an entry that requires review: deadline, assignee, decisions. Server-written and ' +
+            'outside `hash`; its instants are ISO 8601 UTC strings like every other instant.',
+        },
         changedFields: { type: 'array', items: { type: 'string' } },
         redactions: { type: 'array', items: { type: 'string' } },
         hash: { type: 'string', description: 'Hex SHA-256 of the canonical entry.' },
@@ -188,7 +195,11 @@ function eventsPath(): Json {
         `${HTTP_INGEST_LIMITS.maxEventBytes} bytes per event. Every event must name the key's tenant (else 403, nothing stored). ` +
         'Events are idempotent by (tenantId, source, eventId) across every ingest path. Mixed batches: 202 when at least one ' +
         'event is stored or already stored; invalid events are dead-lettered and reported per event. 400 when every event is ' +
-        'invalid. The rate limit counts events (`api.rateLimit` of the tenant settings: eventsPerSecond, burst). ' +
+        'invalid. The rate limit counts events (`api.rateLimit` of the tenant settings: eventsPerSecond, burst): at most ' +
+        '`burst` events within any `burst / eventsPerSecond` seconds, measured as a sliding window over counters ' +
+        "shared by all instances, so it holds approximately (the estimate assumes the previous window's events " +
+        'were evenly spread). Concurrent requests of a tenant are each answered 202 or 429, never 5xx for contention; ' +
+        'a 429 right after a burst of concurrent requests may say `Retry-After: 1` while those requests settle. ' +
         'Send `Content-Type: application/json` (malformed JSON may then be refused by the platform with a plain 400) or ' +
         '`text/plain` to get field-level JSON errors for malformed JSON. A 5xx may be retried as a whole: stored events come ' +
         'back as `duplicate`.',
@@ -218,7 +229,10 @@ function eventsPath(): Json {
           description: 'Accepted: per-event results.',
           headers: {
             'RateLimit-Limit': { description: 'Burst size of the tenant.', schema: { type: 'integer' } },
-            'RateLimit-Remaining': { description: 'Events left in the bucket.', schema: { type: 'integer' } },
+            'RateLimit-Remaining': {
+              description: 'Events left in the current window, approximately (as this instance knows it).',
+              schema: { type: 'integer' },
+            },
           },
           content: { 'application/json': { schema: ref('IngestResult') } },
         },

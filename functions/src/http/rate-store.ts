@@ -1,51 +1,235 @@
-import type { Firestore } from 'firebase-admin/firestore';
-import { decideRate, readRateLimit, type BucketState, type RateDecision, type RateLimit } from '../domain/api';
-import { rateLimitSettingsInvalid } from './logs';
-import { rateBucketRef, tenantRef } from './collections';
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
+import {
+  DEFAULT_RATE_LIMIT,
+  RATE_COUNTER_SHARDS,
+  decideRate,
+  leaseChunk,
+  planReservation,
+  rateWindowAt,
+  readRateLimit,
+  settleReservation,
+  spendLease,
+  type BucketState,
+  type RateLimit,
+  type RateVerdict,
+  type RateWindow,
+  type WindowCounts,
+} from '../domain/api';
+import { rateCounterRef, tenantRef } from './collections';
+import { rateLimitSettingsInvalid, rateStoreUnavailable } from './logs';
+
+/** Counters outlive the window after theirs (which reads them) by a day; a TTL policy on `expireAt` removes them. */
+const COUNTER_RETENTION_MS = 24 * 3_600_000;
+
+/** This instance's part of a tenant's current window. */
+interface Lease {
+  /** `windowMs:index` of the window the lease belongs to; a lease never outlives its window. */
+  window: string;
+  /** Events reserved in the shared counters and not yet spent by this instance. */
+  leased: number;
+  /** The last known `RateLimit-Remaining`, counted down as the lease is spent. */
+  remaining: number;
+  /** The previous window's count: it no longer grows, so it is read once per window. */
+  previous?: number;
+}
+
+export type RateOutcome = RateVerdict & { limit: RateLimit };
+
+const windowKey = (window: RateWindow) => `${window.windowMs}:${window.index}`;
 
 /**
- * The per-tenant token bucket of `POST /v1/events`, kept in `tenants/{t}/api_rate_limits/ingest`
- * and updated in a transaction so concurrent requests (on any number of instances) share one
- * budget. The decision itself is the pure `decideRate`; this adapter only reads and writes.
+ * The per-tenant ingest limit of `POST /v1/events`, shared by all instances through sharded
+ * window counters in `tenants/{t}/api_rate_limits/`. Why counters and leases rather than a
+ * bucket in a transaction: see `functions/src/domain/api/rate-limit.ts`, which also holds every
+ * decision; this adapter only reads, increments and keeps the instance's lease.
+ *
+ * When the counters cannot be read or written, the limiter fails open to an instance-local token
+ * bucket with the tenant's rate: the events are audit evidence, and refusing them because the
+ * limiter's bookkeeping failed would lose records a producer may never resend (if Firestore is
+ * down for good, storing the events fails next and answers 503 anyway). The local bucket keeps
+ * the rate bounded meanwhile, at most the tenant's rate per instance. No store failure becomes a
+ * 500.
  */
 export class RateLimiter {
   private readonly limits = new Map<string, { limit: RateLimit; expires: number }>();
+  private readonly leases = new Map<string, Lease>();
+  private readonly localBuckets = new Map<string, BucketState>();
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Firestore,
     private readonly clock: () => number = Date.now,
     /** A changed rate in the tenant document reaches new requests within this time. */
     private readonly settingsTtlMs = 30_000,
+    private readonly random: () => number = Math.random,
   ) {}
 
   /** The tenant's configured rate (`api.rateLimit` of the tenant document) or the default. */
   async limitOf(tenantId: string): Promise<RateLimit> {
     const hit = this.limits.get(tenantId);
     if (hit && hit.expires > this.clock()) return hit.limit;
-    const snap = await tenantRef(this.db, tenantId).get();
-    const { rateLimit, problems } = readRateLimit(snap.data());
-    if (problems.length > 0) rateLimitSettingsInvalid(tenantId, problems);
-    this.limits.set(tenantId, { limit: rateLimit, expires: this.clock() + this.settingsTtlMs });
-    return rateLimit;
+    let limit: RateLimit;
+    try {
+      const snap = await tenantRef(this.db, tenantId).get();
+      const { rateLimit, problems } = readRateLimit(snap.data());
+      if (problems.length > 0) rateLimitSettingsInvalid(tenantId, problems);
+      limit = rateLimit;
+    } catch (err) {
+      // Keep the last known rate (else the default) and ask again on the next request.
+      rateStoreUnavailable(tenantId, 'settings', err);
+      return hit?.limit ?? DEFAULT_RATE_LIMIT;
+    }
+    this.limits.set(tenantId, { limit, expires: this.clock() + this.settingsTtlMs });
+    return limit;
   }
 
-  /** Takes `cost` events from the tenant's bucket, or says how long to wait; a refusal writes nothing. */
-  async consume(tenantId: string, cost: number): Promise<RateDecision & { limit: RateLimit }> {
+  /** Takes `cost` events from the tenant's budget, or says how long to wait; a refusal keeps nothing. */
+  async consume(tenantId: string, cost: number): Promise<RateOutcome> {
     const limit = await this.limitOf(tenantId);
-    const ref = rateBucketRef(this.db, tenantId);
-    const decision = await this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      const state = snap.exists ? toState(snap.data()) : null;
-      const result = decideRate(state, cost, this.clock(), limit);
-      if (result.allowed) tx.set(ref, result.state);
-      return result;
-    });
-    return { ...decision, limit };
+    const window = rateWindowAt(this.clock(), limit);
+    const spent = this.fromLease(tenantId, window, cost);
+    if (spent) return { ...spent, limit };
+    // Requests of one instance that need the counters take turns, so one lease serves many of
+    // them; without leases (tiny allowances) there is nothing to share and no reason to queue.
+    const verdict =
+      leaseChunk(window) > 0
+        ? await this.inTurn(tenantId, () => this.acquire(tenantId, cost, limit))
+        : await this.acquire(tenantId, cost, limit);
+    return { ...verdict, limit };
   }
-}
 
-function toState(data: unknown): BucketState | null {
-  const record = (data ?? {}) as Record<string, unknown>;
-  const { tokens, updatedAtMs } = record;
-  return typeof tokens === 'number' && typeof updatedAtMs === 'number' ? { tokens, updatedAtMs } : null;
+  private fromLease(tenantId: string, window: RateWindow, cost: number): RateVerdict | null {
+    const lease = this.leases.get(tenantId);
+    if (!lease || lease.window !== windowKey(window)) return null;
+    const spent = spendLease(lease.leased, cost);
+    if (!spent) return null;
+    lease.leased = spent.leased;
+    lease.remaining = Math.max(0, lease.remaining - cost);
+    return { allowed: true, remaining: lease.remaining };
+  }
+
+  private leaseOf(tenantId: string, window: RateWindow): Lease {
+    const key = windowKey(window);
+    const lease = this.leases.get(tenantId);
+    if (lease && lease.window === key) return lease;
+    const fresh: Lease = { window: key, leased: 0, remaining: window.allowance };
+    this.leases.set(tenantId, fresh);
+    return fresh;
+  }
+
+  private async acquire(tenantId: string, cost: number, limit: RateLimit): Promise<RateVerdict> {
+    // A request that waited its turn may find the lease refilled by the one before it.
+    const window = rateWindowAt(this.clock(), limit);
+    const spent = this.fromLease(tenantId, window, cost);
+    if (spent) return spent;
+    try {
+      return await this.reserve(tenantId, cost, window, this.leaseOf(tenantId, window));
+    } catch (err) {
+      rateStoreUnavailable(tenantId, 'reserve', err);
+      return this.decideLocally(tenantId, cost, limit);
+    }
+  }
+
+  private async reserve(tenantId: string, cost: number, window: RateWindow, lease: Lease): Promise<RateVerdict> {
+    const before = await this.readCounts(tenantId, window, lease);
+    const plan = planReservation({ cost, leased: lease.leased, counts: before, nowMs: this.clock(), window });
+    if (!plan.fits) return { allowed: false, retryAfterSeconds: plan.retryAfterSeconds, remaining: plan.remaining };
+
+    const shard = rateCounterRef(
+      this.db,
+      tenantId,
+      window.windowMs,
+      window.index,
+      Math.floor(this.random() * RATE_COUNTER_SHARDS),
+    );
+    await this.add(shard, window, plan.reserve);
+    let after: WindowCounts;
+    try {
+      after = await this.readCounts(tenantId, window, lease);
+    } catch (err) {
+      // The reservation stands and the count before it had room: admit rather than refuse events that fit.
+      rateStoreUnavailable(tenantId, 'verify', err);
+      lease.leased = lease.leased + plan.reserve - cost;
+      return { allowed: true, remaining: lease.remaining };
+    }
+    const settled = settleReservation({
+      cost,
+      leased: lease.leased,
+      reserve: plan.reserve,
+      extra: plan.extra,
+      counts: after,
+      nowMs: this.clock(),
+      window,
+    });
+    if (settled.refund > 0) await this.refund(tenantId, shard, window, settled.refund);
+    if (!settled.admitted) {
+      return { allowed: false, retryAfterSeconds: settled.retryAfterSeconds, remaining: settled.remaining };
+    }
+    lease.leased = settled.leased;
+    lease.remaining = settled.remaining;
+    return { allowed: true, remaining: settled.remaining };
+  }
+
+  /** Sums the shards of the current window, and of the previous one unless already known. */
+  private async readCounts(tenantId: string, window: RateWindow, lease: Lease): Promise<WindowCounts> {
+    const shardsOf = (index: number) =>
+      Array.from({ length: RATE_COUNTER_SHARDS }, (_, shard) =>
+        rateCounterRef(this.db, tenantId, window.windowMs, index, shard),
+      );
+    const refs = shardsOf(window.index);
+    if (lease.previous === undefined) refs.push(...shardsOf(window.index - 1));
+    const snaps = await this.db.getAll(...refs);
+    const sum = (from: number, to: number) =>
+      snaps.slice(from, to).reduce((total, snap) => {
+        const events: unknown = snap.get('events');
+        return total + (typeof events === 'number' ? events : 0);
+      }, 0);
+    lease.previous ??= sum(RATE_COUNTER_SHARDS, 2 * RATE_COUNTER_SHARDS);
+    return { previous: lease.previous, current: sum(0, RATE_COUNTER_SHARDS) };
+  }
+
+  private async add(ref: DocumentReference, window: RateWindow, events: number): Promise<void> {
+    await ref.set(
+      {
+        events: FieldValue.increment(events),
+        windowStartMs: window.startMs,
+        windowMs: window.windowMs,
+        expireAt: Timestamp.fromMillis(window.startMs + 2 * window.windowMs + COUNTER_RETENTION_MS),
+      },
+      { merge: true },
+    );
+  }
+
+  private async refund(tenantId: string, ref: DocumentReference, window: RateWindow, events: number): Promise<void> {
+    try {
+      await this.add(ref, window, -events);
+    } catch (err) {
+      // A refund that fails leaves the events counted: the tenant gets less this window, never more.
+      rateStoreUnavailable(tenantId, 'refund', err);
+    }
+  }
+
+  /** The fail-open path: this instance's own token bucket with the tenant's rate. */
+  private decideLocally(tenantId: string, cost: number, limit: RateLimit): RateVerdict {
+    const decision = decideRate(this.localBuckets.get(tenantId) ?? null, cost, this.clock(), limit);
+    if (!decision.allowed) return decision;
+    this.localBuckets.set(tenantId, decision.state);
+    return { allowed: true, remaining: decision.remaining };
+  }
+
+  /** Runs `task` after every earlier task of the same tenant on this instance has settled. */
+  private async inTurn<T>(tenantId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(tenantId) ?? Promise.resolve();
+    const run = previous.then(task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(tenantId, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.queues.get(tenantId) === settled) this.queues.delete(tenantId);
+    }
+  }
 }
