@@ -106,7 +106,7 @@ function notableTable(model: ReportModel): Content {
   return table(
     ['Occurred (UTC)', 'Level', 'Event', 'Actor', 'Resource', 'Outcome', 'Review'],
     rows,
-    [62, 40, 80, '*', '*', 36, 44],
+    [56, 40, 100, '*', '*', 34, 54],
     'No notable entries in this period.',
   );
 }
