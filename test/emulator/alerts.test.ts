@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchAlerts } from '../../functions/src/alerts/dispatch';
+import { handleEntryForAlerts } from '../../functions/src/alerts/functions';
 import { retryDueWebhookDeliveries } from '../../functions/src/alerts/webhook-retry';
 import { deliveryId, mailId, notificationId, verifyWebhookSignature } from '../../functions/src/domain/alerts';
 import { logIdFor } from '../../functions/src/domain/ids';
+import type { EntryCreatedEvent } from '../../functions/src/triggers/new-activity';
 import { ok, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';
@@ -150,14 +152,15 @@ describe('in-app and email alerts', () => {
 
   it('does not alert again when an old entry is restored from the archive', async () => {
     const { logId, data } = await criticalEntry(tenant);
+    // What a restore writes: an entry as it was archived, recorded days before this write.
     const restoredId = `${logId.slice(0, 24)}restored`;
-    const restored = { ...data, recordedAt: Timestamp.fromMillis(Date.now() - 3 * 86_400_000) };
-    expect(await dispatchAlerts(db(), restoredId, restored)).toEqual({
-      rules: [],
-      notifications: 0,
-      mails: 0,
-      webhooks: {},
-    });
+    const ref = db().collection('audit_logs').doc(restoredId);
+    await ref.create({ ...data, recordedAt: Timestamp.fromMillis(Date.now() - 3 * 86_400_000) });
+    const snapshot = await ref.get();
+    // The trigger's handler, given the create event of that write, dispatches nothing (the
+    // deployed trigger gets the same event; test/emulator/restore-quiet.test.ts covers a real restore).
+    const event = { data: snapshot, time: snapshot.createTime!.toDate().toISOString(), params: { logId: restoredId } };
+    await handleEntryForAlerts(event as unknown as EntryCreatedEvent);
     const notes = await db()
       .collection('notifications')
       .where('tenantId', '==', tenant)

@@ -1,4 +1,4 @@
-import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
+import type { DocumentData, Firestore } from 'firebase-admin/firestore';
 import { alertDispatched } from '../commands/logs';
 import { fromFirestore } from '../commands/instants';
 import { CATEGORIES, LEVELS, OUTCOMES, REVIEW_STATUSES } from '../domain';
@@ -6,7 +6,6 @@ import {
   alertEmail,
   alertNotificationText,
   deliveryId,
-  isFreshEntry,
   mailId,
   matchingRules,
   notificationId,
@@ -147,7 +146,8 @@ async function dispatchRule(
  * Matches a newly stored entry against its tenant's alert rules and produces, per matching rule,
  * one in-app notification and one email document per recipient and one webhook delivery. All
  * ids are deterministic and written with `create()`, so a redelivered trigger adds nothing.
- * Restored or backfilled entries (recorded long ago) alert nobody again.
+ * Restored or backfilled entries (recorded long ago) never get here: the trigger lets only new
+ * activity through (`isNewActivity`).
  * Throws on transient failures (the trigger is retried; what was done already stays done once).
  */
 export async function dispatchAlerts(
@@ -158,8 +158,7 @@ export async function dispatchAlerts(
 ): Promise<DispatchReport> {
   const report: DispatchReport = { rules: [], notifications: 0, mails: 0, webhooks: {} };
   const entry = alertEntryOf(logId, data);
-  const recordedAt = data.recordedAt instanceof Timestamp ? data.recordedAt.toDate() : null;
-  if (!entry || !isFreshEntry(recordedAt, clock.now())) return report;
+  if (!entry) return report;
   cache ??= new TenantSettingsCache(db, 10_000);
   const settings = await cache.get(entry.tenantId);
   if (!settings) return report;

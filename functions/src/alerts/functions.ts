@@ -1,4 +1,4 @@
-import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
@@ -8,6 +8,7 @@ import { operatorTenant, parseCommand } from '../domain/commands';
 import { firestore } from '../firebase';
 import { transientFailure } from '../logs';
 import { COLLECTIONS } from '../store/collections';
+import { isNewActivity, type EntryCreatedEvent } from '../triggers/new-activity';
 import { dispatchAlerts } from './dispatch';
 import { handleMarkNotificationsRead } from './notifications';
 import { handleRotateWebhookSecret } from './secret';
@@ -16,11 +17,11 @@ import { retryDueWebhookDeliveries, type RetryReport } from './webhook-retry';
 // Registrations of alerts. The retry sweep is a plain module (webhook-retry.ts) with an admin
 // entry point, because the emulator never fires schedules.
 
-export async function handleEntryForAlerts(
-  event: FirestoreEvent<QueryDocumentSnapshot | undefined, { logId: string }>,
-): Promise<void> {
+export async function handleEntryForAlerts(event: EntryCreatedEvent): Promise<void> {
   const snapshot = event.data;
-  if (!snapshot) return;
+  // A restored or backfilled entry was alerted on (or not) when it happened; alerting the
+  // admins, mailing or calling webhooks about it again would report old activity as new.
+  if (!snapshot || !isNewActivity(event, 'alerts')) return;
   try {
     await dispatchAlerts(firestore(), snapshot.id, snapshot.data());
   } catch (err) {

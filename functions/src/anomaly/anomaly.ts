@@ -1,5 +1,5 @@
 import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
-import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { REGION } from '../config';
 import {
   DENIED_EVENT_TYPE,
@@ -15,6 +15,7 @@ import { firestore } from '../firebase';
 import { ingest, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
+import { isNewActivity, type EntryCreatedEvent } from '../triggers/new-activity';
 
 /**
  * The repeated-denials rule, as a trigger on new audit entries. Each `permission.check.denied`
@@ -85,12 +86,13 @@ export async function processAuditEntry(
   return outcome;
 }
 
-export async function handleAuditEntryCreated(
-  event: FirestoreEvent<QueryDocumentSnapshot | undefined, { logId: string }>,
-): Promise<void> {
+export async function handleAuditEntryCreated(event: EntryCreatedEvent): Promise<void> {
   const snapshot = event.data;
   // Most entries are not denials: decide from the snapshot before touching anything else.
   if (!snapshot || snapshot.get('eventType') !== DENIED_EVENT_TYPE) return;
+  // Denials written back by a restore happened months ago: counting them again could raise a
+  // new CRITICAL anomaly (their window's counter expired long since) for activity long past.
+  if (!isNewActivity(event, 'anomaly')) return;
   try {
     await processAuditEntry(firestore(), snapshot.id, snapshot.data());
   } catch (err) {

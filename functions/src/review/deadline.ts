@@ -1,6 +1,5 @@
 import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { LEVELS, type Level } from '../domain';
-import { isFreshEntry } from '../domain/alerts';
 import { reviewDueAt } from '../domain/review';
 import { TenantSettingsCache } from '../store/tenants';
 import { entryRef } from './apply';
@@ -10,19 +9,16 @@ let cache: TenantSettingsCache | undefined;
 /**
  * Stamps `review.dueAt` on a newly stored entry that requires review: its recording time plus
  * the tenant's deadline for its level. Idempotent (a transaction leaves an existing due date
- * alone), so a redelivered trigger changes nothing. Restored or backfilled entries (recorded
- * long ago) get none. Returns the due date, or null if none applies.
+ * alone), so a redelivered trigger changes nothing, and neither does a restored entry that
+ * kept its `review` map. Restored or backfilled entries (recorded long ago) never get here: the
+ * trigger lets only new activity through (`isNewActivity`), so a review clock that ran out long
+ * ago never starts again. Returns the due date, or null if none applies.
  */
-export async function stampReviewDeadline(
-  db: Firestore,
-  logId: string,
-  data: DocumentData,
-  now = new Date(),
-): Promise<Date | null> {
+export async function stampReviewDeadline(db: Firestore, logId: string, data: DocumentData): Promise<Date | null> {
   if (data.requiresReview !== true || typeof data.tenantId !== 'string') return null;
   const level = data.level as Level;
   const recordedAt = data.recordedAt instanceof Timestamp ? data.recordedAt.toDate() : null;
-  if (!LEVELS.includes(level) || !recordedAt || !isFreshEntry(recordedAt, now)) return null;
+  if (!LEVELS.includes(level) || !recordedAt) return null;
   cache ??= new TenantSettingsCache(db);
   const settings = await cache.get(data.tenantId);
   if (!settings) return null;

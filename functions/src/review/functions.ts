@@ -1,4 +1,4 @@
-import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
@@ -8,6 +8,7 @@ import { runEscalationInputSchema } from '../domain/review';
 import { firestore } from '../firebase';
 import { transientFailure } from '../logs';
 import { COLLECTIONS } from '../store/collections';
+import { isNewActivity, type EntryCreatedEvent } from '../triggers/new-activity';
 import { handleAssignReviewer, handleConfirmReview, handleDecideReview } from './commands';
 import { stampReviewDeadline } from './deadline';
 import { escalateOverdueReviews, type EscalationReport } from './escalation';
@@ -44,11 +45,12 @@ export const escalateOverdueReviewsScheduled = onSchedule(
   },
 );
 
-export async function handleEntryForDeadline(
-  event: FirestoreEvent<QueryDocumentSnapshot | undefined, { logId: string }>,
-): Promise<void> {
+export async function handleEntryForDeadline(event: EntryCreatedEvent): Promise<void> {
   const snapshot = event.data;
   if (!snapshot || snapshot.get('requiresReview') !== true) return;
+  // A restored entry keeps its `review` map (deadline, decisions, escalation) as it was archived;
+  // its review clock ran out long ago and must not start again.
+  if (!isNewActivity(event, 'review-deadline')) return;
   try {
     await stampReviewDeadline(firestore(), snapshot.id, snapshot.data());
   } catch (err) {

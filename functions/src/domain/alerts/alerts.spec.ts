@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertEmail, deliveryId, escapeHtml, mailId, notificationId, webhookBody, type AlertEntry } from './messages';
-import {
-  DEFAULT_ALERT_RULES,
-  alertRuleSchema,
-  alertSettingsSchema,
-  isFreshEntry,
-  matchingRules,
-  type AlertRule,
-} from './rules';
+import { DEFAULT_ALERT_RULES, alertRuleSchema, alertSettingsSchema, matchingRules, type AlertRule } from './rules';
 import {
   WEBHOOK_RETRY_POLICY,
   afterAttempt,
@@ -73,16 +66,6 @@ describe('alert rules', () => {
   it('default to one CRITICAL rule; an explicit empty list turns alerts off', () => {
     expect(alertSettingsSchema.parse({}).rules.map((r) => r.id)).toEqual(['critical']);
     expect(alertSettingsSchema.parse({ rules: [] }).rules).toEqual([]);
-  });
-});
-
-describe('isFreshEntry', () => {
-  it('treats entries recorded within a day as news, and restores or backfills as not', () => {
-    const now = new Date('2026-03-02T12:00:00Z');
-    expect(isFreshEntry(new Date('2026-03-02T11:59:00Z'), now)).toBe(true);
-    expect(isFreshEntry(new Date('2026-03-01T12:00:00Z'), now)).toBe(true);
-    expect(isFreshEntry(new Date('2026-03-01T11:59:59Z'), now)).toBe(false);
-    expect(isFreshEntry(null, now)).toBe(false);
   });
 });
 

@@ -120,16 +120,3 @@ export function ruleMatches(rule: AlertRule, entry: AlertCandidate): boolean {
 export function matchingRules(rules: readonly AlertRule[], entry: AlertCandidate): AlertRule[] {
   return rules.filter((rule) => ruleMatches(rule, entry));
 }
-
-/** Entries recorded longer ago than this when their trigger runs are restores or backfills. */
-export const FRESH_ENTRY_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Whether a newly created entry document is news. A restore of an archived day, or a backfill
- * written with its original `recordedAt`, creates documents too; those must not alert anyone
- * again, nor start a review clock that ran out long ago (and writing a due date on a restored
- * entry would make it differ from its archived row). Trigger retries stay well inside the window.
- */
-export function isFreshEntry(recordedAt: Date | null, now: Date): boolean {
-  return recordedAt !== null && now.getTime() - recordedAt.getTime() <= FRESH_ENTRY_WINDOW_MS;
-}

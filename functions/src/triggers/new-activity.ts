@@ -1,0 +1,42 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import { logger } from 'firebase-functions';
+import type { FirestoreEvent, QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import { createdEntryOrigin, eventInstant } from '../domain/entry-origin';
+
+/** The event of an `onDocumentCreated` trigger on `audit_logs/{logId}`. */
+export type EntryCreatedEvent = FirestoreEvent<QueryDocumentSnapshot | undefined, { logId: string }>;
+
+/** The triggers on `audit_logs` that act only on new activity (named in their skip log lines). */
+export type EntryTrigger = 'anomaly' | 'alerts' | 'review-deadline';
+
+/**
+ * Whether the entry a create trigger fired for records new activity. Restoring an archived day
+ * writes its entries back unchanged, and Firestore fires every create trigger for them as if they
+ * had just happened: without this gate, months-old denials would raise a new CRITICAL anomaly,
+ * old CRITICAL entries would alert the admins again, and review clocks would start again. The
+ * decision is the domain's (`createdEntryOrigin`: `recordedAt` against the event's commit time,
+ * which redeliveries keep); an entry that is not news is logged as a structured line and left
+ * alone. Call it after the trigger's own cheap relevance test, so only entries the trigger would
+ * otherwise have acted on are logged.
+ */
+export function isNewActivity(event: EntryCreatedEvent, trigger: EntryTrigger, now: Date = new Date()): boolean {
+  const snapshot = event.data;
+  if (!snapshot) return false;
+  const recordedAt: unknown = snapshot.get('recordedAt');
+  const createdAt = eventInstant(event.time, now);
+  const origin = createdEntryOrigin(recordedAt instanceof Timestamp ? recordedAt.toDate() : null, createdAt);
+  if (origin.kind === 'new') return true;
+  const tenantId: unknown = snapshot.get('tenantId');
+  // Debug level: restoring a full day skips up to a million entries in the alert trigger.
+  logger.debug('audit entry is not new activity; trigger skipped it', {
+    'event.type': 'audit.trigger_skipped',
+    'event.reason': origin.reason,
+    'trigger.name': trigger,
+    'tenant.id': typeof tenantId === 'string' ? tenantId : undefined,
+    'audit.log_id': snapshot.id,
+    'audit.recorded_at': recordedAt instanceof Timestamp ? recordedAt.toDate().toISOString() : undefined,
+    'audit.created_at': createdAt.toISOString(),
+    'audit.age_ms': origin.ageMs,
+  });
+  return false;
+}
