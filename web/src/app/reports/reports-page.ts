@@ -40,7 +40,7 @@ import { ReportStore } from './report-store';
     MatSelectModule,
   ],
   templateUrl: './reports-page.html',
-  styleUrl: './reports-page.scss',
+  styleUrls: ['../exports/exports-page.scss', './reports-page.scss'],
 })
 export class ReportsPage {
   private readonly session = inject(Session);
