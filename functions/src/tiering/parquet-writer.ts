@@ -3,30 +3,30 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS, ARCHIVE_SCHEMA_VERSION, duckdbType, duckIdent } from '../domain/archive';
+import { ARCHIVE_COLUMNS, ARCHIVE_SCHEMA_VERSION, duckdbType, duckIdent, type ArchiveRow } from '../domain/archive';
 import { openDuckDb, sqlString, type DuckDbSettings } from './duckdb';
-import { ParquetConcatenator } from './parquet-concat';
 
 /**
- * Writes archive rows to one Parquet file with DuckDB `COPY ... TO (FORMAT parquet)`, fed NDJSON
- * that Node writes straight from the stored documents (`archiveRowJson`). Chosen by measurement
- * over pure-JS writers and the variants below (bench/parquet.bench.mjs, table in docs/tiering.md).
+ * Writes archive rows to one Parquet file with DuckDB `COPY ... TO (FORMAT parquet)`, fed JSON
+ * that Node encodes natively (`JSON.stringify` of each batch of `toArchiveRow` objects) into a
+ * staged JSON array file. Chosen by measurement over pure-JS writers and over the variants below
+ * (bench/parquet.bench.mjs, table in docs/tiering.md).
  *
- * - `pipelined` (default): rows are staged in chunks of `chunkRows`; while Node writes the next
- *   chunk, DuckDB encodes the previous one into a Parquet file of its own, whose row groups are
- *   then moved into the output as bytes (parquet-concat.ts). Node's encoding and DuckDB's run at
- *   the same time, disk holds at most two chunks, and DuckDB never sees more than one chunk.
- * - `file`: the part's NDJSON is staged in one file and copied when the part is complete. Simple,
- *   but the two sides take turns, and staging grows with the part (~1.3 KB per row).
+ * - `file` (default): the part's JSON is staged in one file and copied when the part is complete.
+ *   Memory stays flat (DuckDB streams the file under `memory_limit`); the staging file is about
+ *   1.3 KB per row, bounded by the job's rows per part.
+ * - `chunked`: Node writes chunks of `chunkRows`; while it encodes the next one, DuckDB loads the
+ *   previous one into a table of an on-disk staging database; `close()` copies the table. It
+ *   overlaps the two sides but parses and encodes twice and measured slower.
  *
- * Measured and dropped: a named pipe into `read_json` (DuckDB buffers a non-seekable input until
- * `memory_limit` stops it) and loading chunks into a staging table (everything parsed twice).
+ * A named pipe into `read_json` was measured too and dropped: DuckDB buffers a non-seekable input,
+ * so memory grew with the input until `memory_limit` stopped it.
  */
 export interface ParquetWriterOptions extends DuckDbSettings {
-  mode?: 'pipelined' | 'file';
+  mode?: 'chunked' | 'file';
   compression?: 'zstd' | 'snappy';
   rowGroupSize?: number;
-  /** Rows per staged chunk in `pipelined` mode. */
+  /** Rows per staged chunk in `chunked` mode. */
   chunkRows?: number;
   /** Key-value metadata written into the file footer (the schema version is always added). */
   kvMetadata?: Record<string, string>;
@@ -34,41 +34,35 @@ export interface ParquetWriterOptions extends DuckDbSettings {
   workDir?: string;
 }
 
-export const WRITER_DEFAULTS = {
-  mode: 'pipelined',
-  compression: 'zstd',
-  rowGroupSize: 65_536,
-  chunkRows: 131_072,
-} as const;
+export const WRITER_DEFAULTS = { mode: 'file', compression: 'zstd', rowGroupSize: 65_536, chunkRows: 50_000 } as const;
 
-/** `read_json` of a staged NDJSON file with fixed column types: no sampling, no guessing. */
+/** `read_json` of one staged JSON array with fixed column types: no sampling, no guessing. */
 function readJson(file: string): string {
   const columns = `{${ARCHIVE_COLUMNS.map((c) => `${duckIdent(c.name)}: ${sqlString(duckdbType(c.type))}`).join(', ')}}`;
-  return `read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = 4194304)`;
+  return `read_json(${sqlString(file)}, format = 'array', columns = ${columns}, maximum_object_size = 4194304)`;
 }
 
 const COLUMN_LIST = ARCHIVE_COLUMNS.map((c) => duckIdent(c.name)).join(', ');
-
-type Options = Required<Pick<ParquetWriterOptions, 'mode' | 'compression' | 'rowGroupSize' | 'chunkRows'>> & {
-  kv: Record<string, string>;
-};
 
 export class ParquetArchiveWriter {
   private rows = 0;
   private chunkRows = 0;
   private chunkNo = 0;
   private stream: WriteStream;
-  /** The chain of chunk encodes; each awaits the one before (one query at a time per connection). */
-  private encoding: Promise<void> = Promise.resolve();
-  private encodesPending = 0;
+  /** The chain of chunk loads; each awaits the one before (one query at a time per connection). */
+  private loading: Promise<void> = Promise.resolve();
+  private loadsPending = 0;
   private closed = false;
 
   private constructor(
     private readonly dir: string,
     private readonly output: string,
-    private readonly options: Options,
+    private readonly options: Required<
+      Pick<ParquetWriterOptions, 'mode' | 'compression' | 'rowGroupSize' | 'chunkRows'>
+    > & {
+      kv: Record<string, string>;
+    },
     private readonly duck: { conn: DuckDBConnection; close(): void },
-    private readonly joined: ParquetConcatenator | null,
   ) {
     this.stream = this.openChunk();
   }
@@ -78,8 +72,14 @@ export class ParquetArchiveWriter {
     const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'archive-'));
     const mode = options.mode ?? WRITER_DEFAULTS.mode;
     try {
-      const duck = await openDuckDb({ ...options, tempDirectory: join(dir, 'spill') });
-      const joined = mode === 'pipelined' ? await ParquetConcatenator.create(output) : null;
+      const duck = await openDuckDb(
+        { ...options, tempDirectory: join(dir, 'spill') },
+        mode === 'chunked' ? join(dir, 'stage.duckdb') : ':memory:',
+      );
+      if (mode === 'chunked') {
+        const cols = ARCHIVE_COLUMNS.map((c) => `${duckIdent(c.name)} ${duckdbType(c.type)}`).join(', ');
+        await duck.conn.run(`CREATE TABLE stage (${cols})`);
+      }
       return new ParquetArchiveWriter(
         dir,
         output,
@@ -91,7 +91,6 @@ export class ParquetArchiveWriter {
           kv: { 'audit.schema_version': String(ARCHIVE_SCHEMA_VERSION), ...options.kvMetadata },
         },
         duck,
-        joined,
       );
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
@@ -99,40 +98,39 @@ export class ParquetArchiveWriter {
     }
   }
 
-  private chunkPath(n: number, extension = 'ndjson'): string {
-    return join(this.dir, `chunk-${n}.${extension}`);
+  private chunkPath(n: number): string {
+    return join(this.dir, `chunk-${n}.json`);
   }
 
   private openChunk(): WriteStream {
     const stream = createWriteStream(this.chunkPath(this.chunkNo));
     stream.on('error', () => undefined);
+    stream.write('[');
     return stream;
   }
 
   private async endStream(): Promise<void> {
     await new Promise<void>((resolve, reject) =>
-      this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      this.stream.end(']', (err?: Error | null) => (err ? reject(err) : resolve())),
     );
   }
 
   /** Hands the finished chunk to DuckDB and starts the next one; waits if DuckDB is a chunk behind. */
   private async rotate(): Promise<void> {
     await this.endStream();
-    const n = this.chunkNo;
-    // At most one chunk waits while another encodes: bounded disk, and Node never runs far ahead.
-    if (this.encodesPending >= 1) await this.encoding;
-    this.encodesPending++;
-    this.encoding = this.encoding.then(async () => {
-      const parquet = this.chunkPath(n, 'parquet');
+    const file = this.chunkPath(this.chunkNo);
+    // At most one chunk waits while another loads: bounded disk, and Node never runs far ahead.
+    if (this.loadsPending >= 1) await this.loading;
+    this.loadsPending++;
+    this.loading = this.loading.then(async () => {
       try {
-        await this.duck.conn.run(this.copySql(readJson(this.chunkPath(n)), parquet));
-        await this.joined!.append(parquet);
+        await this.duck.conn.run(`INSERT INTO stage SELECT ${COLUMN_LIST} FROM ${readJson(file)}`);
       } finally {
-        this.encodesPending--;
-        await Promise.all([rm(this.chunkPath(n), { force: true }), rm(parquet, { force: true })]);
+        this.loadsPending--;
+        await rm(file, { force: true });
       }
     });
-    this.encoding.catch(() => undefined);
+    this.loading.catch(() => undefined);
     this.chunkNo++;
     this.chunkRows = 0;
     this.stream = this.openChunk();
@@ -142,28 +140,25 @@ export class ParquetArchiveWriter {
     return this.rows;
   }
 
-  /** Appends rows given as their JSON text (`archiveRowJson`), one per element. */
-  async writeJson(rows: readonly string[]): Promise<void> {
+  /** Appends rows (`toArchiveRow` objects); one native `JSON.stringify` per batch. */
+  async write(rows: readonly ArchiveRow[]): Promise<void> {
     if (this.closed) throw new Error('writer is closed');
     if (rows.length === 0) return;
-    const ok = this.stream.write(`${rows.join('\n')}\n`);
+    const json = JSON.stringify(rows);
+    // The batch's array brackets are dropped: the chunk file is one array of all its rows.
+    const ok = this.stream.write(`${this.chunkRows === 0 ? '' : ','}${json.slice(1, -1)}`);
     this.rows += rows.length;
     this.chunkRows += rows.length;
-    if (this.options.mode === 'pipelined' && this.chunkRows >= this.options.chunkRows) await this.rotate();
+    if (this.options.mode === 'chunked' && this.chunkRows >= this.options.chunkRows) await this.rotate();
     else if (!ok) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
 
-  /** Appends row objects (`toArchiveRow`); the job uses {@link writeJson}, which skips building them. */
-  write(rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    return this.writeJson(rows.map((row) => JSON.stringify(row)));
-  }
-
-  private copySql(source: string, target: string): string {
+  private copySql(source: string): string {
     const kv = Object.entries(this.options.kv)
       .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
       .join(', ');
     return (
-      `COPY (SELECT ${COLUMN_LIST} FROM ${source}) TO ${sqlString(target)} ` +
+      `COPY (SELECT ${COLUMN_LIST} FROM ${source}) TO ${sqlString(this.output)} ` +
       `(FORMAT parquet, COMPRESSION ${this.options.compression}, ROW_GROUP_SIZE ${this.options.rowGroupSize}, ` +
       `KV_METADATA {${kv}})`
     );
@@ -174,23 +169,17 @@ export class ParquetArchiveWriter {
     if (this.closed) throw new Error('writer already closed');
     this.closed = true;
     try {
-      if (this.joined && this.rows > 0) {
+      if (this.options.mode === 'chunked') {
         if (this.chunkRows > 0) await this.rotate();
+        else await this.endStream();
+        await this.loading;
+        await this.duck.conn.run(this.copySql('stage'));
+      } else {
         await this.endStream();
-        await this.encoding;
-        const joined = await this.joined.finish();
-        if (joined.rowCount !== this.rows) throw new Error(`joined ${joined.rowCount} rows, wrote ${this.rows}`);
-        return { rowCount: this.rows, bytes: joined.bytes };
+        await this.duck.conn.run(this.copySql(readJson(this.chunkPath(0))));
       }
-      // One staged file (`file` mode, or nothing written yet): copy it straight to the output.
-      await this.endStream();
-      await this.joined?.abort();
-      await this.duck.conn.run(this.copySql(readJson(this.chunkPath(this.chunkNo)), this.output));
       const { size } = await stat(this.output);
       return { rowCount: this.rows, bytes: size };
-    } catch (err) {
-      await this.joined?.abort();
-      throw err;
     } finally {
       this.duck.close();
       await rm(this.dir, { recursive: true, force: true });
@@ -203,8 +192,7 @@ export class ParquetArchiveWriter {
     this.closed = true;
     this.stream.destroy();
     this.duck.conn.interrupt();
-    await this.encoding.catch(() => undefined);
-    await this.joined?.abort();
+    await this.loading.catch(() => undefined);
     this.duck.close();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -9,10 +9,10 @@ import {
   MERKLE_ORDER,
   MerkleAccumulator,
   TimeRange,
-  encodeArchiveRow,
+  toArchiveRow,
   transition,
   type ArchiveRecord,
-  type EncodedArchiveRow,
+  type ArchiveRow,
   type Manifest,
   type VerificationProblem,
 } from '../domain/archive';
@@ -59,8 +59,8 @@ export async function dayHasEntries(ctx: RunContext, tenantId: string, date: str
   return !snap.empty;
 }
 
-function rowOf(doc: QueryDocumentSnapshot): EncodedArchiveRow {
-  const row = encodeArchiveRow(doc.data());
+function rowOf(doc: QueryDocumentSnapshot): ArchiveRow {
+  const row = toArchiveRow(doc.data());
   if (row.logId !== doc.id) {
     throw new ArchiveError('unarchivable_entry', `audit_logs/${doc.id} has logId ${String(row.logId)}`, [
       { path: 'logId', message: 'must equal the document id' },
@@ -109,7 +109,7 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
         }
         range.add(row.occurredAt);
       }
-      await writer.writeJson(rows.map((row) => row.json));
+      await writer.write(rows);
     }
     size = await writer.close();
   } catch (err) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEntry, DEFAULT_TENANT_SETTINGS, entryHash, validateEnvelope, type AuditEntry } from '..';
 import { ArchiveError } from './errors';
 import { instantToIsoMicros, isoMicrosToInstant, type Instant } from './instant';
-import { archiveRowJson, encodeArchiveRow, fromArchiveRow, rowToEntry, sameRow, toArchiveRow } from './row';
+import { fromArchiveRow, rowToEntry, sameRow, toArchiveRow } from './row';
 
 /** A Timestamp look-alike, as the Admin SDK hands documents to the job. */
 class FakeTimestamp implements Instant {
@@ -107,34 +107,7 @@ describe('archive rows', () => {
       expect(caught).toBeInstanceOf(ArchiveError);
       expect((caught as ArchiveError).code).toBe('unarchivable_entry');
       expect((caught as ArchiveError).errors[0]?.path).toBe(path);
-      // The direct JSON writer refuses the same documents with the same error.
-      expect(() => archiveRowJson(doc)).toThrow((caught as Error).message);
     }
-  });
-
-  it('write their JSON text directly, identical to serializing the row, for awkward content too', () => {
-    const hostile = 'quote " backslash \\ newline \n tab \t nul \u0000 lone \ud800 emoji 😀 日本語 \u2028';
-    const docs = [
-      stored(entry()),
-      stored(entry({ eventType: 'auth.login', resource: undefined, changes: undefined, sequence: undefined })),
-      // Stored content the envelope would refuse, to cover every escape the writer must get right.
-      { ...stored(entry()), actor: { type: 'user', id: hostile, name: hostile, roles: [hostile, ''] } },
-      {
-        ...stored(entry()),
-        metadata: { [hostile]: hostile, n: -0, big: 2 ** 53 - 1, list: [hostile, { b: 1, a: 2 }] },
-      },
-      { ...stored(entry()), reviewedBy: hostile, reviewDueAt: ts('2024-04-01T00:00:00.000Z'), z: null },
-    ];
-    for (const doc of docs) {
-      expect(archiveRowJson(doc)).toBe(JSON.stringify(toArchiveRow(doc)));
-      expect(JSON.parse(archiveRowJson(doc))).toEqual(toArchiveRow(doc));
-    }
-    const encoded = encodeArchiveRow(docs[0]!);
-    expect(encoded).toMatchObject({
-      logId: docs[0]!.logId,
-      hash: docs[0]!.hash,
-      occurredAt: '2024-03-05T10:11:12.345000Z',
-    });
   });
 
   it('compares rows by content, not key order', () => {

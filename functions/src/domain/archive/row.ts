@@ -1,7 +1,7 @@
 import { canonicalJson } from '../canonical';
 import type { AuditEntry } from '../entry';
 import { ArchiveError } from './errors';
-import { instantToIsoMicros, isInstant, isoMicrosToIsoMillis, type Instant } from './instant';
+import { instantToIsoMicros, isInstant, isoMicrosToIsoMillis } from './instant';
 import { ARCHIVE_COLUMNS, type ArchiveField } from './schema';
 
 /**
@@ -71,44 +71,10 @@ function untagExtra(value: unknown, instant: (iso: string) => unknown): unknown 
   return value;
 }
 
-/**
- * One column compiled from the schema: `value` converts a stored value to its row form (throwing
- * `unarchivable_entry` for anything lossy); `json` writes that row form's JSON text directly,
- * without building the row object, which is what the writer needs for a million rows a day.
- * For every input, `json(v)` equals `JSON.stringify(value(v))`.
- */
-interface CompiledField {
-  value(v: unknown, path: string): unknown;
-  json(v: unknown, path: string): string;
-}
+/** Converts one column value to its row form; throws `unarchivable_entry` for anything lossy. */
+type Converter = (value: unknown, path: string) => unknown;
 
-// Characters JSON.stringify escapes: controls, quote, backslash and (lone) surrogates. Matching
-// control characters is the point here.
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
-
-/** `JSON.stringify` of a string; the common case (nothing to escape) skips the native call's overhead. */
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
-
-/** The JSON text of a leaf's row value (null, string, number, boolean or list of strings). */
-function leafJson(value: unknown): string {
-  if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${quote(value[i] as string)}`;
-    return `${out}]`;
-  }
-  return String(value);
-}
-
-/** A scalar or list column: its JSON text is the serialization of its row value. */
-function leaf(value: (v: unknown, path: string) => unknown): CompiledField {
-  return { value, json: (v, path) => leafJson(value(v, path)) };
-}
-
-function compile(field: ArchiveField): CompiledField {
+function compile(field: ArchiveField): Converter {
   const t = field.type;
   const required = field.required;
   // Firestore keeps no undefined; a stored null in an optional field reads the same as absence.
@@ -118,91 +84,62 @@ function compile(field: ArchiveField): CompiledField {
   };
   switch (t.kind) {
     case 'string':
-      return leaf((v, path) => {
+      return (v, path) => {
         if (typeof v === 'string') return v;
         if (v === undefined || v === null) return absent(path);
         throw unarchivable(path, 'must be a string');
-      });
+      };
     case 'timestamp':
-      return leaf((v, path) => {
+      return (v, path) => {
         if (isInstant(v)) return instantToIsoMicros(v);
         if (v === undefined || v === null) return absent(path);
         throw unarchivable(path, 'must be a Timestamp');
-      });
+      };
     case 'int64':
-      return leaf((v, path) => {
+      return (v, path) => {
         if (Number.isSafeInteger(v)) return v;
         if (v === undefined || v === null) return absent(path);
         throw unarchivable(path, 'must be a safe integer');
-      });
+      };
     case 'boolean':
-      return leaf((v, path) => {
+      return (v, path) => {
         if (typeof v === 'boolean') return v;
         if (v === undefined || v === null) return absent(path);
         throw unarchivable(path, 'must be a boolean');
-      });
+      };
     case 'string_list':
-      return leaf((v, path) => {
+      return (v, path) => {
         if (v === undefined || v === null) return absent(path);
         if (!Array.isArray(v)) throw unarchivable(path, 'must be a list of strings');
         const list: unknown[] = v;
         for (const item of list) if (typeof item !== 'string') throw unarchivable(path, 'must be a list of strings');
         return list;
-      });
+      };
     case 'json':
-      return leaf((v, path) => {
+      return (v, path) => {
         if (v === undefined || v === null) return absent(path);
         assertPlainJson(v, path);
         return canonicalJson(v);
-      });
+      };
     case 'struct': {
-      const subs = t.fields.map((f) => ({ name: f.name, key: `${JSON.stringify(f.name)}:`, field: compile(f) }));
+      const subs = t.fields.map((f) => ({ name: f.name, convert: compile(f) }));
       const names = new Set(t.fields.map((f) => f.name));
-      const accept = (v: unknown, path: string): Record<string, unknown> | null => {
+      return (v, path) => {
         if (v === undefined || v === null) return absent(path);
         if (!isPlainObject(v)) throw unarchivable(path, 'must be a map');
         for (const key in v) if (!names.has(key)) throw unarchivable(`${path}.${key}`, 'is not in the archive schema');
-        return v;
-      };
-      return {
-        value(v, path) {
-          const map = accept(v, path);
-          if (map === null) return null;
-          const out: Record<string, unknown> = {};
-          for (const sub of subs) out[sub.name] = sub.field.value(map[sub.name], `${path}.${sub.name}`);
-          return out;
-        },
-        json(v, path) {
-          const map = accept(v, path);
-          if (map === null) return 'null';
-          let out = '{';
-          for (const sub of subs) {
-            out += `${out.length > 1 ? ',' : ''}${sub.key}${sub.field.json(map[sub.name], `${path}.${sub.name}`)}`;
-          }
-          return `${out}}`;
-        },
+        const out: Record<string, unknown> = {};
+        for (const sub of subs) out[sub.name] = sub.convert(v[sub.name], `${path}.${sub.name}`);
+        return out;
       };
     }
   }
 }
 
-// `extra` is the last column, so appending it after the others keeps the file's column order.
 const CONVERTERS = ARCHIVE_COLUMNS.filter((c) => c.name !== 'extra').map((c) => ({
   name: c.name,
-  key: `${JSON.stringify(c.name)}:`,
-  field: compile(c),
+  convert: compile(c),
 }));
-
-/** Top-level fields outside the schema, tagged, as canonical JSON; null when there are none. */
-function extraOf(doc: Readonly<Record<string, unknown>>): string | null {
-  let extra: Record<string, unknown> | null = null;
-  for (const key in doc) {
-    if (doc[key] === undefined || (COLUMN_SET.has(key) && key !== 'extra')) continue;
-    extra ??= {};
-    extra[key] = tagExtra(doc[key], key);
-  }
-  return extra ? canonicalJson(extra) : null;
-}
 
 /**
  * Maps a stored `audit_logs` document (Timestamps as Firestore gives them) to its archive row:
@@ -213,39 +150,15 @@ function extraOf(doc: Readonly<Record<string, unknown>>): string | null {
  */
 export function toArchiveRow(doc: Readonly<Record<string, unknown>>): ArchiveRow {
   const row: Record<string, unknown> = {};
-  for (const c of CONVERTERS) row[c.name] = c.field.value(doc[c.name], c.name);
-  row.extra = extraOf(doc);
+  for (const c of CONVERTERS) row[c.name] = c.convert(doc[c.name], c.name);
+  let extra: Record<string, unknown> | null = null;
+  for (const key in doc) {
+    if (doc[key] === undefined || (COLUMN_SET.has(key) && key !== 'extra')) continue;
+    extra ??= {};
+    extra[key] = tagExtra(doc[key], key);
+  }
+  row.extra = extra ? canonicalJson(extra) : null;
   return row as ArchiveRow;
-}
-
-/**
- * `JSON.stringify(toArchiveRow(doc))`, written straight from the document: the same checks and
- * errors, the same text, about half the work (no row objects to build and collect).
- */
-export function archiveRowJson(doc: Readonly<Record<string, unknown>>): string {
-  let out = '{';
-  for (const c of CONVERTERS) out += `${out.length > 1 ? ',' : ''}${c.key}${c.field.json(doc[c.name], c.name)}`;
-  return `${out},"extra":${JSON.stringify(extraOf(doc))}}`;
-}
-
-/** What the writer and the manifest need of one stored entry: its row's JSON text and two keys. */
-export interface EncodedArchiveRow {
-  json: string;
-  logId: string;
-  hash: string;
-  /** ISO with microseconds, as the row holds it. */
-  occurredAt: string;
-}
-
-/** {@link archiveRowJson} plus the fields the job folds into the manifest (already checked by it). */
-export function encodeArchiveRow(doc: Readonly<Record<string, unknown>>): EncodedArchiveRow {
-  const json = archiveRowJson(doc);
-  return {
-    json,
-    logId: doc.logId as string,
-    hash: doc.hash as string,
-    occurredAt: instantToIsoMicros(doc.occurredAt as Instant),
-  };
 }
 
 function fromColumn(value: unknown, field: ArchiveField, instant: (iso: string) => unknown): unknown {
