@@ -117,6 +117,22 @@ describe('audit_outbox create', () => {
   });
 });
 
+describe('audit_outbox and the system’s own events', () => {
+  it('denies the system’s reserved sources, in any case, and every audit-* source', async () => {
+    const sources = ['audit-settings', 'AUDIT-REVIEW', 'audit-anything-new', 'anomaly-detector', 'Firebase-Auth'];
+    for (const [i, source] of sources.entries()) {
+      await assertFails(outboxAs(ALICE, `reserved-${i}`).set(envelope({ source })));
+    }
+    await assertSucceeds(outboxAs(ALICE, 'own-source').set(envelope({ source: 'auditor-tools' })));
+  });
+
+  it('denies document ids of the system’s namespace, so no client can pre-empt a system event', async () => {
+    await assertFails(outboxAs(ALICE, 'sys-0123456789abcdef0123456789abcdef').set(envelope()));
+    await assertFails(outboxAs(ALICE, 'sys-').set(envelope()));
+    await assertSucceeds(outboxAs(ALICE, 'system-like-but-not-sys').set(envelope()));
+  });
+});
+
 describe('audit_outbox read, update and delete', () => {
   beforeEach(async () => {
     await env.withSecurityRulesDisabled(async (ctx) => {

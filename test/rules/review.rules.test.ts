@@ -193,6 +193,14 @@ describe('audit.* events are the system’s own', () => {
       resource: { type: 'audit_entry', id: LOG_ID('tenant-a') },
     };
     await assertFails(setDoc(doc(db, 'audit_outbox', 'o1'), { ...envelope, eventType: 'audit.review.approved' }));
-    await assertSucceeds(setDoc(doc(db, 'audit_outbox', 'o2'), { ...envelope, eventType: 'repo.settings_updated' }));
+    // The review module's source is the system's too, whatever the event type.
+    await assertFails(setDoc(doc(db, 'audit_outbox', 'o2'), { ...envelope, eventType: 'repo.settings_updated' }));
+    await assertSucceeds(
+      setDoc(doc(db, 'audit_outbox', 'o3'), {
+        ...envelope,
+        source: 'repo-service',
+        eventType: 'repo.settings_updated',
+      }),
+    );
   });
 });

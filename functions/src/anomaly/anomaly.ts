@@ -12,7 +12,7 @@ import {
   type WindowState,
 } from '../domain/anomaly';
 import { firestore } from '../firebase';
-import { ingest, type IngestOutcome } from '../ingest/ingest';
+import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
 import { isNewActivity, type EntryCreatedEvent } from '../triggers/new-activity';
@@ -81,7 +81,7 @@ export async function processAuditEntry(
   if (!decision.emit) return null;
 
   const envelope = anomalyEnvelope(decision.state, denial, key);
-  const outcome = await ingest({ value: envelope }, { via: 'outbox' }, `anomaly-${key.id}`);
+  const outcome = await ingestSystemEvent(envelope, `anomaly-${key.id}`);
   if (outcome.status === 'stored') logs.anomalyRaised(denial.tenantId, outcome.logId, key.id);
   return outcome;
 }

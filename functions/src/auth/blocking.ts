@@ -1,11 +1,13 @@
 import { beforeUserCreated, beforeUserSignedIn, type AuthBlockingEvent } from 'firebase-functions/v2/identity';
 import { REGION } from '../config';
 import { DEFAULT_AUTH_TENANT, authEventEnvelope, type AuthEventKind } from '../domain/auth-events';
-import { sha256Hex } from '../domain/canonical';
+import type { DocumentReference } from 'firebase-admin/firestore';
+import { logIdFor } from '../domain/ids';
 import { validTenantId } from '../domain/text';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
+import { systemOutboxId } from '../store/system-outbox';
 
 /**
  * Auth events from Firebase Auth blocking functions: `auth.user.created` before a user is
@@ -31,9 +33,24 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Outbox document id of an auth event: deterministic, so a repeated write replaces, never doubles. */
-export function authOutboxId(eventId: string): string {
-  return `auth-${sha256Hex(eventId).slice(0, 40)}`;
+/**
+ * Outbox document id of an auth event: a system id (see `store/system-outbox.ts`), derived from
+ * the log id the entry will have, so a repeated blocking call finds the same document.
+ */
+export function authOutboxId(envelope: { tenantId: string; source: string; eventId: string }): string {
+  return systemOutboxId(logIdFor(envelope.tenantId, envelope.source, envelope.eventId));
+}
+
+/** gRPC ALREADY_EXISTS: the same auth event was staged by an earlier call. */
+const ALREADY_EXISTS = 6;
+
+/** Creates the outbox document once; never overwrites (an update would never be ingested). */
+async function createOnce(ref: DocumentReference, data: Record<string, unknown>): Promise<void> {
+  try {
+    await ref.create(data);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+  }
 }
 
 /**
@@ -63,8 +80,8 @@ export async function recordAuthEvent(kind: AuthEventKind, event: AuthBlockingEv
       },
       { defaultTenantId: defaultAuthTenant(), now: new Date() },
     );
-    const id = authOutboxId(String(envelope.eventId));
-    await withDeadline(firestore().collection(COLLECTIONS.outbox).doc(id).set(envelope), AUTH_AUDIT_BUDGET_MS);
+    const id = authOutboxId(envelope as { tenantId: string; source: string; eventId: string });
+    await withDeadline(createOnce(firestore().collection(COLLECTIONS.outbox).doc(id), envelope), AUTH_AUDIT_BUDGET_MS);
     return id;
   } catch (err) {
     logs.authEventLost(kind === 'created' ? 'auth.user.created' : 'auth.login', uid, err);

@@ -8,7 +8,7 @@ import {
 import { REGION } from '../config';
 import { captureEnvelope } from '../domain/capture';
 import { captureTargetsFromSetting, type CaptureTarget } from '../domain/capture-config';
-import { ingest, type IngestOutcome } from '../ingest/ingest';
+import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { documentToJson } from './firestore-json';
 
@@ -55,7 +55,7 @@ export async function handleCapturedWrite(target: CaptureTarget, event: WriteEve
   const eventId = String(result.envelope.eventId);
   try {
     // Firestore-triggered paths share the `outbox` transport label of the contract.
-    return await ingest({ value: result.envelope }, { via: 'outbox' }, captureDeadLetterId(eventId));
+    return await ingestSystemEvent(result.envelope, captureDeadLetterId(eventId));
   } catch (err) {
     logs.transientFailure('capture', err);
     throw err;

@@ -7,6 +7,7 @@ export const REJECTION_REASONS = [
   'schema_violation',
   'unknown_tenant',
   'conflicting_duplicate',
+  'system_reserved',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

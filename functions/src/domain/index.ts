@@ -11,6 +11,7 @@ export * from './metadata';
 export * from './operation';
 export * from './pipeline';
 export * from './redact';
+export * from './reserved-sources';
 export * from './tenant';
 export * from './tokens';
 export * from './validate';

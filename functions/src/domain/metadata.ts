@@ -5,6 +5,12 @@ import { actorSchema, contextSchema, type Actor } from './envelope';
 /** What the transport knows about a delivery: HTTP headers, Pub/Sub attributes. */
 export interface TransportContext {
   via: 'pubsub' | 'outbox' | 'http';
+  /**
+   * Set only by the audit system's own code paths (its commands, jobs, triggers and blocking
+   * functions), never from anything a producer controls: only these may write reserved sources
+   * and `audit.*` event types.
+   */
+  trusted?: boolean | undefined;
   /** The caller's address and agent, when the caller is the actor (an end-user request). */
   callerIp?: string | undefined;
   callerUserAgent?: string | undefined;

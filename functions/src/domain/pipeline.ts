@@ -5,6 +5,7 @@ import { RejectionError, type FieldError, type RejectionReason } from './errors'
 import { logIdFor } from './ids';
 import { extractMetadata, type TransportContext } from './metadata';
 import { Redactor } from './redact';
+import { reservedNameErrors } from './reserved-sources';
 import type { TenantSettings } from './tenant';
 import { sortStrings } from './sort';
 import { searchTokens } from './tokens';
@@ -140,6 +141,19 @@ export async function prepareEvent(
   } catch (err) {
     if (err instanceof RejectionError) return rejected(err, parsed ?? tryParse(raw));
     throw err;
+  }
+  if (!transport.trusted) {
+    const reserved = reservedNameErrors(envelope);
+    if (reserved.length > 0) {
+      return rejected(
+        new RejectionError(
+          'system_reserved',
+          'the event claims a source or type reserved for the audit system',
+          reserved,
+        ),
+        envelope,
+      );
+    }
   }
   const settings = await deps.tenantSettings(envelope.tenantId);
   if (!settings) {

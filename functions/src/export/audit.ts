@@ -1,4 +1,4 @@
-import { ingest } from '../ingest/ingest';
+import { ingestSystemEvent } from '../ingest/ingest';
 import { auditFailed } from './logs';
 
 /**
@@ -8,7 +8,7 @@ import { auditFailed } from './logs';
  * as complete).
  */
 export async function recordAudit(envelope: Record<string, unknown>, deadLetterId: string): Promise<void> {
-  const outcome = await ingest({ value: envelope }, { via: 'outbox' }, deadLetterId);
+  const outcome = await ingestSystemEvent(envelope, deadLetterId);
   if (outcome.status === 'rejected') {
     auditFailed(String(envelope.eventType), deadLetterId, outcome.reason);
     throw new Error(`audit event rejected: ${outcome.reason} ${outcome.message}`);

@@ -13,7 +13,7 @@ import {
   revokeApiKeyInputSchema,
   type CallerAuth,
 } from '../domain/api';
-import { ingest } from '../ingest/ingest';
+import { ingestSystemEvent } from '../ingest/ingest';
 import { tenantRef } from './collections';
 import { callableError } from './errors';
 import { deleteApiKey, insertApiKey, markApiKeyRevoked } from './key-store';
@@ -40,7 +40,7 @@ function callerOf(request: CallableRequest): CallerAuth | undefined {
 
 /** Ingests an audit envelope of key management; a rejection here is a bug, never the caller's fault. */
 async function audit(envelope: Record<string, unknown>, deadLetterId: string): Promise<void> {
-  const outcome = await ingest({ value: envelope }, { via: 'http' }, deadLetterId);
+  const outcome = await ingestSystemEvent(envelope, deadLetterId, 'http');
   if (outcome.status === 'rejected') throw new Error(`audit event rejected: ${outcome.reason} ${outcome.message}`);
 }
 

@@ -52,6 +52,7 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
       source: transport.via,
       tenantId: entry.tenantId,
       eventId: entry.eventId,
+      systemEvent: transport.trusted === true,
     });
     logs.deadLettered('conflicting_duplicate', deadLetterId, entry.tenantId, transport.via);
     return { status: 'rejected', reason: 'conflicting_duplicate', message, errors, deadLetterId };
@@ -65,6 +66,7 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
       source: transport.via,
       tenantId: prepared.tenantId,
       eventId: prepared.eventId,
+      systemEvent: transport.trusted === true,
     });
   } catch (err) {
     // Invalid input must not vanish: surface the failure so the delivery is retried.
@@ -79,4 +81,17 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
     errors: prepared.errors,
     deadLetterId,
   };
+}
+
+/**
+ * Ingests one of the audit system's own events (a job's, a trigger's or a command's): the only
+ * path trusted with reserved sources and `audit.*` event types. Never call it with anything a
+ * producer or client controls.
+ */
+export function ingestSystemEvent(
+  envelope: Record<string, unknown>,
+  deadLetterId: string,
+  via: TransportContext['via'] = 'outbox',
+): Promise<IngestOutcome> {
+  return ingest({ value: envelope }, { via, trusted: true }, deadLetterId);
 }

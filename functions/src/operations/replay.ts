@@ -50,7 +50,9 @@ export function handleReplayDeadLetter(request: CallableRequest): Promise<Replay
     const by = { uid: caller.uid, ...(caller.email !== undefined ? { email: caller.email } : {}) };
 
     // A payload that fails again is dead-lettered by ingest() under the same id (fresh reason).
-    const outcome = await ingest({ bytes: payload }, { via }, deadLetterId);
+    // Only a letter the system wrote for one of its own events is replayed as a system event.
+    const trusted = snap.get('systemEvent') === true;
+    const outcome = await ingest({ bytes: payload }, { via, trusted }, deadLetterId);
     if (outcome.status === 'rejected') {
       await ref.update({
         replayAttempts: attempts,

@@ -6,6 +6,7 @@ import { firestore } from '../firebase';
 import { ingest, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
+import { isSystemOutboxId } from '../store/system-outbox';
 
 /**
  * The transactional outbox. A producer writes its business document and an `audit_outbox`
@@ -56,7 +57,9 @@ async function markFailed(ref: DocumentReference, outcome: Extract<IngestOutcome
  * Throws only on transient failures.
  */
 export async function processOutboxDocument(ref: DocumentReference, data: DocumentData): Promise<IngestOutcome> {
-  const outcome = await ingest({ value: documentToJson(data) }, { via: 'outbox' }, outboxDeadLetterId(ref.id));
+  // Only the system's own documents (ids no client may create) are trusted with reserved sources.
+  const transport = { via: 'outbox' as const, trusted: isSystemOutboxId(ref.id) };
+  const outcome = await ingest({ value: documentToJson(data) }, transport, outboxDeadLetterId(ref.id));
   if (outcome.status === 'rejected') {
     await markFailed(ref, outcome);
     logs.outboxFailed(ref.id, outcome.reason, typeof data.tenantId === 'string' ? data.tenantId : undefined);

@@ -13,6 +13,8 @@ export interface DeadLetter {
   source: 'pubsub' | 'outbox' | 'http';
   tenantId?: string | undefined;
   eventId?: string | undefined;
+  /** The event came from the system's own trusted path, so a replay may trust it again. */
+  systemEvent?: boolean | undefined;
 }
 
 /** Text of the raw payload, truncated; bytes that are not UTF-8 are shown as replacement characters. */
@@ -44,5 +46,6 @@ export async function writeDeadLetter(db: Firestore, id: string, letter: DeadLet
   };
   if (letter.tenantId !== undefined) doc.tenantId = letter.tenantId;
   if (letter.eventId !== undefined) doc.eventId = letter.eventId;
+  if (letter.systemEvent === true) doc.systemEvent = true;
   await db.collection(COLLECTIONS.deadLetters).doc(id).set(doc);
 }

@@ -1,4 +1,4 @@
-import { ingest } from '../ingest/ingest';
+import { ingestSystemEvent } from '../ingest/ingest';
 import * as logs from './logs';
 
 /** Source of every event the cold tier records about itself. */
@@ -48,7 +48,7 @@ export function archiveEnvelope(event: ArchiveEvent): Record<string, unknown> {
 
 /** Through the one ingest entry point, like every other event: validated, classified, hashed. */
 export const emitArchiveEvent: EmitArchiveEvent = async (event) => {
-  const outcome = await ingest({ value: archiveEnvelope(event) }, { via: 'outbox' }, `tiering-${event.eventId}`);
+  const outcome = await ingestSystemEvent(archiveEnvelope(event), `tiering-${event.eventId}`);
   if (outcome.status === 'rejected') {
     logs.eventNotRecorded(event.tenantId, event.type, outcome.reason);
     return null;
