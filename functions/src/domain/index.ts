@@ -12,6 +12,7 @@ export * from './operation';
 export * from './pipeline';
 export * from './redact';
 export * from './reserved-sources';
+export * from './storable';
 export * from './tenant';
 export * from './tokens';
 export * from './validate';

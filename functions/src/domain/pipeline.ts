@@ -8,6 +8,7 @@ import { Redactor } from './redact';
 import { reservedNameErrors } from './reserved-sources';
 import type { TenantSettings } from './tenant';
 import { sortStrings } from './sort';
+import { AUDIT_LOGS_COLLECTION, unstorableErrors } from './storable';
 import { searchTokens } from './tokens';
 import { validateEnvelope, validateRawEnvelope, type ValidEnvelope } from './validate';
 
@@ -164,7 +165,16 @@ export async function prepareEvent(
       envelope,
     );
   }
-  return { status: 'accepted', entry: buildEntry(envelope, settings, transport) };
+  const entry = buildEntry(envelope, settings, transport);
+  // Refused here, not by the store: a write Firestore rejects would fail on every redelivery.
+  const unstorable = unstorableErrors(entry, AUDIT_LOGS_COLLECTION);
+  if (unstorable.length > 0) {
+    return rejected(
+      new RejectionError('unstorable', 'the entry built from this event is more than Firestore can store', unstorable),
+      envelope,
+    );
+  }
+  return { status: 'accepted', entry };
 }
 
 /** Best effort to name the tenant and event of a rejected payload in its dead letter. */

@@ -10,6 +10,9 @@ import { deriveOperation } from './operation';
 const isForbiddenKey = (key: string): boolean => key === '__proto__' || key === 'constructor' || key === 'prototype';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** 0001-01-01T00:00:00Z: Firestore timestamps start there (the schema already caps the year at 9999). */
+const EARLIEST_TIMESTAMP_MS = Date.parse('0001-01-01T00:00:00Z');
+
 function assertSize(bytes: number): void {
   assertValid(
     bytes <= LIMITS.envelopeBytes,
@@ -180,6 +183,9 @@ function semanticErrors(envelope: Envelope, operation: Operation, now: Date, byt
   const occurred = Date.parse(envelope.occurredAt);
   if (occurred > now.getTime() + LIMITS.futureSkewMs) {
     errors.push({ path: 'occurredAt', message: 'must not be more than 5 minutes in the future' });
+  }
+  if (occurred < EARLIEST_TIMESTAMP_MS) {
+    errors.push({ path: 'occurredAt', message: 'must not be before 0001-01-01T00:00:00Z, the earliest instant Firestore stores' });
   }
   if (
     envelope.metadata &&

@@ -1,4 +1,5 @@
 import { prepareEvent, type FieldError, type RawEvent, type RejectionReason, type TransportContext } from '../domain';
+import type { Firestore } from 'firebase-admin/firestore';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { storeEntry } from '../store/audit-store';
@@ -34,38 +35,58 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
     now: () => new Date(),
     tenantSettings: (id) => tenantCache().get(id),
   });
-  if (prepared.status === 'accepted') {
-    const { entry } = prepared;
-    const result = await storeEntry(db, entry, new Date());
-    if (result !== 'conflict') {
-      if (result === 'stored') logs.entryStored(entry.logId, entry.tenantId, entry.eventType, transport.via);
-      else logs.duplicateIgnored(entry.logId, entry.tenantId, transport.via);
-      return { status: result, logId: entry.logId, tenantId: entry.tenantId };
-    }
-    const message = `event id "${entry.eventId}" of source "${entry.source}" was already stored with different content`;
-    const errors = [{ path: 'eventId', message: 'is already used by a different event of this tenant and source' }];
-    await writeDeadLetter(db, deadLetterId, {
+  const reject = (rejection: Rejection) => rejectDelivery(db, raw, transport, deadLetterId, rejection);
+  if (prepared.status === 'rejected') return reject(prepared);
+
+  const { entry } = prepared;
+  const result = await storeEntry(db, entry, new Date());
+  const known = { tenantId: entry.tenantId, eventId: entry.eventId };
+  if (result === 'conflict') {
+    return reject({
+      ...known,
       reason: 'conflicting_duplicate',
-      message,
-      errors,
-      rawPayload: rawPayloadText('bytes' in raw ? raw.bytes : raw.value),
-      source: transport.via,
-      tenantId: entry.tenantId,
-      eventId: entry.eventId,
-      systemEvent: transport.trusted === true,
+      message: `event id "${entry.eventId}" of source "${entry.source}" was already stored with different content`,
+      errors: [{ path: 'eventId', message: 'is already used by a different event of this tenant and source' }],
     });
-    logs.deadLettered('conflicting_duplicate', deadLetterId, entry.tenantId, transport.via);
-    return { status: 'rejected', reason: 'conflicting_duplicate', message, errors, deadLetterId };
   }
+  if (typeof result === 'object') {
+    return reject({
+      ...known,
+      reason: 'unstorable',
+      message: 'Firestore refused the entry built from this event',
+      errors: [{ path: '', message: `cannot be stored: ${result.unstorable.slice(0, 512)}` }],
+    });
+  }
+  if (result === 'stored') logs.entryStored(entry.logId, entry.tenantId, entry.eventType, transport.via);
+  else logs.duplicateIgnored(entry.logId, entry.tenantId, transport.via);
+  return { status: result, logId: entry.logId, tenantId: entry.tenantId };
+}
+
+interface Rejection {
+  reason: RejectionReason;
+  message: string;
+  errors: readonly FieldError[];
+  tenantId?: string | undefined;
+  eventId?: string | undefined;
+}
+
+/** Dead-letters a delivery that can never be stored; throws (for a retry) only if that write fails. */
+async function rejectDelivery(
+  db: Firestore,
+  raw: RawEvent,
+  transport: TransportContext,
+  deadLetterId: string,
+  rejection: Rejection,
+): Promise<IngestOutcome> {
   try {
     await writeDeadLetter(db, deadLetterId, {
-      reason: prepared.reason,
-      message: prepared.message,
-      errors: prepared.errors,
+      reason: rejection.reason,
+      message: rejection.message,
+      errors: rejection.errors,
       rawPayload: rawPayloadText('bytes' in raw ? raw.bytes : raw.value),
       source: transport.via,
-      tenantId: prepared.tenantId,
-      eventId: prepared.eventId,
+      tenantId: rejection.tenantId,
+      eventId: rejection.eventId,
       systemEvent: transport.trusted === true,
     });
   } catch (err) {
@@ -73,14 +94,9 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
     logs.deadLetterWriteFailed(deadLetterId, err);
     throw err;
   }
-  logs.deadLettered(prepared.reason, deadLetterId, prepared.tenantId, transport.via);
-  return {
-    status: 'rejected',
-    reason: prepared.reason,
-    message: prepared.message,
-    errors: prepared.errors,
-    deadLetterId,
-  };
+  logs.deadLettered(rejection.reason, deadLetterId, rejection.tenantId, transport.via);
+  const { reason, message, errors } = rejection;
+  return { status: 'rejected', reason, message, errors, deadLetterId };
 }
 
 /**
