@@ -76,7 +76,10 @@ function summary(state: StreamState, gap: StreamGap): GapSummary {
  * period once, as an `audit.ingest.gap_detected` entry, and closes reported ranges that filled.
  * The emulator and the scheduler both run this module; tests call it directly.
  */
-export async function runGapDetection(deps: GapDetectorDeps, options: GapDetectionOptions = {}): Promise<GapDetectionReport> {
+export async function runGapDetection(
+  deps: GapDetectorDeps,
+  options: GapDetectionOptions = {},
+): Promise<GapDetectionReport> {
   const { store } = deps;
   const readsBefore = store.reads;
   const writesBefore = store.writes;
@@ -117,7 +120,7 @@ async function detectTenant(
   const start = await store.cursor(tenantId);
   let cursor: ReadCursor | null = start;
   const seen = new Map<string, number[]>();
-  for (let read = 0; read < maxEntries; ) {
+  for (let read = 0; read < maxEntries;) {
     const page = await store.entriesAfter(tenantId, cursor, until, Math.min(pageSize, maxEntries - read));
     for (const [source, sequences] of page.bySource) {
       const list = seen.get(source);

@@ -54,7 +54,8 @@ export class StreamStore {
   /** Tenant documents (the detector's settings live in them). */
   async tenants(ids?: readonly string[]): Promise<Array<{ id: string; data: DocumentData }>> {
     if (ids) {
-      const snaps = ids.length > 0 ? await this.db.getAll(...ids.map((id) => this.db.collection(COLLECTIONS.tenants).doc(id))) : [];
+      const snaps =
+        ids.length > 0 ? await this.db.getAll(...ids.map((id) => this.db.collection(COLLECTIONS.tenants).doc(id))) : [];
       this.reads += snaps.length;
       return snaps.filter((s) => s.exists).map((s) => ({ id: s.id, data: s.data()! }));
     }

@@ -107,7 +107,7 @@ describe('delivery confirmation', () => {
       close: () => Promise.resolve(),
     };
     const sink = new ConfirmingSink(stored, { watermarks: new LossyTransport(() => true), checkIntervalMs: 0 });
-    await sink.send([event(1), { ...event(2), sequence: undefined } as AuditEvent]);
+    await sink.send([event(1), { ...event(2), sequence: undefined }]);
     expect(sink.stats.pending).toBe(0);
   });
 });

@@ -124,7 +124,7 @@ export class ConfirmingSink implements AuditSink {
     if (event.sequence === undefined) return;
     const key = streamKey(event.tenantId, event.source);
     let stream = this.streams.get(key);
-    if (!stream) this.streams.set(key, (stream = new Map()));
+    if (!stream) this.streams.set(key, (stream = new Map<number, Pending>()));
     if (stream.has(event.sequence)) return;
     stream.set(event.sequence, { event, sentAt: now, resent: false });
     this.size++;
@@ -135,7 +135,7 @@ export class ConfirmingSink implements AuditSink {
     let oldest: { key: string; sequence: number; at: number } | undefined;
     for (const [key, stream] of this.streams) {
       // Maps keep insertion order: the first entry of each stream is its oldest.
-      const first = stream.entries().next().value as [number, Pending] | undefined;
+      const first = stream.entries().next().value;
       if (first && (!oldest || first[1].sentAt < oldest.at)) oldest = { key, sequence: first[0], at: first[1].sentAt };
     }
     if (!oldest) return;
@@ -190,7 +190,10 @@ export class ConfirmingSink implements AuditSink {
     let undecided = false;
     const isMissing = (n: number) => mark.missing.some((r) => r.from <= n && n <= r.to);
     for (const [sequence, pending] of [...stream]) {
-      if (sequence <= mark.highestContiguous || (sequence >= mark.scannedFrom && sequence <= mark.scannedThrough && !isMissing(sequence))) {
+      if (
+        sequence <= mark.highestContiguous ||
+        (sequence >= mark.scannedFrom && sequence <= mark.scannedThrough && !isMissing(sequence))
+      ) {
         this.forget(key, stream, sequence);
         this.counts.confirmed++;
       } else if (sequence > mark.scannedThrough && !mark.complete) {

@@ -54,9 +54,13 @@ export class HttpWatermarks implements WatermarkSource {
     });
     const text = await response.text();
     if (!response.ok) {
-      throw new AuditClientError('http_failed', `GET watermark of ${source} answered ${response.status}: ${text.slice(0, 200)}`, {
-        status: response.status,
-      });
+      throw new AuditClientError(
+        'http_failed',
+        `GET watermark of ${source} answered ${response.status}: ${text.slice(0, 200)}`,
+        {
+          status: response.status,
+        },
+      );
     }
     return JSON.parse(text) as StreamWatermark;
   }

@@ -27,7 +27,9 @@ export const DEFAULT_GAP_DETECTION: GapDetectionSettings = gapDetectionSettingsS
  */
 export function readGapDetectionSettings(tenantDoc: unknown): { settings: GapDetectionSettings; problems: string[] } {
   const section =
-    tenantDoc !== null && typeof tenantDoc === 'object' ? (tenantDoc as Record<string, unknown>).gapDetection : undefined;
+    tenantDoc !== null && typeof tenantDoc === 'object'
+      ? (tenantDoc as Record<string, unknown>).gapDetection
+      : undefined;
   const parsed = gapDetectionSettingsSchema.safeParse(section ?? {});
   if (parsed.success) return { settings: parsed.data, problems: [] };
   return {

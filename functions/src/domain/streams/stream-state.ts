@@ -100,9 +100,7 @@ export function reconcileGaps(state: StreamState, now: Date): { state: StreamSta
 
 /** Pending gaps whose grace period is over: the ones to confirm and report now. */
 export function dueGaps(state: StreamState, now: Date, graceMs: number): StreamGap[] {
-  return state.gaps.filter(
-    (g) => g.reportedAt === null && Date.parse(g.firstSeenAt) + graceMs <= now.getTime(),
-  );
+  return state.gaps.filter((g) => g.reportedAt === null && Date.parse(g.firstSeenAt) + graceMs <= now.getTime());
 }
 
 /** Reported gaps that have not closed. */

@@ -38,7 +38,12 @@ describe('sequence ranges', () => {
   });
 
   it('finds the uncovered parts of a range', () => {
-    expect(uncovered({ from: 0, to: 10 }, [{ from: 2, to: 3 }, { from: 7, to: 12 }])).toEqual([
+    expect(
+      uncovered({ from: 0, to: 10 }, [
+        { from: 2, to: 3 },
+        { from: 7, to: 12 },
+      ]),
+    ).toEqual([
       { from: 0, to: 1 },
       { from: 4, to: 6 },
     ]);
@@ -134,7 +139,11 @@ describe('watermark', () => {
       ],
       complete: true,
     });
-    expect(watermarkOf('svc', -1, 0, [], true)).toMatchObject({ highestContiguous: -1, scannedThrough: -1, missing: [] });
+    expect(watermarkOf('svc', -1, 0, [], true)).toMatchObject({
+      highestContiguous: -1,
+      scannedThrough: -1,
+      missing: [],
+    });
   });
 
   it('answers about a window above the known prefix without claiming the numbers below it', () => {

@@ -31,7 +31,8 @@ export function watermarkOf(
   let contiguous = knownContiguous;
   const ranges = rangesOf(stored.filter((n) => n >= scannedFrom));
   if (scannedFrom <= contiguous + 1) {
-    while (ranges.length > 0 && ranges[0]!.from <= contiguous + 1) contiguous = Math.max(contiguous, ranges.shift()!.to);
+    while (ranges.length > 0 && ranges[0]!.from <= contiguous + 1)
+      contiguous = Math.max(contiguous, ranges.shift()!.to);
   }
   const missing: SequenceRange[] = [];
   let next = Math.max(scannedFrom, contiguous + 1);
