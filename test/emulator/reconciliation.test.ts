@@ -79,7 +79,7 @@ describe('reconciliation on the emulators', () => {
       confirm: { watermarks: new HttpWatermarks({ apiKey }), graceMs: 20_000, checkIntervalMs: 0 },
     });
     const outboxFactory = new EventFactory({ source: SOURCES.outbox });
-    const http = new AuditClient({ source: SOURCES.http, sink: new HttpSink({ apiKey }) });
+    const http = new AuditClient({ source: SOURCES.http, sink: new HttpSink({ apiKey, timeoutMs: 120_000 }) });
 
     // The detector runs on its own while the producers publish, the way the schedule would.
     const reported: GapSummary[] = [];
@@ -117,7 +117,9 @@ describe('reconciliation on the emulators', () => {
       const events = Array.from({ length: HTTP_EVENTS }, (_, i) => build(http.factory, i));
       const chunks = [];
       for (let i = 0; i < events.length; i += 200) chunks.push(events.slice(i, i + 200));
-      await Promise.all(chunks.map((chunk) => http.publishAll(chunk)));
+      // One batch after another: each request is a worker on the busy emulators, and the API
+      // answers a batch only once every event in it is stored.
+      for (const chunk of chunks) await http.publishAll(chunk);
       const again = await http.publishAll(events.slice(0, 120));
       expect(again.every((r) => r.status === 'duplicate')).toBe(true);
     };
@@ -140,7 +142,6 @@ describe('reconciliation on the emulators', () => {
       producing = false;
       await detecting;
     }
-
 
     // The last runs see everything; every gap reported on the way has closed.
     const final = await waitFor(
@@ -220,6 +221,14 @@ describe('reconciliation on the emulators', () => {
         { from: 25, to: 25 },
       ],
     });
+
+    const badFrom = await apiRequest(`/v1/streams/${source}/watermark?from=-1`, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+    });
+    expect(badFrom.status).toBe(400);
+    expect(badFrom.body).toMatchObject({ error: { code: 'invalid_argument', errors: [{ path: 'from' }] } });
+    const noKey = await apiRequest(`/v1/streams/${source}/watermark`);
+    expect(noKey.status).toBe(401);
 
     // Reported once the 5-second grace period is over...
     const first = await waitFor(

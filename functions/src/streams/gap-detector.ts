@@ -13,11 +13,26 @@ import {
 } from '../domain/streams';
 import type { ReadCursor, StreamStore } from './stream-store';
 
+/** What the detector needs of the store (the Firestore adapter, or a fake in unit tests). */
+export type GapDetectorStore = Pick<
+  StreamStore,
+  | 'reads'
+  | 'writes'
+  | 'tenants'
+  | 'cursor'
+  | 'saveCursor'
+  | 'entriesAfter'
+  | 'storedSequences'
+  | 'streams'
+  | 'streamsNeedingAttention'
+  | 'saveStream'
+>;
+
 /** Stores one gap report through the system's ingest path; `rejected` leaves it pending for the next run. */
 export type EmitGapReport = (envelope: Record<string, unknown>) => Promise<'stored' | 'duplicate' | 'rejected'>;
 
 export interface GapDetectorDeps {
-  store: StreamStore;
+  store: GapDetectorStore;
   emit: EmitGapReport;
   /** Problems found in a tenant's settings (logged by the caller). */
   onSettingsProblem?: (tenantId: string, problems: string[]) => void;
