@@ -192,7 +192,8 @@ function schemas(): Json {
         },
         missing: {
           type: 'array',
-          description: 'Ranges (inclusive) within `[scannedFrom, scannedThrough]` above `highestContiguous` that are not stored.',
+          description:
+            'Ranges (inclusive) within `[scannedFrom, scannedThrough]` above `highestContiguous` that are not stored.',
           items: {
             type: 'object',
             required: ['from', 'to'],
@@ -330,7 +331,7 @@ function watermarkPath(): Json {
       operationId: 'getStreamWatermark',
       summary: "How far a producer's stream is stored",
       description:
-        'A producer stream is the events of one `source` of the key\'s tenant, numbered by `sequence` from 0 ' +
+        "A producer stream is the events of one `source` of the key's tenant, numbered by `sequence` from 0 " +
         '(the SDK stamps it). The answer says up to which number every event is stored, and which numbers above ' +
         `it are missing, looking at up to ${WATERMARK_SCAN_LIMIT} stored numbers past the detector's last known ` +
         'prefix. Producers use it to confirm delivery end to end and re-send what is missing (the publisher SDK ' +
@@ -343,7 +344,7 @@ function watermarkPath(): Json {
           name: 'source',
           in: 'path',
           required: true,
-          description: 'The stream\'s `source`, percent-encoded (`repo-service%2Fpod-3`).',
+          description: "The stream's `source`, percent-encoded (`repo-service%2Fpod-3`).",
           schema: jsonSchemaOf(envelopeSchema.shape.source),
         },
         {
@@ -356,7 +357,7 @@ function watermarkPath(): Json {
       ],
       responses: {
         '200': {
-          description: 'The stream\'s watermark (for a stream never seen: -1 and nothing missing).',
+          description: "The stream's watermark (for a stream never seen: -1 and nothing missing).",
           content: { 'application/json': { schema: ref('StreamWatermark') } },
         },
         '400': errorResponse('Invalid source or from (`invalid_argument`, field `source` or `from`).'),
