@@ -28,6 +28,7 @@ export function detectSequenceGaps(options: GapDetectionOptions = {}): Promise<G
       store: new StreamStore(firestore()),
       emit: emitGapReport,
       onSettingsProblem: (tenantId, problems) => tenantSettingsInvalid(tenantId, problems),
+      onTenantError: (tenantId, error) => logs.gapDetectionFailed(tenantId, error),
     },
     options,
   );

@@ -2,6 +2,7 @@ import {
   absorb,
   dueGaps,
   emptyStream,
+  gapEventId,
   gapReportEnvelope,
   markReported,
   needsAttention,
@@ -36,6 +37,8 @@ export interface GapDetectorDeps {
   emit: EmitGapReport;
   /** Problems found in a tenant's settings (logged by the caller). */
   onSettingsProblem?: (tenantId: string, problems: string[]) => void;
+  /** A tenant whose run failed (the others still ran). */
+  onTenantError?: (tenantId: string, error: unknown) => void;
 }
 
 export interface GapDetectionOptions {
@@ -63,6 +66,8 @@ export interface GapSummary {
 
 export interface GapDetectionReport {
   tenants: number;
+  /** Tenants whose run failed; their cursors stay where they were. */
+  failedTenants: string[];
   entriesRead: number;
   streamsWritten: number;
   reported: GapSummary[];
@@ -101,6 +106,7 @@ export async function runGapDetection(
   const now = (options.now ?? (() => new Date()))();
   const report: GapDetectionReport = {
     tenants: 0,
+    failedTenants: [],
     entriesRead: 0,
     streamsWritten: 0,
     reported: [],
@@ -111,8 +117,15 @@ export async function runGapDetection(
   for (const tenant of await store.tenants(options.tenantIds)) {
     const { settings, problems } = readGapDetectionSettings(tenant.data);
     if (problems.length > 0) deps.onSettingsProblem?.(tenant.id, problems);
-    await detectTenant(deps, tenant.id, settings.graceSeconds * 1000, now, options, report);
-    report.tenants++;
+    try {
+      await detectTenant(deps, tenant.id, settings.graceSeconds * 1000, now, options, report);
+      report.tenants++;
+    } catch (err) {
+      // One tenant's failure (a transient error) must not stop the others; its cursor did not
+      // move, so the next run takes up the same entries.
+      report.failedTenants.push(tenant.id);
+      deps.onTenantError?.(tenant.id, err);
+    }
   }
   report.reads = store.reads - readsBefore;
   report.writes = store.writes - writesBefore;
@@ -185,20 +198,18 @@ async function advanceStream(
   const second = reconcileGaps(absorb(first.state, found), now);
   for (const gap of [...first.closed, ...second.closed]) report.closed.push(summary(second.state, gap));
 
-  let next = second.state;
+  const next = second.state;
   const due = dueGaps(next, now, graceMs);
-  if (due.length === 0) return next;
-  const marked = markReported(next, due, now);
   const stored: StreamGap[] = [];
-  for (const gap of marked.gaps.filter((g) => g.reportedAt === now.toISOString() && g.closedAt === null)) {
-    if (!due.some((d) => d.from === gap.from && d.to === gap.to)) continue;
-    const outcome = await deps.emit(gapReportEnvelope(state.tenantId, state.source, gap));
-    if (outcome !== 'rejected') {
-      stored.push(gap);
-      report.reported.push(summary(next, gap));
-    }
+  for (const gap of due) {
+    const envelope = gapReportEnvelope(state.tenantId, state.source, {
+      ...gap,
+      eventId: gapEventId(state.source, gap),
+    });
+    // Only reports that are in the store count as reported; a rejected one stays pending.
+    if ((await deps.emit(envelope)) === 'rejected') continue;
+    stored.push(gap);
+    report.reported.push(summary(next, gap));
   }
-  // Only reports that are in the store count as reported; a rejected one stays pending.
-  next = markReported(next, stored, now);
-  return next;
+  return markReported(next, stored, now);
 }

@@ -16,6 +16,7 @@ export function gapDetectionRan(report: GapDetectionReport): void {
   logger.info('sequence gap detection ran', {
     'event.type': 'audit.gap_detection',
     'gaps.tenants': report.tenants,
+    'gaps.failed_tenants': report.failedTenants.length,
     'gaps.entries_read': report.entriesRead,
     'gaps.reported': report.reported.length,
     'gaps.closed': report.closed.length,
@@ -31,4 +32,12 @@ export function gapDetectionRan(report: GapDetectionReport): void {
       'gap.to': gap.to,
     });
   }
+}
+
+export function gapDetectionFailed(tenantId: string, error: unknown): void {
+  logger.error('sequence gap detection failed for a tenant; the next run retries', {
+    'event.type': 'audit.gap_detection_failed',
+    'tenant.id': tenantId,
+    'error.message': String(error),
+  });
 }
