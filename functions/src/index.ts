@@ -22,6 +22,7 @@ export { dispatchAlertsOnEntry, retryWebhookDeliveries, runWebhookRetries } from
 export { rotateWebhookSecret, markNotificationsRead } from './alerts/functions';
 export { updateTenantSettings, getTenantSettings } from './settings/commands';
 export { replayDeadLetter, ingestHealth, listOutbox } from './operations/functions';
+export { detectSequenceGapsScheduled } from './streams/functions';
 
 // Benchmark baseline trigger, loaded only inside the Functions emulator so it is never deployed
 // (function discovery does not see the caller's environment): see bench/pubsub-e2e.bench.mjs.

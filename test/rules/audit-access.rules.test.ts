@@ -56,6 +56,8 @@ const TENANT_SCOPED: TenantScoped[] = [
   { collection: 'audit_archives', canRead: readsAudit },
   { collection: 'audit_checkpoints', canRead: readsAudit },
   { collection: 'audit_dead_letters', canRead: (c, t) => isPlatformAdmin(c) || isTenantAdmin(c, t) },
+  // The gap detector's per-stream state, shown on the Operations page.
+  { collection: 'audit_streams', canRead: (c, t) => isPlatformAdmin(c) || isTenantAdmin(c, t) },
 ];
 
 let env: RulesTestEnvironment;

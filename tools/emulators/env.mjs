@@ -21,6 +21,9 @@ export function emulatorEnv(base = process.env) {
     GCLOUD_PROJECT: PROJECT_ID,
     TMPDIR: path.join(emulatorDir, 'tmp'),
     XDG_CONFIG_HOME: path.join(emulatorDir, 'config'),
+    // Seconds a new function worker may take to start before the Functions emulator abandons the
+    // delivery (default 30): under a burst on two cores, starts take longer than that.
+    FUNCTIONS_DISCOVERY_TIMEOUT: base.FUNCTIONS_DISCOVERY_TIMEOUT ?? '180',
   };
   if (offline) {
     env.FIRESTORE_EMULATOR_BINARY_PATH = path.join(bin, 'firestore-launcher.jar');

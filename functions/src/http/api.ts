@@ -7,6 +7,7 @@ import { postEvents } from './events-post';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-store';
 import { createRouter, sendJson } from './router';
+import { getWatermark } from './watermark-get';
 
 let limiter: RateLimiter | undefined;
 function rateLimiter(): RateLimiter {
@@ -22,6 +23,10 @@ export const handleApiRequest: (req: Request, res: Response) => Promise<void> = 
       POST: (req, res) => postEvents(firestore(), rateLimiter(), req, res),
       GET: (req, res) => getEvents(firestore(), req, res),
     },
+  },
+  {
+    path: '/v1/streams/{source}/watermark',
+    methods: { GET: (req, res) => getWatermark(firestore(), req, res) },
   },
   {
     path: '/v1/openapi.json',

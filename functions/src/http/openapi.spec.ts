@@ -33,7 +33,11 @@ describe('OpenAPI document', () => {
       paths: Record<string, Record<string, unknown>>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/events', '/v1/openapi.json']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/events',
+      '/v1/openapi.json',
+      '/v1/streams/{source}/watermark',
+    ]);
     expect(Object.keys(document.paths['/v1/events']!).sort()).toEqual(['get', 'post']);
     expect(Object.keys(document.components.schemas.Envelope!.properties!)).toContain('occurredAt');
   });

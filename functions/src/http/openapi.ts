@@ -12,6 +12,7 @@ import {
 import { API_ERROR_CODES, HTTP_INGEST_LIMITS, QUERY_LIMITS, SERVED_COMBINATIONS } from '../domain/api';
 import { REJECTION_REASONS } from '../domain';
 import { reviewRecordSchema } from '../domain/review';
+import { WATERMARK_SCAN_LIMIT } from './watermark-get';
 
 /**
  * The OpenAPI 3.1 description of the `api` function, served at `GET /v1/openapi.json` and linted
@@ -162,6 +163,45 @@ function schemas(): Json {
         hash: { type: 'string', description: 'Hex SHA-256 of the canonical entry.' },
       },
     },
+    StreamWatermark: {
+      type: 'object',
+      required: ['tenantId', 'source', 'highestContiguous', 'scannedFrom', 'scannedThrough', 'missing', 'complete'],
+      properties: {
+        tenantId: { type: 'string' },
+        source: { type: 'string' },
+        highestContiguous: {
+          type: 'integer',
+          minimum: -1,
+          description: 'Highest n such that sequences 0..n of the stream are all stored; -1 when 0 is not.',
+        },
+        scannedFrom: {
+          type: 'integer',
+          minimum: 0,
+          description: 'First sequence number looked at: `from`, or just above the prefix the detector knows.',
+        },
+        scannedThrough: {
+          type: 'integer',
+          minimum: -1,
+          description: 'Highest stored sequence number seen.',
+        },
+        complete: {
+          type: 'boolean',
+          description:
+            'True when every stored number from `scannedFrom` up was seen (nothing above `scannedThrough` is stored); ' +
+            'false when the scan stopped at its limit: ask again `from` a higher number.',
+        },
+        missing: {
+          type: 'array',
+          description:
+            'Ranges (inclusive) within `[scannedFrom, scannedThrough]` above `highestContiguous` that are not stored.',
+          items: {
+            type: 'object',
+            required: ['from', 'to'],
+            properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
+          },
+        },
+      },
+    },
     EventPage: {
       type: 'object',
       required: ['entries', 'next_cursor'],
@@ -285,6 +325,49 @@ function eventsPath(): Json {
   };
 }
 
+function watermarkPath(): Json {
+  return {
+    get: {
+      operationId: 'getStreamWatermark',
+      summary: "How far a producer's stream is stored",
+      description:
+        "A producer stream is the events of one `source` of the key's tenant, numbered by `sequence` from 0 " +
+        '(the SDK stamps it). The answer says up to which number every event is stored, and which numbers above ' +
+        `it are missing, looking at up to ${WATERMARK_SCAN_LIMIT} stored numbers past the detector's last known ` +
+        'prefix. Producers use it to confirm delivery end to end and re-send what is missing (the publisher SDK ' +
+        'does this when confirmation is on); re-sending is safe, events are idempotent. Gaps older than the ' +
+        "tenant's grace period (`gapDetection.graceSeconds`, default 600) are also reported as " +
+        '`audit.ingest.gap_detected` entries by the scheduled detector.',
+      tags: ['streams'],
+      parameters: [
+        {
+          name: 'source',
+          in: 'path',
+          required: true,
+          description: "The stream's `source`, percent-encoded (`repo-service%2Fpod-3`).",
+          schema: jsonSchemaOf(envelopeSchema.shape.source),
+        },
+        {
+          name: 'from',
+          in: 'query',
+          required: false,
+          description: 'Look from this sequence number up (a producer passes its oldest unconfirmed one).',
+          schema: { type: 'integer', minimum: 0 },
+        },
+      ],
+      responses: {
+        '200': {
+          description: "The stream's watermark (for a stream never seen: -1 and nothing missing).",
+          content: { 'application/json': { schema: ref('StreamWatermark') } },
+        },
+        '400': errorResponse('Invalid source or from (`invalid_argument`, field `source` or `from`).'),
+        '401': errorResponse('Missing, malformed or unknown API key.'),
+        '403': errorResponse('Revoked key.'),
+      },
+    },
+  };
+}
+
 let cached: Json | undefined;
 
 /** The OpenAPI document (built once per instance). */
@@ -307,11 +390,13 @@ export function openApiDocument(): Json {
     ],
     tags: [
       { name: 'events', description: 'Audit events in and audit entries out.' },
+      { name: 'streams', description: 'Delivery confirmation of producer streams (sequence numbers).' },
       { name: 'meta', description: 'This document.' },
     ],
     security: [{ apiKey: [] }],
     paths: {
       '/v1/events': eventsPath(),
+      '/v1/streams/{source}/watermark': watermarkPath(),
       '/v1/openapi.json': {
         get: {
           operationId: 'getOpenApi',

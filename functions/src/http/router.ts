@@ -25,17 +25,62 @@ function normalize(path: string): string {
   return trimmed === '' ? '/' : trimmed;
 }
 
+/** A route path with `{name}` segments, as a pattern that captures each one (one path segment each). */
+function patternOf(path: string): { regex: RegExp; names: string[] } | null {
+  const names: string[] = [];
+  const source = normalize(path)
+    .split('/')
+    .map((segment) => {
+      const match = /^\{(\w+)\}$/.exec(segment);
+      if (!match) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(match[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return names.length > 0 ? { regex: new RegExp(`^${source}$`), names } : null;
+}
+
+/** The decoded `{name}` segments of the matched route (`/v1/streams/{source}/watermark`). */
+export function routeParams(res: Response): Record<string, string> {
+  return (res.locals.routeParams as Record<string, string> | undefined) ?? {};
+}
+
 /**
- * A tiny exact-path router (the API has three routes; a framework would be more code to audit
- * than this). Unknown paths are 404, known paths with another method 405 with `Allow`; every
- * thrown error goes through the one error adapter.
+ * A tiny router (the API has a handful of routes; a framework would be more code to audit than
+ * this): exact paths, and paths with `{name}` segments. Unknown paths are 404, known paths with
+ * another method 405 with `Allow`; every thrown error goes through the one error adapter.
  */
 export function createRouter(routes: readonly Route[]): (req: Request, res: Response) => Promise<void> {
   const table = new Map(routes.map((route) => [normalize(route.path), route]));
+  const patterns = routes.flatMap((route) => {
+    const pattern = patternOf(route.path);
+    return pattern ? [{ ...pattern, route }] : [];
+  });
+  const match = (path: string, res: Response): Route | undefined => {
+    const exact = table.get(path);
+    if (exact) return exact;
+    for (const { regex, names, route } of patterns) {
+      const found = regex.exec(path);
+      if (!found) continue;
+      const params: Record<string, string> = {};
+      names.forEach((name, i) => {
+        try {
+          params[name] = decodeURIComponent(found[i + 1]!);
+        } catch {
+          throw new ApiError('invalid_argument', `path segment ${name} is not valid percent-encoding`, {
+            errors: [{ path: name, message: 'must be percent-encoded UTF-8' }],
+          });
+        }
+      });
+      res.locals.routeParams = params;
+      return route;
+    }
+    return undefined;
+  };
   return async (req, res) => {
     const path = normalize(req.path);
     try {
-      const route = table.get(path);
+      const route = match(path, res);
       if (!route) throw new ApiError('not_found', `no route ${path}`);
       const handler = route.methods[req.method.toUpperCase()];
       if (!handler) {

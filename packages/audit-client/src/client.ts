@@ -7,11 +7,18 @@ import {
   type LoginFailedInput,
   type PermissionCheckInput,
 } from './builders';
+import { ConfirmingSink, type ConfirmationOptions } from './confirm';
 import type { AuditSink, SendResult } from './sink';
 
 export interface AuditClientOptions extends FactoryOptions {
   /** Where events go: a `PubSubSink` (the default choice) or an `HttpSink`. */
   sink: AuditSink;
+  /**
+   * Delivery confirmation (off by default): keep published events until the stream's watermark
+   * shows them stored, and re-send those still missing after `graceMs`. Needs events with a
+   * `sequence` (the default) and a way to read watermarks (`new HttpWatermarks({ apiKey })`).
+   */
+  confirm?: ConfirmationOptions;
 }
 
 /**
@@ -21,12 +28,15 @@ export interface AuditClientOptions extends FactoryOptions {
  */
 export class AuditClient {
   readonly factory: EventFactory;
+  /** The confirming wrapper when `confirm` was given: `stats`, `check()`, `drain()`. */
+  readonly confirmation: ConfirmingSink | undefined;
   private readonly sink: AuditSink;
 
   constructor(options: AuditClientOptions) {
-    const { sink, ...factoryOptions } = options;
+    const { sink, confirm, ...factoryOptions } = options;
     this.factory = new EventFactory(factoryOptions);
-    this.sink = sink;
+    this.confirmation = confirm ? new ConfirmingSink(sink, confirm) : undefined;
+    this.sink = this.confirmation ?? sink;
   }
 
   /** Typed builders for every catalog event type (build only; pass the result to `publish`). */

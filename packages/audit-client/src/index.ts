@@ -16,6 +16,7 @@ export {
   type PermissionCheckInput,
 } from './builders';
 export { AuditClient, type AuditClientOptions } from './client';
+export { ConfirmingSink, type ConfirmationOptions, type ConfirmationStats } from './confirm';
 export {
   AUDIT_EVENTS_TOPIC,
   CATALOG_EVENT_TYPES,
@@ -44,3 +45,10 @@ export {
 export { DEFAULT_RETRY, withRetry, type RetryDeps, type RetryPolicy, type RetryVerdict } from './retry';
 export { SequenceCounter } from './sequence';
 export type { AuditSink, SendResult } from './sink';
+export {
+  HttpWatermarks,
+  type HttpWatermarksOptions,
+  type SequenceRange,
+  type StreamWatermark,
+  type WatermarkSource,
+} from './watermarks';

@@ -5,10 +5,11 @@ import { anomalySettingsSchema, readAnomalySettings, type AnomalySettings } from
 import { canonicalJson } from '../canonical';
 import { labelSchema, userActor } from '../commands';
 import { reviewSettingsSchema } from '../review/deadline';
+import { gapDetectionSettingsSchema, readGapDetectionSettings, type GapDetectionSettings } from '../streams/gap-report';
 import { classificationOverrideSchema, readTenantSettings, tenantSettingsSchema, type TenantSettings } from '../tenant';
 
 /** Every section of a tenant's settings, as the console shows and edits them. */
-export type TenantSettingsView = TenantSettings & { anomaly: AnomalySettings };
+export type TenantSettingsView = TenantSettings & { anomaly: AnomalySettings; gapDetection: GapDetectionSettings };
 
 /** The top-level sections of the settings document, in display order. */
 export const SETTINGS_SECTIONS = [
@@ -20,6 +21,7 @@ export const SETTINGS_SECTIONS = [
   'alerts',
   'webhook',
   'anomaly',
+  'gapDetection',
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
@@ -55,6 +57,7 @@ export const tenantSettingsUpdateSchema = z
     alerts: alertSettingsSchema.optional(),
     webhook: webhookSettingsSchema.optional(),
     anomaly: anomalySettingsSchema.strict().optional(),
+    gapDetection: gapDetectionSettingsSchema.strict().optional(),
   })
   .refine((update) => Object.keys(update).length > 0, { message: 'must change at least one section' });
 export type TenantSettingsUpdate = z.infer<typeof tenantSettingsUpdateSchema>;
@@ -63,9 +66,10 @@ export type TenantSettingsUpdate = z.infer<typeof tenantSettingsUpdateSchema>;
 export function settingsView(tenantDoc: unknown): { settings: TenantSettingsView; problems: string[] } {
   const base = readTenantSettings(tenantDoc);
   const anomaly = readAnomalySettings(tenantDoc);
+  const gaps = readGapDetectionSettings(tenantDoc);
   return {
-    settings: { ...base.settings, anomaly: anomaly.settings },
-    problems: [...base.problems, ...anomaly.problems],
+    settings: { ...base.settings, anomaly: anomaly.settings, gapDetection: gaps.settings },
+    problems: [...base.problems, ...anomaly.problems, ...gaps.problems],
   };
 }
 
@@ -85,6 +89,7 @@ export function applySettingsUpdate(tenantDoc: unknown, update: TenantSettingsUp
   const after: TenantSettingsView = {
     ...tenantSettingsSchema.parse(merged),
     anomaly: anomalySettingsSchema.parse(merged.anomaly),
+    gapDetection: gapDetectionSettingsSchema.parse(merged.gapDetection),
   };
   const changed = SETTINGS_SECTIONS.filter((s) => canonicalJson(before[s]) !== canonicalJson(after[s]));
   const writes: Partial<Record<SettingsSection, unknown>> = {};

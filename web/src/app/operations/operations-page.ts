@@ -18,6 +18,7 @@ import { collection, limit, onSnapshot, orderBy, query, where } from 'firebase/f
 import { Session } from '../core/auth/session';
 import { describeFirestoreError } from '../core/firestore/firestore-errors';
 import { Commands, describeFailure } from '../commands/commands';
+import { StreamGaps } from './stream-gaps/stream-gaps';
 
 interface Health {
   windowMinutes: number;
@@ -79,7 +80,7 @@ function toDeadLetter(id: string, d: Record<string, unknown>): DeadLetterRow {
 @Component({
   selector: 'app-operations-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, DecimalPipe, PercentPipe, RouterLink, MatButtonModule, MatCardModule, MatIconModule],
+  imports: [DatePipe, DecimalPipe, PercentPipe, RouterLink, MatButtonModule, MatCardModule, MatIconModule, StreamGaps],
   templateUrl: './operations-page.html',
   styleUrl: './operations-page.scss',
 })
