@@ -110,6 +110,7 @@ describe('the system’s own events cannot be silenced or forged by a tenant mem
       'anomaly-detector',
       'firebase-auth',
       'audit-new-module',
+      'audit-ingest',
     ]) {
       expect(await clientWrite(`squat-${source}`, memberEvent({ ...squat, source })), source).toBe(false);
     }

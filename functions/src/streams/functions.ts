@@ -1,7 +1,7 @@
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
-import { ingest } from '../ingest/ingest';
+import { ingestSystemEvent } from '../ingest/ingest';
 import { logIdFor } from '../domain';
 import { INGEST_SYSTEM_SOURCE } from '../domain/streams';
 import { tenantSettingsInvalid } from '../logs';
@@ -13,7 +13,7 @@ import { StreamStore } from './stream-store';
 export const emitGapReport: EmitGapReport = async (envelope) => {
   const { tenantId, eventId } = envelope as { tenantId: string; eventId: string };
   const deadLetterId = `gaps-${logIdFor(tenantId, INGEST_SYSTEM_SOURCE, eventId)}`;
-  const outcome = await ingest({ value: envelope }, { via: 'outbox' }, deadLetterId);
+  const outcome = await ingestSystemEvent(envelope, deadLetterId);
   if (outcome.status === 'rejected') {
     logs.gapReportRejected(tenantId, eventId, outcome.reason);
     return 'rejected';

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 
 /** Settings that keep DuckDB inside a function's memory; measured in bench/parquet.bench.mjs. */
@@ -43,6 +43,9 @@ export async function openDuckDb(
     await mkdir(settings.tempDirectory, { recursive: true });
     options.temp_directory = settings.tempDirectory;
   }
+  // Loaded on first use, not at start: every function shares one module graph, and DuckDB's
+  // native module would make each cold worker (ingest's included) slower to become ready.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(path, options);
   const conn = await instance.connect();
   await conn.run(`SET TimeZone = 'UTC'`);
