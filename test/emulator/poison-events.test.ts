@@ -21,6 +21,8 @@ function nested(levels: number): Record<string, unknown> {
 
 const leaves = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`l${i}`, 1]));
 
+const DEEP = 'nesting deeper than Firestore allows';
+
 /** name, envelope patch, reason, field path the error must name. */
 const POISONS: ReadonlyArray<readonly [string, Record<string, unknown>, string, string]> = [
   ['an instant before year 1', { occurredAt: '0000-01-01T00:00:00Z' }, 'schema_violation', 'occurredAt'],
@@ -28,9 +30,9 @@ const POISONS: ReadonlyArray<readonly [string, Record<string, unknown>, string, 
     'changed fields that grow the entry past 1 MiB',
     { changes: { before: null, after: { ['k'.repeat(1400)]: leaves } } },
     'unstorable',
-    'changedFields',
+    'changes',
   ],
-  ['nesting deeper than Firestore allows', { changes: { before: null, after: nested(24) } }, 'unstorable', 'changes'],
+  [DEEP, { changes: { before: null, after: nested(24) } }, 'unstorable', 'changes'],
 ];
 
 const poison = (patch: Record<string, unknown>) => testEnvelope(tenant, patch);
@@ -64,6 +66,9 @@ describe('poison events are dead-lettered once on every path', () => {
       expect((await db().doc(`audit_logs/${id}`).get()).exists).toBe(false);
     });
 
+    // Firestore refuses an outbox document that nests too deep, so that poison never reaches
+    // the outbox trigger: the producer's own write fails.
+    if (name === DEEP) continue;
     it(`outbox: ${name}`, async () => {
       const ref = db().collection('audit_outbox').doc();
       await ref.set(poison(patch));

@@ -8,7 +8,7 @@ import { Redactor } from './redact';
 import { reservedNameErrors } from './reserved-sources';
 import type { TenantSettings } from './tenant';
 import { sortStrings } from './sort';
-import { AUDIT_LOGS_COLLECTION, unstorableErrors } from './storable';
+import { AUDIT_LOGS_COLLECTION, FIRESTORE_LIMITS, unstorableErrors } from './storable';
 import { searchTokens } from './tokens';
 import { validateEnvelope, validateRawEnvelope, type ValidEnvelope } from './validate';
 
@@ -45,7 +45,7 @@ export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, tr
   const { actor, context } = extractMetadata(envelope.actor, envelope.context, envelope.metadata, transport);
   const classification = classify(envelope, settings.classification.overrides);
   const source = envelope.changes;
-  const fields = source ? changedFields(source.before, source.after) : [];
+  const fields = source ? changedFields(source.before, source.after, FIRESTORE_LIMITS.documentBytes) : [];
 
   const redactor = new Redactor(settings.redaction);
   const before = source && (redactor.redact(source.before, 'changes.before') as Record<string, unknown> | null);
@@ -165,7 +165,13 @@ export async function prepareEvent(
       envelope,
     );
   }
-  const entry = buildEntry(envelope, settings, transport);
+  let entry: AuditEntry;
+  try {
+    entry = buildEntry(envelope, settings, transport);
+  } catch (err) {
+    if (err instanceof RejectionError) return rejected(err, envelope);
+    throw err;
+  }
   // Refused here, not by the store: a write Firestore rejects would fail on every redelivery.
   const unstorable = unstorableErrors(entry, AUDIT_LOGS_COLLECTION);
   if (unstorable.length > 0) {

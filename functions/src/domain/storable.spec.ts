@@ -28,6 +28,8 @@ function nested(levels: number): Record<string, unknown> {
   return value;
 }
 
+const leaves = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`l${i}`, 1]));
+
 const prepare = (patch: Record<string, unknown>) => prepareEvent({ value: envelope(patch) }, { via: 'outbox' }, deps);
 
 function rejection(result: PreparedEvent) {
@@ -74,11 +76,19 @@ describe('events Firestore cannot store are refused before any write', () => {
     expect((await prepare({ occurredAt: '0001-01-01T00:00:00Z' })).status).toBe('accepted');
   });
 
-  it('refuses a small envelope whose changed fields make the entry larger than 1 MiB', async () => {
+  it('refuses a small envelope whose changed field paths alone could not fit, without building them', async () => {
     // 10.5 KB sent: one long key over 1,000 leaves; every changed field repeats the key.
-    const leaves = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`l${i}`, 1]));
-    const after = { ['k'.repeat(1400)]: leaves };
+    const after = { ['k'.repeat(1400)]: leaves(1000) };
     expect(Buffer.byteLength(JSON.stringify(after))).toBeLessThan(16 * 1024);
+    const result = rejection(await prepare({ changes: { before: null, after } }));
+    expect(result.reason).toBe('unstorable');
+    expect(result.errors).toEqual([
+      expect.objectContaining({ path: 'changes', message: expect.stringMatching(/changed field paths/) as unknown }),
+    ]);
+  });
+
+  it('refuses an entry whose changed fields fit but which is over 1 MiB once stored', async () => {
+    const after = { ['k'.repeat(1040)]: leaves(1000) };
     const result = rejection(await prepare({ changes: { before: null, after } }));
     expect(result.reason).toBe('unstorable');
     expect(result.errors).toEqual([

@@ -185,7 +185,10 @@ function semanticErrors(envelope: Envelope, operation: Operation, now: Date, byt
     errors.push({ path: 'occurredAt', message: 'must not be more than 5 minutes in the future' });
   }
   if (occurred < EARLIEST_TIMESTAMP_MS) {
-    errors.push({ path: 'occurredAt', message: 'must not be before 0001-01-01T00:00:00Z, the earliest instant Firestore stores' });
+    errors.push({
+      path: 'occurredAt',
+      message: 'must not be before 0001-01-01T00:00:00Z, the earliest instant Firestore stores',
+    });
   }
   if (
     envelope.metadata &&
