@@ -159,6 +159,11 @@ export class Redactor {
     this.maskEmails = options.maskEmails;
   }
 
+  /** The string with e-mail addresses (if the tenant masks them), credentials and card numbers masked. */
+  maskText(value: string): string {
+    return maskString(value, this.maskEmails);
+  }
+
   redact(value: unknown, path: string): unknown {
     if (typeof value === 'string') {
       const masked = maskString(value, this.maskEmails);
@@ -214,7 +219,8 @@ export class Redactor {
     return out;
   }
 
-  private isSecretKey(key: string): boolean {
+  /** Whether values under this key are masked whole: a built-in secret name or a tenant extra key. */
+  isSecretKey(key: string): boolean {
     const verdict = keyVerdict(key);
     return verdict.builtIn || (this.extraKeys.size > 0 && this.extraKeys.has(verdict.normalized));
   }
