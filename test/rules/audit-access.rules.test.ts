@@ -89,6 +89,7 @@ beforeEach(async () => {
       await setDoc(doc(db, 'notifications', `${tenantId}-note`), { tenantId, recipientUid: `admin-${tenantId}` });
     }
     await setDoc(doc(db, 'audit_dead_letters', 'no-tenant'), { reason: 'invalid_json' });
+    await setDoc(doc(db, 'audit_dead_letter_payloads', 'tenant-a-doc'), { rawPayload: '{"password":"p"}' });
     await setDoc(doc(db, 'audit_outbox', 'pending'), {
       tenantId: 'tenant-a',
       actor: { type: 'user', id: 'admin-tenant-a' },
@@ -160,6 +161,15 @@ describe.each(CALLERS)('$name', (caller) => {
     const db = firestoreOf(caller);
     const ref = doc(db, 'audit_dead_letters', 'no-tenant');
     await (isPlatformAdmin(caller) ? assertSucceeds(getDoc(ref)) : assertFails(getDoc(ref)));
+  });
+
+  it('unredacted dead-letter payloads: never read or written from a client, not even by platform admins', async () => {
+    const db = firestoreOf(caller);
+    const ref = doc(db, 'audit_dead_letter_payloads', 'tenant-a-doc');
+    await assertFails(getDoc(ref));
+    await assertFails(getDocs(collection(db, 'audit_dead_letter_payloads')));
+    await assertFails(setDoc(doc(db, 'audit_dead_letter_payloads', 'new'), { rawPayload: 'x' }));
+    await assertFails(deleteDoc(ref));
   });
 
   it('anything outside the contract is closed', async () => {

@@ -11,6 +11,7 @@ export * from './metadata';
 export * from './operation';
 export * from './pipeline';
 export * from './redact';
+export * from './redact-raw';
 export * from './reserved-sources';
 export * from './storable';
 export * from './tenant';

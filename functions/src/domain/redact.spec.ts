@@ -87,6 +87,26 @@ describe('Redactor: secrets by pattern', () => {
     });
   });
 
+  it('masks addresses of every legal length (RFC 5321: local part 64, label 63, domain 255)', () => {
+    const local = 'l'.repeat(64);
+    const label = 'd'.repeat(63);
+    const longDomain = `${[label, label, label].join('.')}.${'e'.repeat(59)}.com`;
+    expect(longDomain).toHaveLength(255);
+    expect(text(`to ${local}@${label}.com.`)).toEqual({ note: 'to [REDACTED:email].' });
+    expect(text(`to ${local}@${longDomain}`)).toEqual({ note: 'to [REDACTED:email]' });
+    expect(text('"jane@example.com",<ops@corp.test>')).toEqual({ note: '"[REDACTED:email]",<[REDACTED:email]>' });
+  });
+
+  it('leaves alone what is longer than any address can be', () => {
+    for (const value of [
+      `${'l'.repeat(65)}@example.com`,
+      `jane@${'d'.repeat(64)}.com`,
+      `jane@${'d.'.repeat(130)}com`,
+    ]) {
+      expect(text(value)).toEqual({ note: value });
+    }
+  });
+
   it('keeps email addresses when the tenant turns email masking off', () => {
     expect(text('jane@example.com', { extraKeys: [], maskEmails: false })).toEqual({ note: 'jane@example.com' });
   });

@@ -1,4 +1,11 @@
-import { prepareEvent, type FieldError, type RawEvent, type RejectionReason, type TransportContext } from '../domain';
+import {
+  DEFAULT_REDACTION,
+  prepareEvent,
+  type FieldError,
+  type RawEvent,
+  type RejectionReason,
+  type TransportContext,
+} from '../domain';
 import type { Firestore } from 'firebase-admin/firestore';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
@@ -79,16 +86,23 @@ async function rejectDelivery(
   rejection: Rejection,
 ): Promise<IngestOutcome> {
   try {
-    await writeDeadLetter(db, deadLetterId, {
-      reason: rejection.reason,
-      message: rejection.message,
-      errors: rejection.errors,
-      rawPayload: rawPayloadText('bytes' in raw ? raw.bytes : raw.value),
-      source: transport.via,
-      tenantId: rejection.tenantId,
-      eventId: rejection.eventId,
-      systemEvent: transport.trusted === true,
-    });
+    // Redacted with the rules of the tenant whose admins will read it, when that tenant exists.
+    const settings = rejection.tenantId !== undefined ? await tenantCache().get(rejection.tenantId) : null;
+    await writeDeadLetter(
+      db,
+      deadLetterId,
+      {
+        reason: rejection.reason,
+        message: rejection.message,
+        errors: rejection.errors,
+        rawPayload: rawPayloadText('bytes' in raw ? raw.bytes : raw.value),
+        source: transport.via,
+        tenantId: rejection.tenantId,
+        eventId: rejection.eventId,
+        systemEvent: transport.trusted === true,
+      },
+      settings?.redaction ?? DEFAULT_REDACTION,
+    );
   } catch (err) {
     // Invalid input must not vanish: surface the failure so the delivery is retried.
     logs.deadLetterWriteFailed(deadLetterId, err);

@@ -9,6 +9,7 @@ import { replayDeadLetterInputSchema, replayPayload } from '../domain/operations
 import { firestore } from '../firebase';
 import { ingest } from '../ingest/ingest';
 import { COLLECTIONS } from '../store/collections';
+import { replayablePayload } from '../store/dead-letters';
 
 /** Source of the audit entries of operator actions. */
 export const OPERATIONS_AUDIT_SOURCE = 'audit-operations';
@@ -42,7 +43,13 @@ export function handleReplayDeadLetter(request: CallableRequest): Promise<Replay
     if (snap.get('status') === 'replayed')
       throw new CommandError('already_replayed', 'this dead letter was already replayed');
 
-    const payload = replayPayload(snap.get('rawPayload'));
+    // Tenant admins see a redacted copy; the replay runs the original, kept server-side.
+    const payload = replayPayload(
+      await replayablePayload(db, deadLetterId, {
+        rawPayload: snap.get('rawPayload'),
+        rawPayloadRedacted: snap.get('rawPayloadRedacted'),
+      }),
+    );
     const source = snap.get('source') as string;
     const via = (TRANSPORTS.has(source) ? source : 'pubsub') as 'pubsub' | 'outbox' | 'http';
     const attempts = ((snap.get('replayAttempts') as number | undefined) ?? 0) + 1;
