@@ -8,6 +8,7 @@ export const REJECTION_REASONS = [
   'unknown_tenant',
   'conflicting_duplicate',
   'system_reserved',
+  'source_not_allowed',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

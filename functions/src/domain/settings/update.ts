@@ -5,7 +5,13 @@ import { anomalySettingsSchema, readAnomalySettings, type AnomalySettings } from
 import { canonicalJson } from '../canonical';
 import { labelSchema, userActor } from '../commands';
 import { reviewSettingsSchema } from '../review/deadline';
-import { classificationOverrideSchema, readTenantSettings, tenantSettingsSchema, type TenantSettings } from '../tenant';
+import {
+  classificationOverrideSchema,
+  ingestSettingsSchema,
+  readTenantSettings,
+  tenantSettingsSchema,
+  type TenantSettings,
+} from '../tenant';
 
 /** Every section of a tenant's settings, as the console shows and edits them. */
 export type TenantSettingsView = TenantSettings & { anomaly: AnomalySettings };
@@ -20,6 +26,7 @@ export const SETTINGS_SECTIONS = [
   'alerts',
   'webhook',
   'anomaly',
+  'ingest',
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
@@ -55,6 +62,7 @@ export const tenantSettingsUpdateSchema = z
     alerts: alertSettingsSchema.optional(),
     webhook: webhookSettingsSchema.optional(),
     anomaly: anomalySettingsSchema.strict().optional(),
+    ingest: ingestSettingsSchema.strict().optional(),
   })
   .refine((update) => Object.keys(update).length > 0, { message: 'must change at least one section' });
 export type TenantSettingsUpdate = z.infer<typeof tenantSettingsUpdateSchema>;
