@@ -15,6 +15,7 @@ export { runArchivePurge } from './tiering/functions';
 export { purgeArchivesDaily } from './tiering/functions';
 export { startExport, cancelExport, createDownloadLink, downloadExport } from './export/export-functions';
 export { exportWorker, exportWorkerSlice } from './export/export-functions';
+export { runExportSweep, sweepStaleExportsScheduled } from './export/sweep-functions';
 export { generateReport, reportWorker, reportsMonthly } from './export/report-functions';
 export { assignReviewer, decideReview, confirmReview, runReviewEscalation } from './review/functions';
 export { escalateOverdueReviewsScheduled, stampReviewDeadlines } from './review/functions';

@@ -66,7 +66,9 @@ describe('POST /v1/events: concurrent requests of one tenant', () => {
     const tenant = uniqueTenant('rate-tight');
     const burst = 5;
     // One event per 10,000 s after the burst: nothing refills while the test runs.
-    await createTenant(db, tenant, { api: { rateLimit: { eventsPerSecond: 0.0001, burst } } });
+    // The key's own share set to the tenant's rate, so this one key meets the tenant limit.
+    const rateLimit = { eventsPerSecond: 0.0001, burst };
+    await createTenant(db, tenant, { api: { rateLimit, keyRateLimit: rateLimit } });
     const key = await seedKey(db, tenant);
     const events = Array.from({ length: CONCURRENCY }, (_, i) =>
       envelope(tenant, { source: 'rate-burst', eventId: `t-${i}` }),

@@ -2,6 +2,7 @@ import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { runWebhookRetriesInputSchema } from '../domain/alerts';
 import { operatorTenant, parseCommand } from '../domain/commands';
@@ -45,7 +46,7 @@ export function handleRunWebhookRetries(request: CallableRequest): Promise<Retry
     return retryDueWebhookDeliveries(firestore(), tenantId !== null ? { tenantId } : {});
   });
 }
-export const runWebhookRetries = onCall(COMMAND_OPTIONS, handleRunWebhookRetries);
+export const runWebhookRetries = onCall(COMMAND_OPTIONS, withFreshToken(handleRunWebhookRetries));
 
 /** Every minute: retries fall due 16 s to 1 h apart, so a minute's lag is small beside them. */
 export const retryWebhookDeliveries = onSchedule(
@@ -55,5 +56,5 @@ export const retryWebhookDeliveries = onSchedule(
   },
 );
 
-export const rotateWebhookSecret = onCall(COMMAND_OPTIONS, handleRotateWebhookSecret);
+export const rotateWebhookSecret = onCall(COMMAND_OPTIONS, withFreshToken(handleRotateWebhookSecret));
 export const markNotificationsRead = onCall(COMMAND_OPTIONS, handleMarkNotificationsRead);

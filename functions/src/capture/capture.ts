@@ -1,9 +1,9 @@
 import type { CloudFunction } from 'firebase-functions/v2';
 import {
-  onDocumentWritten,
+  onDocumentWrittenWithAuthContext,
   type Change,
   type DocumentSnapshot,
-  type FirestoreEvent,
+  type FirestoreAuthEvent,
 } from 'firebase-functions/v2/firestore';
 import { REGION } from '../config';
 import { captureEnvelope } from '../domain/capture';
@@ -13,13 +13,13 @@ import * as logs from '../logs';
 import { documentToJson } from './firestore-json';
 
 /**
- * Change capture: one `onDocumentWritten` trigger per watched collection (functions
+ * Change capture: one `onDocumentWrittenWithAuthContext` trigger per watched collection (functions
  * `capture-<name>`), each mapping a write to an audit event through the pure domain mapping and
  * storing it with the common ingest entry point. Configured by `AUDIT_CAPTURE_TARGETS` (a JSON
  * array, read when the functions load; see docs/change-capture.md), else the demo defaults.
  */
 
-type WriteEvent = FirestoreEvent<Change<DocumentSnapshot> | undefined, Record<string, string>>;
+type WriteEvent = FirestoreAuthEvent<Change<DocumentSnapshot> | undefined, Record<string, string>>;
 
 /** The event's time (the commit time of the write); the clock only if the event carries none. */
 function commitTime(time: string | undefined): string {
@@ -45,6 +45,8 @@ export async function handleCapturedWrite(target: CaptureTarget, event: WriteEve
       time: commitTime(event.time),
       before: event.data?.before.exists ? documentToJson(event.data.before.data()) : null,
       after: event.data?.after.exists ? documentToJson(event.data.after.data()) : null,
+      // Who wrote, as the platform says; the emulator leaves both empty (see docs/outbox-and-capture.md).
+      ...(event.authType ? { auth: { type: event.authType, ...(event.authId ? { id: event.authId } : {}) } } : {}),
     },
     target,
   );
@@ -66,7 +68,7 @@ export async function handleCapturedWrite(target: CaptureTarget, event: WriteEve
 export function captureTriggers(targets: readonly CaptureTarget[]): Record<string, CloudFunction<WriteEvent>> {
   const triggers: Record<string, CloudFunction<WriteEvent>> = {};
   for (const target of targets) {
-    triggers[target.name] = onDocumentWritten(
+    triggers[target.name] = onDocumentWrittenWithAuthContext(
       { document: target.document, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
       (event: WriteEvent) => handleCapturedWrite(target, event).then(() => undefined),
     );

@@ -75,3 +75,10 @@ export function settingsUpdated(tenantId: string, sections: readonly string[], v
     'settings.version': version,
   });
 }
+
+export function tokenCheckFailed(error: unknown): void {
+  logger.error('revocation check of an ID token failed', {
+    'event.type': 'auth.token_check_failed',
+    'error.message': String(error),
+  });
+}

@@ -50,6 +50,17 @@ export interface CaptureInput {
   /** The document before and after the write, already JSON-safe; null when absent. */
   before: Json | null;
   after: Json | null;
+  /**
+   * Who made the write, as the platform says (`authType`/`authId` of
+   * `onDocumentWrittenWithAuthContext`); absent where the platform does not say (the emulator).
+   */
+  auth?: WriteAuth;
+}
+
+/** The auth context of a write: `app_user`, `service_account`, `api_key`, `system`, `unauthenticated`, `unknown`. */
+export interface WriteAuth {
+  type: string;
+  id?: string;
 }
 
 export type CaptureSkipReason = 'audit_owned_collection' | 'no_document' | 'no_change';
@@ -80,7 +91,32 @@ function actorFromValue(value: unknown): Actor | undefined {
   return parsed.success && parsed.data.id !== undefined ? parsed.data : undefined;
 }
 
-/** Who made the write, by the documented field convention; the capture itself when nobody is named. */
+/**
+ * The actor the platform vouches for, or undefined when it names nobody usable (`unknown`, an
+ * empty context, or a user type without an id): then only the document's own claim is left.
+ */
+export function actorFromAuth(auth: WriteAuth | undefined): Actor | undefined {
+  const id = auth?.id === undefined ? undefined : cleanText(auth.id, 256);
+  switch (auth?.type) {
+    case 'app_user':
+      return id === undefined ? undefined : { type: 'user', id };
+    case 'service_account':
+    case 'api_key':
+      return id === undefined ? undefined : { type: 'service_account', id };
+    case 'unauthenticated':
+      return { type: 'anonymous' };
+    case 'system':
+      return CAPTURE_SYSTEM_ACTOR;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Who made the write, by the documented field convention; the capture itself when nobody is named.
+ * A document field is only a claim (any writer can put any uid there): `captureEnvelope` prefers
+ * the auth context and keeps this as `claimedActor`.
+ */
 export function resolveCaptureActor(
   operation: Operation,
   before: Json | null,
@@ -163,7 +199,10 @@ export function captureEnvelope(input: CaptureInput, target: CaptureTarget): Cap
     return { status: 'skipped', reason: 'no_change' };
   }
 
-  const { actor, actorField } = resolveCaptureActor(operation, before, after);
+  const claimed = resolveCaptureActor(operation, before, after);
+  const verified = actorFromAuth(input.auth);
+  const actor = verified ?? claimed.actor;
+  const actorField = claimed.actorField;
   const fitted = fitChanges(before, after);
   const name = resourceName(before, after);
   const path = input.documentPath.length <= 1024 ? input.documentPath : undefined;
@@ -172,7 +211,12 @@ export function captureEnvelope(input: CaptureInput, target: CaptureTarget): Cap
     documentPath: input.documentPath.slice(0, 1024),
     firestoreEventId: input.firestoreEventId.slice(0, 256),
     actorField,
+    actorFrom: verified !== undefined ? 'auth_context' : actorField !== null ? 'claimed' : 'none',
   };
+  if (input.auth?.type) capture.authType = input.auth.type.slice(0, 64);
+  if (verified !== undefined && actorField !== null) {
+    capture.claimedActor = { ...claimed.actor, claimed: true, field: actorField };
+  }
   if (fitted.omitted.length > 0) capture.omittedFields = fitted.omitted;
 
   return {

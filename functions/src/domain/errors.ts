@@ -9,6 +9,7 @@ export const REJECTION_REASONS = [
   'conflicting_duplicate',
   'system_reserved',
   'unstorable',
+  'source_not_allowed',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

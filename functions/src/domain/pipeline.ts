@@ -165,6 +165,22 @@ export async function prepareEvent(
       envelope,
     );
   }
+  const allowed = settings.ingest.pubsubSources;
+  if (transport.via === 'pubsub' && !transport.trusted && allowed.length > 0 && !allowed.includes(envelope.source)) {
+    return rejected(
+      new RejectionError(
+        'source_not_allowed',
+        `tenant "${envelope.tenantId}" does not accept this source over Pub/Sub`,
+        [
+          {
+            path: 'source',
+            message: `must be one of the tenant's Pub/Sub sources: ${allowed.slice(0, 20).join(', ')}`,
+          },
+        ],
+      ),
+      envelope,
+    );
+  }
   let entry: AuditEntry;
   try {
     entry = buildEntry(envelope, settings, transport);

@@ -13,6 +13,20 @@ export const classificationOverrideSchema = z.strictObject({
 });
 export type ClassificationOverride = z.infer<typeof classificationOverrideSchema>;
 
+/**
+ * Which producers may write for the tenant through Pub/Sub. Whoever may publish to the ingest topic
+ * may name any tenant (the topic's IAM is the only gate, and it is project-wide), so a tenant that
+ * knows its Pub/Sub producers lists their `source` values here; events under any other source are
+ * dead-lettered (`source_not_allowed`). Empty = any source, the behaviour before the setting.
+ */
+export const ingestSettingsSchema = z.object({
+  pubsubSources: z
+    .array(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'))
+    .max(100, 'must list at most 100 sources')
+    .default([]),
+});
+export type IngestSettings = z.infer<typeof ingestSettingsSchema>;
+
 /** Settings kept in `tenants/{tenantId}`; every field has a default so a bare document works. */
 export const tenantSettingsSchema = z.object({
   name: z.string().max(256).optional(),
@@ -32,6 +46,8 @@ export const tenantSettingsSchema = z.object({
   alerts: alertSettingsSchema.default(() => alertSettingsSchema.parse({})),
   /** The tenant's webhook endpoint; its signing secret is kept server-side, apart from the settings. */
   webhook: webhookSettingsSchema.default({ enabled: false }),
+  /** Which sources may publish for the tenant through Pub/Sub (see `ingestSettingsSchema`). */
+  ingest: ingestSettingsSchema.default({ pubsubSources: [] }),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 

@@ -1,4 +1,4 @@
-import { getAuth } from 'firebase-admin/auth';
+import { verifyFreshIdToken } from '../commands/fresh-token';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { Request } from 'firebase-functions/v2/https';
 import type { Response } from 'express';
@@ -118,12 +118,10 @@ async function callerFromIdToken(req: Request): Promise<ExportCaller | undefined
   const header = req.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return undefined;
-  try {
-    const decoded = await getAuth().verifyIdToken(match[1]!);
-    return { uid: decoded.uid, token: decoded };
-  } catch {
-    return undefined;
-  }
+  // With the revocation check: a user whose sessions were revoked (a removed role, a lost
+  // device) cannot keep downloading with the hour-long token they still hold.
+  const decoded = await verifyFreshIdToken(match[1]!);
+  return decoded === null ? undefined : { uid: decoded.uid, token: decoded };
 }
 
 /** ASCII-safe `Content-Disposition` (file names are built from tenant id and time only). */

@@ -1,6 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, onRequest, type CallableRequest } from 'firebase-functions/v2/https';
+import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
 import {
@@ -112,9 +113,9 @@ export function handleCreateDownloadLink(
   return translated(() => issueDownloadLink(workerDeps(), callerOf(request), request.data));
 }
 
-export const startExport = onCall({ region: REGION }, handleStartExport);
-export const cancelExport = onCall({ region: REGION }, handleCancelExport);
-export const createDownloadLink = onCall({ region: REGION }, handleCreateDownloadLink);
+export const startExport = onCall({ region: REGION }, withFreshToken(handleStartExport));
+export const cancelExport = onCall({ region: REGION }, withFreshToken(handleCancelExport));
+export const createDownloadLink = onCall({ region: REGION }, withFreshToken(handleCreateDownloadLink));
 
 /** Streams a finished export or report (see downloads.ts); CORS open because auth is a bearer token, never a cookie. */
 export const downloadExport = onRequest(

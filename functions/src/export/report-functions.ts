@@ -2,6 +2,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
 import { downloadFileName, parseGenerateReport, previousMonth, REPORT_KINDS, reportRequester } from '../domain/export';
@@ -77,7 +78,7 @@ export async function scheduleMonthlyReports(db: Firestore, now: Date): Promise<
   return queued;
 }
 
-export const generateReport = onCall({ region: REGION }, handleGenerateReport);
+export const generateReport = onCall({ region: REGION }, withFreshToken(handleGenerateReport));
 
 /** A report is generated when its record is created (by the callable or the schedule). */
 export const reportWorker = onDocumentCreated(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
 import {
@@ -11,6 +12,7 @@ import {
   parseCallableInput,
   requireTenantAdmin,
   revokeApiKeyInputSchema,
+  type ApiKeyScope,
   type CallerAuth,
 } from '../domain/api';
 import { ingestSystemEvent } from '../ingest/ingest';
@@ -25,6 +27,8 @@ export interface CreatedApiKey {
   key: string;
   name: string;
   displayPrefix: string;
+  /** What the key may do (`ingest`, `read`). */
+  scopes: ApiKeyScope[];
   createdAt: string;
 }
 
@@ -59,12 +63,13 @@ export async function handleCreateApiKey(request: CallableRequest): Promise<Crea
 
     const key = generateApiKey(admin.tenantId, (size) => randomBytes(size));
     const createdAt = new Date();
-    await insertApiKey(db, key, input.name, admin, createdAt);
+    await insertApiKey(db, key, input.name, admin, createdAt, input.scopes);
     const event = apiKeyCreatedEvent({
       admin,
       keyId: key.keyId,
       name: input.name,
       displayPrefix: key.displayPrefix,
+      scopes: input.scopes,
       occurredAt: createdAt.toISOString(),
     });
     try {
@@ -79,6 +84,7 @@ export async function handleCreateApiKey(request: CallableRequest): Promise<Crea
       key: key.key,
       name: input.name,
       displayPrefix: key.displayPrefix,
+      scopes: input.scopes,
       createdAt: createdAt.toISOString(),
     };
   } catch (err) {
@@ -113,6 +119,6 @@ export async function handleRevokeApiKey(request: CallableRequest): Promise<Revo
 const callableOptions = { region: REGION, memory: '256MiB' as const, timeoutSeconds: 30 };
 
 /** Callable: `{name}` → the new key, shown once. */
-export const createApiKey = onCall(callableOptions, handleCreateApiKey);
+export const createApiKey = onCall(callableOptions, withFreshToken(handleCreateApiKey));
 /** Callable: `{keyId}` → the key is revoked. */
-export const revokeApiKey = onCall(callableOptions, handleRevokeApiKey);
+export const revokeApiKey = onCall(callableOptions, withFreshToken(handleRevokeApiKey));

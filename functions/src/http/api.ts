@@ -9,10 +9,21 @@ import { RateLimiter } from './rate-store';
 import { createRouter, sendJson } from './router';
 import { getWatermark } from './watermark-get';
 
-let limiter: RateLimiter | undefined;
-function rateLimiter(): RateLimiter {
-  limiter ??= new RateLimiter(firestore());
-  return limiter;
+interface Limiters {
+  tenant: RateLimiter;
+  key: RateLimiter;
+  read: RateLimiter;
+}
+let limiters: Limiters | undefined;
+/** The API's budgets: the tenant's ingest, each key's share of it, and reads; one limiter each. */
+function rateLimiters(): Limiters {
+  const db = firestore();
+  limiters ??= {
+    tenant: new RateLimiter(db),
+    key: new RateLimiter(db, Date.now, 30_000, Math.random, 'key'),
+    read: new RateLimiter(db, Date.now, 30_000, Math.random, 'read'),
+  };
+  return limiters;
 }
 
 /** The routes of the `api` function; exported so tests can drive the handler directly. */
@@ -20,8 +31,8 @@ export const handleApiRequest: (req: Request, res: Response) => Promise<void> = 
   {
     path: '/v1/events',
     methods: {
-      POST: (req, res) => postEvents(firestore(), rateLimiter(), req, res),
-      GET: (req, res) => getEvents(firestore(), req, res),
+      POST: (req, res) => postEvents(firestore(), rateLimiters(), req, res),
+      GET: (req, res) => getEvents(firestore(), rateLimiters().read, req, res),
     },
   },
   {

@@ -9,8 +9,8 @@ export const API_COLLECTIONS = {
   /** `tenants/{tenantId}/api_keys/{keyId}`: hashed API keys. */
   apiKeys: 'api_keys',
   /**
-   * `tenants/{tenantId}/api_rate_limits/ingest-{windowMs}-{index}-{shard}`: the sharded window
-   * counters of POST /v1/events (see `functions/src/domain/api/rate-limit.ts`).
+   * `tenants/{tenantId}/api_rate_limits/{counter}-{windowMs}-{index}-{shard}`: the sharded window
+   * counters of the API's budgets (`ingest`, `key-<keyId>`, `read`) (see `functions/src/domain/api/rate-limit.ts`).
    */
   rateLimits: 'api_rate_limits',
 } as const;
@@ -19,13 +19,23 @@ export function apiKeyRef(db: Firestore, tenantId: string, keyId: string) {
   return db.collection(COLLECTIONS.tenants).doc(tenantId).collection(API_COLLECTIONS.apiKeys).doc(keyId);
 }
 
-/** One shard of one window's ingest counter. */
-export function rateCounterRef(db: Firestore, tenantId: string, windowMs: number, index: number, shard: number) {
+/**
+ * One shard of one window's counter of a budget: `counter` is `ingest` (the tenant's ingest),
+ * `key-<keyId>` (one key's share of it) or `read` (GET requests).
+ */
+export function rateCounterRef(
+  db: Firestore,
+  tenantId: string,
+  counter: string,
+  windowMs: number,
+  index: number,
+  shard: number,
+) {
   return db
     .collection(COLLECTIONS.tenants)
     .doc(tenantId)
     .collection(API_COLLECTIONS.rateLimits)
-    .doc(`ingest-${windowMs}-${index}-${shard}`);
+    .doc(`${counter}-${windowMs}-${index}-${shard}`);
 }
 
 export function tenantRef(db: Firestore, tenantId: string) {

@@ -1,10 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { FieldPath, Timestamp, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request } from 'firebase-functions/v2/https';
 import { fromFirestore } from '../commands/instants';
-import { pageOf, planEventQuery, type CursorPosition, type EventQueryPlan } from '../domain/api';
+import {
+  ApiError,
+  eventsReadEvent,
+  pageOf,
+  planEventQuery,
+  requireScope,
+  type CursorPosition,
+  type EventQueryPlan,
+} from '../domain/api';
+import { ingestSystemEvent } from '../ingest/ingest';
 import { COLLECTIONS } from '../store/collections';
 import { authenticate } from './auth';
+import { requestFailed } from './logs';
+import type { RateLimiter } from './rate-store';
 import { queryParams, sendJson } from './router';
 
 /**
@@ -40,10 +52,42 @@ export function toApiEntry(doc: QueryDocumentSnapshot): Record<string, unknown> 
   return entry;
 }
 
-/** `GET /v1/events`: the key's tenant's entries, filtered, newest first, with an opaque cursor. */
-export async function getEvents(db: Firestore, req: Request, res: Response): Promise<void> {
+/**
+ * `GET /v1/events`: the key's tenant's entries, filtered, newest first, with an opaque cursor.
+ * Needs the key's `read` scope and spends one request of the tenant's read budget (apart from
+ * ingest). Every answered read is recorded as one DATA_ACCESS entry (filters and count, not the
+ * rows) before the rows leave: a read that cannot be recorded is not answered (503, retry).
+ */
+export async function getEvents(db: Firestore, limiter: RateLimiter, req: Request, res: Response): Promise<void> {
   const principal = await authenticate(db, req);
-  const plan = planEventQuery(principal.tenantId, queryParams(req));
+  requireScope(principal, 'read');
+  const params = queryParams(req);
+  const plan = planEventQuery(principal.tenantId, params);
+  const rate = await limiter.consume(principal.tenantId, 1);
+  if (!rate.allowed) {
+    throw new ApiError(
+      'rate_limited',
+      `tenant ${principal.tenantId} exceeds its read rate of ${rate.limit.eventsPerSecond} requests/s (burst ${rate.limit.burst})`,
+      { retryAfterSeconds: rate.retryAfterSeconds },
+    );
+  }
   const page = pageOf(plan, await runEventQuery(db, plan), positionOf);
-  sendJson(res, 200, { entries: page.items.map(toApiEntry), next_cursor: page.nextCursor });
+  const readId = randomBytes(12).toString('hex');
+  const event = eventsReadEvent({
+    principal,
+    params,
+    returned: page.items.length,
+    more: page.nextCursor !== null,
+    readId,
+    occurredAt: new Date().toISOString(),
+  });
+  try {
+    const outcome = await ingestSystemEvent(event, `http-events-read-${principal.tenantId}-${readId}`, 'http');
+    if (outcome.status === 'rejected') throw new Error(`read audit rejected: ${outcome.reason} ${outcome.message}`);
+  } catch (err) {
+    requestFailed('GET', req.path, err);
+    throw new ApiError('unavailable', 'the read could not be recorded; retry the request', { retryAfterSeconds: 1 });
+  }
+  const headers = { 'RateLimit-Limit': String(rate.limit.burst), 'RateLimit-Remaining': String(rate.remaining) };
+  sendJson(res, 200, { entries: page.items.map(toApiEntry), next_cursor: page.nextCursor }, headers);
 }

@@ -10,13 +10,14 @@ import {
   eventIdOf,
   parseIngestBody,
   requestKeyFor,
+  requireScope,
   summarizeResults,
   type EventResult,
 } from '../domain/api';
 import { ingest } from '../ingest/ingest';
 import { authenticate } from './auth';
 import { eventsIngested, requestFailed } from './logs';
-import type { RateLimiter } from './rate-store';
+import type { RateLimiter, RateOutcome } from './rate-store';
 import { header, readBody, sendJson } from './router';
 
 /** Events of one request ingested at once: enough to overlap Firestore round trips, few enough to be gentle. */
@@ -40,30 +41,44 @@ async function mapPool<T, R>(
   return results;
 }
 
+/** The ingest limiters: the tenant's budget and each key's share of it. */
+export interface IngestLimiters {
+  tenant: RateLimiter;
+  key: RateLimiter;
+}
+
+function refuseRate(rate: RateOutcome, who: string): void {
+  if (rate.allowed) return;
+  throw new ApiError(
+    'rate_limited',
+    `${who} exceeds its rate of ${rate.limit.eventsPerSecond} events/s (burst ${rate.limit.burst})`,
+    { retryAfterSeconds: rate.retryAfterSeconds },
+  );
+}
+
 /**
  * `POST /v1/events`. Order of checks, each refusing the whole request before anything is stored:
- * key (401/403), body size and shape (413/400), tenant of every event (403), rate (429). Then
+ * key and its `ingest` scope (401/403), body size and shape (413/400), tenant of every event
+ * (403), the key's own rate, then the tenant's (429). The key's share is taken first so that a
+ * key over its share never spends the budget of the tenant's other producers. Then
  * every event goes through the shared `ingest()`, so an event delivered by HTTP and by Pub/Sub
  * or the outbox is stored once; see `summarizeResults` for the mixed-batch rule.
  */
-export async function postEvents(db: Firestore, limiter: RateLimiter, req: Request, res: Response): Promise<void> {
+export async function postEvents(db: Firestore, limiters: IngestLimiters, req: Request, res: Response): Promise<void> {
   const principal = await authenticate(db, req);
+  requireScope(principal, 'ingest');
   const bytes = await readBody(req, HTTP_INGEST_LIMITS.maxBodyBytes);
   const body = parseIngestBody(bytes);
   assertOwnTenant(body, principal.tenantId);
 
-  const rate = await limiter.consume(principal.tenantId, body.events.length);
+  const keyRate = await limiters.key.consume(principal.tenantId, body.events.length, principal.keyId);
+  refuseRate(keyRate, `API key ${principal.keyId}`);
+  const rate = await limiters.tenant.consume(principal.tenantId, body.events.length);
+  refuseRate(rate, `tenant ${principal.tenantId}`);
   const rateHeaders = {
     'RateLimit-Limit': String(rate.limit.burst),
-    'RateLimit-Remaining': String(rate.remaining),
+    'RateLimit-Remaining': String(Math.min(rate.remaining, keyRate.remaining)),
   };
-  if (!rate.allowed) {
-    throw new ApiError(
-      'rate_limited',
-      `tenant ${principal.tenantId} exceeds its rate of ${rate.limit.eventsPerSecond} events/s (burst ${rate.limit.burst})`,
-      { retryAfterSeconds: rate.retryAfterSeconds },
-    );
-  }
 
   const requestId = header(req, 'x-request-id');
   const requestKey = requestKeyFor(requestId, bytes);

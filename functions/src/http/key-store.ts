@@ -1,5 +1,12 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { ApiError, apiKeyRecordSchema, type ApiKeyRecord, type GeneratedApiKey, type TenantAdmin } from '../domain/api';
+import {
+  ApiError,
+  apiKeyRecordSchema,
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  type GeneratedApiKey,
+  type TenantAdmin,
+} from '../domain/api';
 import { apiKeyRef } from './collections';
 
 /** Firestore side of API keys: `tenants/{tenantId}/api_keys/{keyId}`. Only hashes are stored. */
@@ -19,6 +26,7 @@ export async function insertApiKey(
   name: string,
   admin: TenantAdmin,
   createdAt: Date,
+  scopes: readonly ApiKeyScope[],
 ): Promise<void> {
   await apiKeyRef(db, key.tenantId, key.keyId).create({
     keyId: key.keyId,
@@ -27,6 +35,7 @@ export async function insertApiKey(
     hash: key.hash,
     displayPrefix: key.displayPrefix,
     status: 'active',
+    scopes: [...scopes],
     createdAt: Timestamp.fromDate(createdAt),
     createdBy: admin.uid,
     ...(admin.email !== undefined ? { createdByEmail: admin.email } : {}),

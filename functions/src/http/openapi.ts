@@ -280,15 +280,20 @@ function eventsPath(): Json {
           'Body not JSON (`invalid_json`), not an envelope or batch (`invalid_body`), or every event invalid (`invalid_events`, with results).',
         ),
         '401': errorResponse('Missing, malformed or unknown API key.'),
-        '403': errorResponse('Revoked key (`api_key_revoked`) or an event of another tenant (`tenant_mismatch`).'),
+        '403': errorResponse(
+          'Revoked key (`api_key_revoked`), a key without the `ingest` scope (`insufficient_scope`) or an event of another tenant (`tenant_mismatch`).',
+        ),
         '413': errorResponse('Body, batch or an event too large (`payload_too_large`).'),
-        '429': errorResponse('Tenant over its rate (`rate_limited`).', {
-          'Retry-After': {
-            description: 'Seconds until the same request would be admitted.',
-            required: true,
-            schema: { type: 'integer' },
+        '429': errorResponse(
+          'The key over its share (`api.keyRateLimit`) or the tenant over its rate (`rate_limited`).',
+          {
+            'Retry-After': {
+              description: 'Seconds until the same request would be admitted.',
+              required: true,
+              schema: { type: 'integer' },
+            },
           },
-        }),
+        ),
         '503': errorResponse('Storage failed transiently; retry the request.'),
       },
     },
@@ -297,7 +302,9 @@ function eventsPath(): Json {
       summary: "List the key's tenant's audit entries",
       description:
         `Newest first. Equality filters combine as any single filter or: ${combos}; \`from\`/\`to\` combine with all ` +
-        '(other combinations are 400 `unsupported_filter_combination`). Follow `next_cursor` with the same filters.',
+        '(other combinations are 400 `unsupported_filter_combination`). Follow `next_cursor` with the same filters. ' +
+        'Needs the `read` scope; each request spends one of the tenant read budget (`api.readRateLimit`) and is ' +
+        'recorded as one DATA_ACCESS entry `api.events.listed` (filters and count).',
       tags: ['events'],
       parameters: [
         query('from', 'Entries that occurred at or after this instant.', { type: 'string', format: 'date-time' }),
@@ -317,9 +324,17 @@ function eventsPath(): Json {
       ],
       responses: {
         '200': { description: 'One page of entries.', content: { 'application/json': { schema: ref('EventPage') } } },
-        '400': errorResponse('Invalid parameter, unsupported combination or foreign cursor.'),
+        '400': errorResponse('Invalid parameter, unsupported combination, or a foreign or forged cursor.'),
         '401': errorResponse('Missing, malformed or unknown API key.'),
-        '403': errorResponse('Revoked key.'),
+        '403': errorResponse('Revoked key, or a key without the `read` scope (`insufficient_scope`).'),
+        '429': errorResponse('Tenant over its read rate (`rate_limited`).', {
+          'Retry-After': {
+            description: 'Seconds until the same request would be admitted.',
+            required: true,
+            schema: { type: 'integer' },
+          },
+        }),
+        '503': errorResponse('The read could not be recorded; retry the request.'),
       },
     },
   };

@@ -1,15 +1,15 @@
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
 import {
-  DEFAULT_RATE_LIMIT,
   RATE_COUNTER_SHARDS,
   decideRate,
   leaseChunk,
   planReservation,
   rateWindowAt,
-  readRateLimit,
+  readBudgetLimit,
   settleReservation,
   spendLease,
   type BucketState,
+  type RateBudgetName,
   type RateLimit,
   type RateVerdict,
   type RateWindow,
@@ -34,6 +34,15 @@ interface Lease {
 }
 
 export type RateOutcome = RateVerdict & { limit: RateLimit };
+
+/** Whose budget a request spends: the tenant's, or one key's within it. */
+interface Slot {
+  tenantId: string;
+  /** Key of the instance-local state (lease, local bucket, queue). */
+  key: string;
+  /** Prefix of the counter documents: the budget name, plus the key id for per-key budgets. */
+  counter: string;
+}
 
 const windowKey = (window: RateWindow) => `${window.windowMs}:${window.index}`;
 
@@ -62,44 +71,54 @@ export class RateLimiter {
     /** A changed rate in the tenant document reaches new requests within this time. */
     private readonly settingsTtlMs = 30_000,
     private readonly random: () => number = Math.random,
+    /** Which budget this limiter enforces; each has its own counters and limit. */
+    private readonly budget: RateBudgetName = 'ingest',
   ) {}
 
-  /** The tenant's configured rate (`api.rateLimit` of the tenant document) or the default. */
+  /** The tenant's configured rate for this budget (see `readBudgetLimit`) or the default. */
   async limitOf(tenantId: string): Promise<RateLimit> {
     const hit = this.limits.get(tenantId);
     if (hit && hit.expires > this.clock()) return hit.limit;
     let limit: RateLimit;
     try {
       const snap = await tenantRef(this.db, tenantId).get();
-      const { rateLimit, problems } = readRateLimit(snap.data());
+      const { rateLimit, problems } = readBudgetLimit(snap.data(), this.budget);
       if (problems.length > 0) rateLimitSettingsInvalid(tenantId, problems);
       limit = rateLimit;
     } catch (err) {
       // Keep the last known rate (else the default) and ask again on the next request.
       rateStoreUnavailable(tenantId, 'settings', err);
-      return hit?.limit ?? DEFAULT_RATE_LIMIT;
+      return hit?.limit ?? readBudgetLimit({}, this.budget).rateLimit;
     }
     this.limits.set(tenantId, { limit, expires: this.clock() + this.settingsTtlMs });
     return limit;
   }
 
-  /** Takes `cost` events from the tenant's budget, or says how long to wait; a refusal keeps nothing. */
-  async consume(tenantId: string, cost: number): Promise<RateOutcome> {
+  /**
+   * Takes `cost` from the budget of the tenant (or, with `subject`, of that key of the tenant), or
+   * says how long to wait; a refusal keeps nothing.
+   */
+  async consume(tenantId: string, cost: number, subject?: string): Promise<RateOutcome> {
     const limit = await this.limitOf(tenantId);
+    const slot: Slot = {
+      tenantId,
+      key: subject === undefined ? tenantId : `${tenantId}/${subject}`,
+      counter: subject === undefined ? this.budget : `${this.budget}-${subject}`,
+    };
     const window = rateWindowAt(this.clock(), limit);
-    const spent = this.fromLease(tenantId, window, cost);
+    const spent = this.fromLease(slot, window, cost);
     if (spent) return { ...spent, limit };
     // Requests of one instance that need the counters take turns, so one lease serves many of
     // them; without leases (tiny allowances) there is nothing to share and no reason to queue.
     const verdict =
       leaseChunk(window) > 0
-        ? await this.inTurn(tenantId, () => this.acquire(tenantId, cost, limit))
-        : await this.acquire(tenantId, cost, limit);
+        ? await this.inTurn(slot.key, () => this.acquire(slot, cost, limit))
+        : await this.acquire(slot, cost, limit);
     return { ...verdict, limit };
   }
 
-  private fromLease(tenantId: string, window: RateWindow, cost: number): RateVerdict | null {
-    const lease = this.leases.get(tenantId);
+  private fromLease(slot: Slot, window: RateWindow, cost: number): RateVerdict | null {
+    const lease = this.leases.get(slot.key);
     if (!lease || lease.window !== windowKey(window)) return null;
     const spent = spendLease(lease.leased, cost);
     if (!spent) return null;
@@ -108,36 +127,38 @@ export class RateLimiter {
     return { allowed: true, remaining: lease.remaining };
   }
 
-  private leaseOf(tenantId: string, window: RateWindow): Lease {
+  private leaseOf(slot: Slot, window: RateWindow): Lease {
     const key = windowKey(window);
-    const lease = this.leases.get(tenantId);
+    const lease = this.leases.get(slot.key);
     if (lease && lease.window === key) return lease;
     const fresh: Lease = { window: key, leased: 0, remaining: window.allowance };
-    this.leases.set(tenantId, fresh);
+    this.leases.set(slot.key, fresh);
     return fresh;
   }
 
-  private async acquire(tenantId: string, cost: number, limit: RateLimit): Promise<RateVerdict> {
+  private async acquire(slot: Slot, cost: number, limit: RateLimit): Promise<RateVerdict> {
     // A request that waited its turn may find the lease refilled by the one before it.
     const window = rateWindowAt(this.clock(), limit);
-    const spent = this.fromLease(tenantId, window, cost);
+    const spent = this.fromLease(slot, window, cost);
     if (spent) return spent;
     try {
-      return await this.reserve(tenantId, cost, window, this.leaseOf(tenantId, window));
+      return await this.reserve(slot, cost, window, this.leaseOf(slot, window));
     } catch (err) {
-      rateStoreUnavailable(tenantId, 'reserve', err);
-      return this.decideLocally(tenantId, cost, limit);
+      rateStoreUnavailable(slot.tenantId, 'reserve', err);
+      return this.decideLocally(slot, cost, limit);
     }
   }
 
-  private async reserve(tenantId: string, cost: number, window: RateWindow, lease: Lease): Promise<RateVerdict> {
-    const before = await this.readCounts(tenantId, window, lease);
+  private async reserve(slot: Slot, cost: number, window: RateWindow, lease: Lease): Promise<RateVerdict> {
+    const { tenantId } = slot;
+    const before = await this.readCounts(slot, window, lease);
     const plan = planReservation({ cost, leased: lease.leased, counts: before, nowMs: this.clock(), window });
     if (!plan.fits) return { allowed: false, retryAfterSeconds: plan.retryAfterSeconds, remaining: plan.remaining };
 
     const shard = rateCounterRef(
       this.db,
       tenantId,
+      slot.counter,
       window.windowMs,
       window.index,
       Math.floor(this.random() * RATE_COUNTER_SHARDS),
@@ -145,7 +166,7 @@ export class RateLimiter {
     await this.add(shard, window, plan.reserve);
     let after: WindowCounts;
     try {
-      after = await this.readCounts(tenantId, window, lease);
+      after = await this.readCounts(slot, window, lease);
     } catch (err) {
       // The reservation stands and the count before it had room: admit rather than refuse events that fit.
       rateStoreUnavailable(tenantId, 'verify', err);
@@ -171,10 +192,10 @@ export class RateLimiter {
   }
 
   /** Sums the shards of the current window, and of the previous one unless already known. */
-  private async readCounts(tenantId: string, window: RateWindow, lease: Lease): Promise<WindowCounts> {
+  private async readCounts(slot: Slot, window: RateWindow, lease: Lease): Promise<WindowCounts> {
     const shardsOf = (index: number) =>
       Array.from({ length: RATE_COUNTER_SHARDS }, (_, shard) =>
-        rateCounterRef(this.db, tenantId, window.windowMs, index, shard),
+        rateCounterRef(this.db, slot.tenantId, slot.counter, window.windowMs, index, shard),
       );
     const refs = shardsOf(window.index);
     if (lease.previous === undefined) refs.push(...shardsOf(window.index - 1));
@@ -210,26 +231,26 @@ export class RateLimiter {
   }
 
   /** The fail-open path: this instance's own token bucket with the tenant's rate. */
-  private decideLocally(tenantId: string, cost: number, limit: RateLimit): RateVerdict {
-    const decision = decideRate(this.localBuckets.get(tenantId) ?? null, cost, this.clock(), limit);
+  private decideLocally(slot: Slot, cost: number, limit: RateLimit): RateVerdict {
+    const decision = decideRate(this.localBuckets.get(slot.key) ?? null, cost, this.clock(), limit);
     if (!decision.allowed) return decision;
-    this.localBuckets.set(tenantId, decision.state);
+    this.localBuckets.set(slot.key, decision.state);
     return { allowed: true, remaining: decision.remaining };
   }
 
-  /** Runs `task` after every earlier task of the same tenant on this instance has settled. */
-  private async inTurn<T>(tenantId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(tenantId) ?? Promise.resolve();
+  /** Runs `task` after every earlier task of the same slot on this instance has settled. */
+  private async inTurn<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
     const run = previous.then(task);
     const settled = run.then(
       () => undefined,
       () => undefined,
     );
-    this.queues.set(tenantId, settled);
+    this.queues.set(key, settled);
     try {
       return await run;
     } finally {
-      if (this.queues.get(tenantId) === settled) this.queues.delete(tenantId);
+      if (this.queues.get(key) === settled) this.queues.delete(key);
     }
   }
 }

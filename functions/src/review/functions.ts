@@ -2,6 +2,7 @@ import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { operatorTenant, parseCommand } from '../domain/commands';
 import { runEscalationInputSchema } from '../domain/review';
@@ -35,7 +36,7 @@ export function handleRunReviewEscalation(request: CallableRequest): Promise<Esc
     });
   });
 }
-export const runReviewEscalation = onCall(COMMAND_OPTIONS, handleRunReviewEscalation);
+export const runReviewEscalation = onCall(COMMAND_OPTIONS, withFreshToken(handleRunReviewEscalation));
 
 /** Every 15 minutes: overdue reviews are escalated within a quarter hour of their deadline. */
 export const escalateOverdueReviewsScheduled = onSchedule(

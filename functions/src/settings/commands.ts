@@ -4,6 +4,7 @@ import { webhookSecretRef } from '../alerts/collections';
 import { stageNewSecret } from '../alerts/secret';
 import { stageAuditEvent } from '../commands/audit';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { withFreshToken } from '../commands/fresh-token';
 import { settingsUpdated } from '../commands/logs';
 import { CommandError, operatorTenant, parseCommand, requireTenantRole } from '../domain/commands';
 import {
@@ -119,5 +120,5 @@ export function handleGetTenantSettings(request: CallableRequest): Promise<Tenan
   });
 }
 
-export const updateTenantSettings = onCall(COMMAND_OPTIONS, handleUpdateTenantSettings);
-export const getTenantSettings = onCall(COMMAND_OPTIONS, handleGetTenantSettings);
+export const updateTenantSettings = onCall(COMMAND_OPTIONS, withFreshToken(handleUpdateTenantSettings));
+export const getTenantSettings = onCall(COMMAND_OPTIONS, withFreshToken(handleGetTenantSettings));

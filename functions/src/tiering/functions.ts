@@ -1,5 +1,6 @@
 import { HttpsError, onCall, type CallableRequest, type FunctionsErrorCode } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
 import {
@@ -111,13 +112,13 @@ export function handleRunArchivePurge(request: CallableRequest): Promise<PurgeRe
 // share one, each with a small DuckDB.
 const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, concurrency: 1 } as const;
 
-export const runTiering = onCall(jobOptions, handleRunTiering);
+export const runTiering = onCall(jobOptions, withFreshToken(handleRunTiering));
 export const searchArchives = onCall(
   { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4 },
   handleSearchArchives,
 );
-export const restoreArchiveDay = onCall(jobOptions, handleRestoreArchiveDay);
-export const runArchivePurge = onCall(jobOptions, handleRunArchivePurge);
+export const restoreArchiveDay = onCall(jobOptions, withFreshToken(handleRestoreArchiveDay));
+export const runArchivePurge = onCall(jobOptions, withFreshToken(handleRunArchivePurge));
 
 /** Daily at 02:00 UTC; stops starting new days 25 minutes in, the rest resumes the next day. */
 export const tieringDaily = onSchedule(

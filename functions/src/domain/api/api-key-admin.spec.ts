@@ -49,8 +49,19 @@ describe('requireTenantAdmin', () => {
 });
 
 describe('callable inputs', () => {
+  it('takes the scopes an admin names, both by default, and refuses unknown ones on `scopes`', () => {
+    const parse = (scopes: unknown) => parseCallableInput(createApiKeyInputSchema, { name: 'k', scopes });
+    expect(parse(['read']).scopes).toEqual(['read']);
+    expect(parse(['read', 'ingest', 'read']).scopes).toEqual(['ingest', 'read']);
+    expect(thrown(() => parse(['admin'])).errors[0]?.path).toMatch(/^scopes/);
+    expect(thrown(() => parse([])).errors[0]?.path).toBe('scopes');
+  });
+
   it('trims the key name and refuses empty, long or extra input with field errors', () => {
-    expect(parseCallableInput(createApiKeyInputSchema, { name: '  ci  ' })).toEqual({ name: 'ci' });
+    expect(parseCallableInput(createApiKeyInputSchema, { name: '  ci  ' })).toEqual({
+      name: 'ci',
+      scopes: ['ingest', 'read'],
+    });
     expect(thrown(() => parseCallableInput(createApiKeyInputSchema, { name: ' ' })).errors).toEqual([
       { path: 'name', message: 'must not be empty' },
     ]);

@@ -5,6 +5,7 @@ import {
   hashApiKey,
   keyFromAuthorization,
   parseApiKey,
+  requireScope,
   verifyApiKey,
   type ApiKeyRecord,
   type RandomBytes,
@@ -91,8 +92,18 @@ describe('verifyApiKey', () => {
   const key = generateApiKey('tenant-a', counting);
   const presented = parseApiKey(key.key)!;
 
-  it('accepts the right key of an active record', () => {
-    expect(verifyApiKey(presented, recordOf(key))).toEqual({ tenantId: 'tenant-a', keyId: key.keyId });
+  it('accepts the right key of an active record; a record without scopes keeps both', () => {
+    expect(verifyApiKey(presented, recordOf(key))).toEqual({
+      tenantId: 'tenant-a',
+      keyId: key.keyId,
+      scopes: ['ingest', 'read'],
+    });
+  });
+
+  it('refuses a route outside the key scopes with insufficient_scope', () => {
+    const principal = verifyApiKey(presented, { ...recordOf(key), scopes: ['read'] });
+    expect(() => requireScope(principal, 'read')).not.toThrow();
+    expect(codeOf(() => requireScope(principal, 'ingest'))).toBe('insufficient_scope');
   });
 
   it('treats an unknown key and a wrong secret alike (invalid_api_key)', () => {

@@ -37,6 +37,13 @@ export interface GeneratedApiKey extends ParsedApiKey {
   displayPrefix: string;
 }
 
+/**
+ * What a key may do: `ingest` (POST /v1/events) and `read` (GET /v1/events). A key stored before
+ * scopes existed has none recorded and keeps both, so no producer breaks on upgrade.
+ */
+export const API_KEY_SCOPES = ['ingest', 'read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 export const API_KEY_STATUSES = ['active', 'revoked'] as const;
 export type ApiKeyStatus = (typeof API_KEY_STATUSES)[number];
 
@@ -50,6 +57,7 @@ export const apiKeyRecordSchema = z.object({
   status: z.enum(API_KEY_STATUSES),
   createdBy: z.string(),
   revokedBy: z.string().optional(),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).optional(),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
 
@@ -57,6 +65,8 @@ export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
 export interface ApiPrincipal {
   tenantId: string;
   keyId: string;
+  /** What the key may do; every scope for a key stored without any. */
+  scopes: readonly ApiKeyScope[];
 }
 
 /** Hex SHA-256 of a whole key. */
@@ -117,5 +127,15 @@ export function verifyApiKey(presented: ParsedApiKey, record: ApiKeyRecord | nul
     sameHash(hashApiKey(presented.key), record.hash);
   if (!matches) throw new ApiError('invalid_api_key', 'the API key is not valid');
   assertApi(record.status === 'active', 'api_key_revoked', `API key ${record.displayPrefix} was revoked`);
-  return { tenantId: record.tenantId, keyId: record.keyId };
+  return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes ?? API_KEY_SCOPES };
+}
+
+/** Refuses a key that lacks `scope` with `insufficient_scope` (403), naming what it may do. */
+export function requireScope(principal: ApiPrincipal, scope: ApiKeyScope): void {
+  assertApi(
+    principal.scopes.includes(scope),
+    'insufficient_scope',
+    `API key ${principal.keyId} lacks the "${scope}" scope (it has: ${principal.scopes.join(', ') || 'none'}); ` +
+      'a tenant admin can create a key with that scope',
+  );
 }

@@ -34,6 +34,8 @@ export const API_ERROR_CODES = [
   'payload_too_large',
   /** The tenant sent more events than its rate allows; retry after `retryAfterSeconds`. */
   'rate_limited',
+  /** The key is valid but lacks the scope (`ingest` or `read`) the route needs. */
+  'insufficient_scope',
   /** The tenant of the caller does not exist. */
   'tenant_not_found',
   /** No API key with that id exists in the caller's tenant. */

@@ -122,6 +122,18 @@ describe('cursors', () => {
     expect(thrown(() => planEventQuery('t2', q({ level: 'INFO', cursor }))).code).toBe('invalid_cursor');
   });
 
+  it.each([253_402_300_800, 9_000_000_000_000, -62_135_596_801])(
+    'refuses a forged cursor whose position (%d s) no timestamp can hold',
+    (s) => {
+      const plan = planEventQuery('t1', q({}));
+      const issued = JSON.parse(Buffer.from(encodeCursor(plan, position), 'base64url').toString('utf8')) as object;
+      const forged = Buffer.from(JSON.stringify({ ...issued, s }), 'utf8').toString('base64url');
+      const error = thrown(() => planEventQuery('t1', q({ cursor: forged })));
+      expect(error.code).toBe('invalid_cursor');
+      expect(error.errors).toEqual([expect.objectContaining({ path: 'cursor' })]);
+    },
+  );
+
   it.each(['garbage', Buffer.from('{"v":2}').toString('base64url'), ''])('refuses the forged cursor %j', (cursor) => {
     expect(thrown(() => decodeCursor(cursor, 'f')).code).toBe('invalid_cursor');
   });

@@ -175,9 +175,15 @@ export function planEventQuery(tenantId: string, query: Readonly<Record<string, 
   return plan;
 }
 
+/**
+ * Seconds a Firestore Timestamp can hold (0001-01-01 to 9999-12-31). A forged cursor beyond them
+ * would make the query adapter throw, so it is refused here as bad input.
+ */
+const TIMESTAMP_SECONDS = { min: -62_135_596_800, max: 253_402_300_799 } as const;
+
 const cursorSchema = z.strictObject({
   v: z.literal(1),
-  s: z.number().int(),
+  s: z.number().int().min(TIMESTAMP_SECONDS.min).max(TIMESTAMP_SECONDS.max),
   n: z.number().int().min(0).max(999_999_999),
   id: z.string().regex(/^[0-9a-f]{32}$/),
   f: z.string(),

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './event-query';
 export * from './ingest-request';
 export * from './rate-limit';
+export * from './read-audit';

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RATE_LIMIT,
+  DEFAULT_READ_RATE_LIMIT,
   RATE_WINDOW_BOUNDS_MS,
   decideRate,
   leaseChunk,
   planReservation,
   rateWindowAt,
+  readBudgetLimit,
   readRateLimit,
   retryAfterFor,
   settleReservation,
@@ -386,5 +388,21 @@ describe('the sliding window over time', () => {
     // window-long view: ten windows' worth, less a little at the edges, and never the bucket's more.
     expect(admitted).toBeGreaterThanOrEqual(950);
     expect(admitted).toBeLessThanOrEqual(1_100);
+  });
+});
+
+describe('readBudgetLimit', () => {
+  it('gives each key half the tenant rate and burst unless api.keyRateLimit says otherwise', () => {
+    const doc = { api: { rateLimit: { eventsPerSecond: 100, burst: 1001 } } };
+    expect(readBudgetLimit(doc, 'key').rateLimit).toEqual({ eventsPerSecond: 50, burst: 501 });
+    const own = { api: { ...doc.api, keyRateLimit: { eventsPerSecond: 10, burst: 20 } } };
+    expect(readBudgetLimit(own, 'key').rateLimit).toEqual({ eventsPerSecond: 10, burst: 20 });
+  });
+
+  it('reads have their own budget in requests, with a default, and a malformed one falls back', () => {
+    expect(readBudgetLimit({}, 'read').rateLimit).toEqual(DEFAULT_READ_RATE_LIMIT);
+    const bad = readBudgetLimit({ api: { readRateLimit: { burst: -1 } } }, 'read');
+    expect(bad.rateLimit).toEqual(DEFAULT_READ_RATE_LIMIT);
+    expect(bad.problems.length).toBeGreaterThan(0);
   });
 });

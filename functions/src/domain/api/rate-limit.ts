@@ -32,6 +32,57 @@ export function readRateLimit(tenantDoc: unknown): { rateLimit: RateLimit; probl
   };
 }
 
+/** The budgets of the HTTP API, each counted in its own window counters. */
+export type RateBudgetName = 'ingest' | 'key' | 'read';
+
+/**
+ * Default read budget of `GET /v1/events`, counted in requests (one page each): generous for a
+ * consumer paging through the log, small enough that a leaked read key cannot hammer the store.
+ */
+export const DEFAULT_READ_RATE_LIMIT: RateLimit = { eventsPerSecond: 10, burst: 100 };
+
+const apiFieldSchema = (field: string) =>
+  z.object({ api: z.object({ [field]: rateLimitSchema.optional() }).optional() });
+
+function readApiRate(
+  tenantDoc: unknown,
+  field: 'keyRateLimit' | 'readRateLimit',
+): { rateLimit?: RateLimit; problems: string[] } {
+  const result = apiFieldSchema(field).safeParse(tenantDoc ?? {});
+  if (!result.success) {
+    return { problems: result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`) };
+  }
+  const api = result.data.api;
+  const rateLimit = api?.[field];
+  return rateLimit !== undefined ? { rateLimit, problems: [] } : { problems: [] };
+}
+
+/**
+ * The limit of one budget for a tenant document:
+ * - `ingest`: the tenant's `api.rateLimit`, shared by all its keys;
+ * - `key`: each key's own share of ingest, `api.keyRateLimit`, by default half the tenant's rate
+ *   and burst, so one key (a runaway or compromised producer) can never take the whole budget;
+ * - `read`: `api.readRateLimit` in requests, per tenant, apart from ingest.
+ * A malformed value falls back to the default, like the ingest limit.
+ */
+export function readBudgetLimit(
+  tenantDoc: unknown,
+  budget: RateBudgetName,
+): { rateLimit: RateLimit; problems: string[] } {
+  if (budget === 'ingest') return readRateLimit(tenantDoc);
+  if (budget === 'read') {
+    const read = readApiRate(tenantDoc, 'readRateLimit');
+    return { rateLimit: read.rateLimit ?? DEFAULT_READ_RATE_LIMIT, problems: read.problems };
+  }
+  const tenant = readRateLimit(tenantDoc);
+  const key = readApiRate(tenantDoc, 'keyRateLimit');
+  const half: RateLimit = {
+    eventsPerSecond: tenant.rateLimit.eventsPerSecond / 2,
+    burst: Math.max(1, Math.ceil(tenant.rateLimit.burst / 2)),
+  };
+  return { rateLimit: key.rateLimit ?? half, problems: [...tenant.problems, ...key.problems] };
+}
+
 /** An instance-local token bucket: tokens left (negative while a large batch is paid off) and when. */
 export interface BucketState {
   tokens: number;

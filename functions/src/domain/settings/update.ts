@@ -6,7 +6,13 @@ import { canonicalJson } from '../canonical';
 import { labelSchema, userActor } from '../commands';
 import { reviewSettingsSchema } from '../review/deadline';
 import { gapDetectionSettingsSchema, readGapDetectionSettings, type GapDetectionSettings } from '../streams/gap-report';
-import { classificationOverrideSchema, readTenantSettings, tenantSettingsSchema, type TenantSettings } from '../tenant';
+import {
+  classificationOverrideSchema,
+  ingestSettingsSchema,
+  readTenantSettings,
+  tenantSettingsSchema,
+  type TenantSettings,
+} from '../tenant';
 
 /** Every section of a tenant's settings, as the console shows and edits them. */
 export type TenantSettingsView = TenantSettings & { anomaly: AnomalySettings; gapDetection: GapDetectionSettings };
@@ -22,6 +28,7 @@ export const SETTINGS_SECTIONS = [
   'webhook',
   'anomaly',
   'gapDetection',
+  'ingest',
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
@@ -58,6 +65,7 @@ export const tenantSettingsUpdateSchema = z
     webhook: webhookSettingsSchema.optional(),
     anomaly: anomalySettingsSchema.strict().optional(),
     gapDetection: gapDetectionSettingsSchema.strict().optional(),
+    ingest: ingestSettingsSchema.strict().optional(),
   })
   .refine((update) => Object.keys(update).length > 0, { message: 'must change at least one section' });
 export type TenantSettingsUpdate = z.infer<typeof tenantSettingsUpdateSchema>;
