@@ -7,6 +7,7 @@ import {
   type TransportContext,
 } from '../domain';
 import type { Firestore } from 'firebase-admin/firestore';
+import { validTenantId } from '../domain/text';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { storeEntry } from '../store/audit-store';
@@ -87,7 +88,10 @@ async function rejectDelivery(
 ): Promise<IngestOutcome> {
   try {
     // Redacted with the rules of the tenant whose admins will read it, when that tenant exists.
-    const settings = rejection.tenantId !== undefined ? await tenantCache().get(rejection.tenantId) : null;
+    // Only a well-formed tenant id names a tenant: a hostile one ("a/b") is not a document path
+    // to read, and reading it would throw on every redelivery.
+    const tenantId = validTenantId(rejection.tenantId);
+    const settings = tenantId !== undefined ? await tenantCache().get(tenantId) : null;
     await writeDeadLetter(
       db,
       deadLetterId,
