@@ -1,7 +1,13 @@
 import { getAuth } from 'firebase-admin/auth';
 import { deleteApp as deleteClientApp, initializeApp as initializeClientApp, type FirebaseApp } from 'firebase/app';
 import { connectAuthEmulator, getAuth as getClientAuth, signInWithEmailAndPassword } from 'firebase/auth';
-import { connectFirestoreEmulator, doc, getFirestore as getClientFirestore, setDoc, terminate } from 'firebase/firestore';
+import {
+  connectFirestoreEmulator,
+  doc,
+  getFirestore as getClientFirestore,
+  setDoc,
+  terminate,
+} from 'firebase/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIdFor } from '../../functions/src/domain/ids';
 import { adminApp, adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
@@ -69,7 +75,6 @@ describe('outbox abuse by a tenant member', () => {
       eventType: 'security.secret.leaked',
       source: 'web-client',
       actor: { type: 'user', id: uid },
-      changes: undefined,
     });
     await expect(setDoc(doc(firestore, 'audit_outbox', `mint-${uid}`), security)).rejects.toThrow(
       /PERMISSION_DENIED|permission/i,
@@ -97,7 +102,10 @@ describe('outbox abuse by a tenant member', () => {
         Promise.all(
           burst.map(async (e) => {
             if ((await logRef(e).get()).exists) return 'stored';
-            const outbox = await db().collection('audit_outbox').doc(`burst-${String(e.eventId)}`).get();
+            const outbox = await db()
+              .collection('audit_outbox')
+              .doc(`burst-${String(e.eventId)}`)
+              .get();
             return outbox.get('status') === 'failed' ? String(outbox.get('failure.reason')) : 'pending';
           }),
         ),
@@ -109,7 +117,9 @@ describe('outbox abuse by a tenant member', () => {
     const limited = burst.filter((_, i) => outcomes[i] === 'rate_limited');
     for (const e of limited) {
       const dead = await waitForDoc(
-        db().collection('audit_dead_letters').doc(`outbox-burst-${String(e.eventId)}`),
+        db()
+          .collection('audit_dead_letters')
+          .doc(`outbox-burst-${String(e.eventId)}`),
         'rate-limited dead letter',
       );
       expect(dead).toMatchObject({ reason: 'rate_limited', tenantId: tenant });

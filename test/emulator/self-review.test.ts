@@ -34,7 +34,12 @@ async function flaggedBy(actorUid: string, kind: 'security' | 'config'): Promise
   const actor = { type: 'user', id: actorUid };
   const envelope =
     kind === 'security'
-      ? testEnvelope(tenant, { eventType: 'security.secret.leaked', source: 'secret-scanner', actor, changes: undefined })
+      ? testEnvelope(tenant, {
+          eventType: 'security.secret.leaked',
+          source: 'secret-scanner',
+          actor,
+          changes: undefined,
+        })
       : testEnvelope(tenant, {
           eventType: 'repo.visibility_changed',
           operation: 'UPDATE',
@@ -67,9 +72,9 @@ describe('self-review', () => {
 
   it('keeps the actor out of both approvals of a two-person item', async () => {
     const first = await flaggedBy(alice.uid, 'security');
-    expect(await fails('decideReview', { logId: first, decision: 'approve', note: 'mine' }, alice.idToken)).toMatchObject(
-      SELF_REVIEW,
-    );
+    expect(
+      await fails('decideReview', { logId: first, decision: 'approve', note: 'mine' }, alice.idToken),
+    ).toMatchObject(SELF_REVIEW);
     await ok('decideReview', { logId: first, decision: 'approve', note: 'first approval' }, bob.idToken);
     expect(await fails('confirmReview', { logId: first, note: 'second approval' }, alice.idToken)).toMatchObject(
       SELF_REVIEW,

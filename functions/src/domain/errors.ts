@@ -9,6 +9,8 @@ export const REJECTION_REASONS = [
   'conflicting_duplicate',
   'system_reserved',
   'unstorable',
+  'family_not_allowed',
+  'rate_limited',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
