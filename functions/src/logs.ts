@@ -56,6 +56,14 @@ export function transientFailure(via: string, error: unknown): void {
   });
 }
 
+export function outboxPolicyInvalid(tenantId: string, problems: readonly string[]): void {
+  logger.error('tenant outbox settings invalid; using the defaults', {
+    'event.type': 'outbox.policy_invalid',
+    'tenant.id': tenantId,
+    problems,
+  });
+}
+
 export function outboxFailed(outboxId: string, reason: string, tenantId: string | undefined): void {
   logger.warn('outbox document rejected; marked failed', {
     'event.type': 'outbox.failed',

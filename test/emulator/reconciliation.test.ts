@@ -62,8 +62,12 @@ async function countsOf(sources: readonly string[]): Promise<Record<string, numb
 }
 
 beforeAll(async () => {
-  // A short grace period, so gaps are reported within the test.
-  await createTenant(db, tenant, { gapDetection: { graceSeconds: 5 } });
+  // A short grace period, so gaps are reported within the test; one user's bulk import goes
+  // through the outbox, above the outbox's default per-user bound.
+  await createTenant(db, tenant, {
+    gapDetection: { graceSeconds: 5 },
+    outbox: { userRateLimit: { events: 1000, windowSeconds: 3600 } },
+  });
   apiKey = await seedKey(db, tenant);
 });
 

@@ -32,7 +32,10 @@ beforeEach(async () => {
   await env.clearFirestore();
 });
 
-const ALICE = { uid: 'alice', claims: { tenantId: 'acme', role: 'member', email: 'alice@acme.test' } };
+const ALICE = {
+  uid: 'alice',
+  claims: { tenantId: 'acme', role: 'member', email: 'alice@acme.test', email_verified: true },
+};
 
 function envelope(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -156,5 +159,29 @@ describe('audit_outbox read, update and delete', () => {
       const db = env.authenticatedContext(who.uid, who.claims).firestore();
       await assertFails(db.collection('audit_outbox').where('tenantId', '==', 'acme').get());
     }
+  });
+});
+
+describe('audit_outbox create: what a client may claim', () => {
+  it('denies the families a client must not mint: security, compliance, permission, auth, config', async () => {
+    for (const eventType of [
+      'security.secret.leaked',
+      'compliance.policy.violated',
+      'permission.role.granted',
+      'auth.login.failed',
+      'config.tenant_settings.updated',
+    ]) {
+      await assertFails(outboxAs(ALICE, `o-${eventType}`).set(envelope({ eventType })));
+    }
+    await assertSucceeds(outboxAs(ALICE, 'o-business').set(envelope({ eventType: 'issue.closed' })));
+  });
+
+  it('denies an e-mail claim unless the token says the address is verified', async () => {
+    const unverified = { uid: 'alice', claims: { tenantId: 'acme', role: 'member', email: 'alice@acme.test' } };
+    await assertFails(outboxAs(unverified).set(envelope()));
+    const falsy = { uid: 'alice', claims: { ...unverified.claims, email_verified: false } };
+    await assertFails(outboxAs(falsy).set(envelope()));
+    // Without an e-mail in the actor nothing about the address is claimed.
+    await assertSucceeds(outboxAs(unverified).set(envelope({ actor: { type: 'user', id: 'alice' } })));
   });
 });

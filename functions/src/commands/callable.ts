@@ -26,6 +26,7 @@ const CALLABLE_CODE: Readonly<Record<CommandErrorCode, FunctionsErrorCode>> = {
   payload_truncated: 'failed-precondition',
   already_replayed: 'already-exists',
   unavailable: 'unavailable',
+  self_review: 'permission-denied',
 };
 
 export function commandCallableError(err: unknown): HttpsError {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalEntry, entryHash, HASHED_FIELDS, normalizeInstant, type AuditEntry, type HashedEntry } from './entry';
+import {
+  canonicalEntry,
+  entryHash,
+  HASHED_FIELDS,
+  normalizeInstant,
+  sameEvent,
+  type AuditEntry,
+  type HashedEntry,
+} from './entry';
 
 // Golden entry vectors. The canonical texts were written by hand from the rules in canonical.ts
 // (keys sorted by UTF-16 code unit at every depth, no white space, undefined members left out)
@@ -117,5 +125,15 @@ describe('normalizeInstant', () => {
     expect(normalizeInstant('2026-01-31T14:30:00+02:30')).toBe('2026-01-31T12:00:00.000Z');
     expect(normalizeInstant('2026-01-31T07:00:00.123-05:00')).toBe('2026-01-31T12:00:00.123Z');
     expect(normalizeInstant('2026-01-31T12:00:00.5Z')).toBe('2026-01-31T12:00:00.500Z');
+  });
+});
+
+describe('sameEvent', () => {
+  it("ignores the outbox's asserted mark but not other metadata", () => {
+    const marked = { ...VISIBILITY_ENTRY, metadata: { asserted: ['name'] } };
+    expect(sameEvent(VISIBILITY_ENTRY, marked)).toBe(true);
+    expect(sameEvent(VISIBILITY_ENTRY, { ...VISIBILITY_ENTRY, metadata: { asserted: ['name'], note: 'x' } })).toBe(
+      false,
+    );
   });
 });

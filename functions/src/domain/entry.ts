@@ -112,7 +112,18 @@ export function sameEvent(a: HashedEntry, b: HashedEntry): boolean {
       operation: e.operation,
       outcome: e.outcome,
       changes: e.changes,
-      metadata: e.metadata,
+      metadata: withoutAssertedMark(e.metadata),
     });
   return identity(a) === identity(b);
+}
+
+/**
+ * Metadata without `asserted`: the outbox marks the actor details a client stated, so the same
+ * event sent through the outbox and another path differs only in that mark and is still the
+ * same event.
+ */
+function withoutAssertedMark(metadata: HashedEntry['metadata']): HashedEntry['metadata'] {
+  if (!metadata || !('asserted' in metadata)) return metadata;
+  const { asserted: _mark, ...rest } = metadata;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }

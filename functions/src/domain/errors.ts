@@ -10,6 +10,8 @@ export const REJECTION_REASONS = [
   'system_reserved',
   'unstorable',
   'source_not_allowed',
+  'family_not_allowed',
+  'rate_limited',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

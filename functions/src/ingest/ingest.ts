@@ -70,7 +70,20 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
   return { status: result, logId: entry.logId, tenantId: entry.tenantId };
 }
 
-interface Rejection {
+/**
+ * Dead-letters a delivery that an adapter refused before ingest (the outbox's family and rate
+ * checks), exactly as ingest dead-letters its own rejections.
+ */
+export function rejectBeforeIngest(
+  raw: RawEvent,
+  transport: TransportContext,
+  deadLetterId: string,
+  rejection: Rejection,
+): Promise<IngestOutcome> {
+  return rejectDelivery(firestore(), raw, transport, deadLetterId, rejection);
+}
+
+export interface Rejection {
   reason: RejectionReason;
   message: string;
   errors: readonly FieldError[];

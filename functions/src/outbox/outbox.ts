@@ -3,10 +3,11 @@ import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } fr
 import { documentToJson } from '../capture/firestore-json';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
-import { ingest, type IngestOutcome } from '../ingest/ingest';
+import { ingest, rejectBeforeIngest, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
 import { isSystemOutboxId } from '../store/system-outbox';
+import { guardOutboxDocument } from './outbox-guard';
 
 /**
  * The transactional outbox. A producer writes its business document and an `audit_outbox`
@@ -56,10 +57,28 @@ async function markFailed(ref: DocumentReference, outcome: Extract<IngestOutcome
  * one) are converted to their JSON form first; everything else is the envelope as written.
  * Throws only on transient failures.
  */
-export async function processOutboxDocument(ref: DocumentReference, data: DocumentData): Promise<IngestOutcome> {
+export async function processOutboxDocument(
+  ref: DocumentReference,
+  data: DocumentData,
+  writtenAt: Date = new Date(),
+): Promise<IngestOutcome> {
   // Only the system's own documents (ids no client may create) are trusted with reserved sources.
-  const transport = { via: 'outbox' as const, trusted: isSystemOutboxId(ref.id) };
-  const outcome = await ingest({ value: documentToJson(data) }, transport, outboxDeadLetterId(ref.id));
+  const trusted = isSystemOutboxId(ref.id);
+  const transport = { via: 'outbox' as const, trusted };
+  const value = documentToJson(data);
+  const deadLetterId = outboxDeadLetterId(ref.id);
+  // Everyone else's documents pass the outbox's own checks first: event family, per-user bound,
+  // asserted actor details.
+  const verdict = trusted
+    ? { status: 'pass' as const, value }
+    : await guardOutboxDocument(firestore(), ref.id, value, writtenAt);
+  const outcome =
+    verdict.status === 'pass'
+      ? await ingest({ value: verdict.value }, transport, deadLetterId)
+      : await rejectBeforeIngest({ value }, transport, deadLetterId, {
+          ...verdict,
+          ...knownIds(value),
+        });
   if (outcome.status === 'rejected') {
     await markFailed(ref, outcome);
     logs.outboxFailed(ref.id, outcome.reason, typeof data.tenantId === 'string' ? data.tenantId : undefined);
@@ -67,6 +86,15 @@ export async function processOutboxDocument(ref: DocumentReference, data: Docume
     await ref.delete();
   }
   return outcome;
+}
+
+/** Tenant and event id of a refused document, when they are strings (for the dead letter). */
+function knownIds(value: unknown): { tenantId?: string; eventId?: string } {
+  const v = (value ?? {}) as { tenantId?: unknown; eventId?: unknown };
+  return {
+    ...(typeof v.tenantId === 'string' ? { tenantId: v.tenantId.slice(0, 128) } : {}),
+    ...(typeof v.eventId === 'string' ? { eventId: v.eventId.slice(0, 128) } : {}),
+  };
 }
 
 /** Handles the creation of one outbox document; redeliveries are harmless (see above). */
@@ -78,7 +106,7 @@ export async function handleOutboxCreated(
   try {
     // The snapshot belongs to the functions SDK's own app; write through the service's app.
     const ref = firestore().collection(COLLECTIONS.outbox).doc(snapshot.id);
-    await processOutboxDocument(ref, snapshot.data());
+    await processOutboxDocument(ref, snapshot.data(), snapshot.createTime.toDate());
   } catch (err) {
     logs.transientFailure('outbox', err);
     throw err;

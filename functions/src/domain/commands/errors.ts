@@ -40,6 +40,8 @@ export const COMMAND_ERROR_CODES = [
   'already_replayed',
   /** A dependency failed; the command may be retried as a whole. */
   'unavailable',
+  /** The user performed the reviewed action: nobody reviews their own entry. */
+  'self_review',
 ] as const;
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 

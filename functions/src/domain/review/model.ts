@@ -74,17 +74,40 @@ export interface ReviewSubject {
   requiresReview: boolean;
   reviewStatus: ReviewStatus;
   review: ReviewRecord;
+  /**
+   * Uids of the users who performed the reviewed action: the entry's user actor (for change
+   * capture, the writer recorded there). None of them may review the entry.
+   */
+  actingUids: readonly string[];
 }
 
-export const reviewSubjectSchema = z.object({
-  tenantId: z.string(),
-  eventType: z.string(),
-  level: z.enum(LEVELS),
-  category: z.enum(CATEGORIES),
-  requiresReview: z.boolean(),
-  reviewStatus: z.enum(REVIEW_STATUSES),
-  review: reviewRecordSchema.default(EMPTY_REVIEW),
-});
+/** The stored actor as review reads it: only a user actor's id matters here. */
+const actingActorSchema = z
+  .object({ type: z.unknown().optional(), id: z.unknown().optional() })
+  .loose()
+  .optional()
+  .catch(undefined);
+
+/**
+ * The users who acted, from a stored entry's actor: a user actor's id. Change capture records
+ * the writer of the document as the entry's user actor, so the same rule covers it.
+ */
+export function actingUidsOf(actor: { type?: unknown; id?: unknown } | undefined): string[] {
+  return actor?.type === 'user' && typeof actor.id === 'string' && actor.id.length > 0 ? [actor.id] : [];
+}
+
+export const reviewSubjectSchema = z
+  .object({
+    tenantId: z.string(),
+    eventType: z.string(),
+    level: z.enum(LEVELS),
+    category: z.enum(CATEGORIES),
+    requiresReview: z.boolean(),
+    reviewStatus: z.enum(REVIEW_STATUSES),
+    review: reviewRecordSchema.default(EMPTY_REVIEW),
+    actor: actingActorSchema,
+  })
+  .transform(({ actor, ...rest }) => ({ ...rest, actingUids: actingUidsOf(actor) }));
 
 /**
  * The two-person rule applies to CRITICAL SECURITY entries: one reviewer's approval does not

@@ -5,7 +5,7 @@ import { DEFAULT_TENANT_SETTINGS } from '../tenant';
 import { validateEnvelope } from '../validate';
 import { DEFAULT_REVIEW_SETTINGS, isOverdue, reviewDueAt } from './deadline';
 import { investigationRecord, reviewAuditEnvelope } from './events';
-import { EMPTY_REVIEW, requiresTwoPersons, type ReviewSubject } from './model';
+import { EMPTY_REVIEW, requiresTwoPersons, reviewSubjectSchema, type ReviewSubject } from './model';
 import { assignReview, confirmReview, decideReview, escalateOverdue, type Reviewer } from './state';
 
 const LOG_ID = '0123456789abcdef0123456789abcdef';
@@ -24,6 +24,7 @@ function subject(overrides: Partial<ReviewSubject> = {}): ReviewSubject {
     requiresReview: true,
     reviewStatus: 'pending',
     review: EMPTY_REVIEW,
+    actingUids: ['u-dave'],
     ...overrides,
   };
 }
@@ -221,5 +222,40 @@ describe('review audit events', () => {
     );
     expect(systemEntry.actor).toEqual({ type: 'system', id: 'review-deadline', name: 'Review deadline' });
     expect(systemEntry.eventType).toBe('audit.review.escalated');
+  });
+});
+
+describe('self-review', () => {
+  const dave: Reviewer = { uid: 'u-dave', role: 'admin' };
+
+  it('refuses every decision, the confirmation and the assignment of the user who acted', () => {
+    for (const decision of ['approve', 'investigate', 'escalate'] as const) {
+      expect(codeOf(() => decideReview(subject(), { decision, note: 'mine', reviewer: dave, at: AT }))).toBe(
+        'self_review',
+      );
+    }
+    const first = decideReview(securityCritical(), { decision: 'approve', note: 'ok', reviewer: alice, at: AT });
+    expect(codeOf(() => confirmReview(apply(securityCritical(), first), { note: 'ok', reviewer: dave, at: AT }))).toBe(
+      'self_review',
+    );
+    expect(codeOf(() => assignReview(subject(), { assignee: dave, admin: carol, note: '', at: AT }))).toBe(
+      'self_review',
+    );
+  });
+
+  it('reads the acting user from a stored entry: a user actor only', () => {
+    const base = {
+      tenantId: 'acme',
+      eventType: 'repo.visibility_changed',
+      level: 'CRITICAL',
+      category: 'SYSTEM_CONFIGURATION',
+      requiresReview: true,
+      reviewStatus: 'pending',
+    };
+    expect(reviewSubjectSchema.parse({ ...base, actor: { type: 'user', id: 'u-dave' } }).actingUids).toEqual([
+      'u-dave',
+    ]);
+    expect(reviewSubjectSchema.parse({ ...base, actor: { type: 'service_account', id: 'ci' } }).actingUids).toEqual([]);
+    expect(reviewSubjectSchema.parse(base).actingUids).toEqual([]);
   });
 });

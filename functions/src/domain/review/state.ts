@@ -51,6 +51,20 @@ function assertOpen(subject: ReviewSubject): void {
   assertCommand(subject.reviewStatus !== 'approved', 'review_closed', 'the review of this entry is closed (approved)');
 }
 
+/**
+ * Nobody reviews their own actions: the user who acted is never the assignee, a decider or
+ * either approver of a two-person item of that entry, whatever their role.
+ */
+function assertNotOwnEntry(subject: ReviewSubject, who: Person, role: 'assignee' | 'reviewer'): void {
+  assertCommand(
+    !subject.actingUids.includes(who.uid),
+    'self_review',
+    role === 'assignee'
+      ? 'this user performed the reviewed action and cannot be its reviewer'
+      : 'you performed the reviewed action yourself; another reviewer must review it',
+  );
+}
+
 function personOf(reviewer: Person): Person {
   return { uid: reviewer.uid, ...(reviewer.email !== undefined ? { email: reviewer.email } : {}) };
 }
@@ -112,6 +126,7 @@ export function assignReview(
   input: { assignee: Person; admin: Person; note: string; at: string },
 ): ReviewTransition {
   assertOpen(subject);
+  assertNotOwnEntry(subject, input.assignee, 'assignee');
   assertCommand(
     subject.review.assignee?.uid !== input.assignee.uid,
     'invalid_transition',
@@ -144,6 +159,7 @@ export function decideReview(
 ): ReviewTransition {
   assertOpen(subject);
   const { reviewer, decision } = input;
+  assertNotOwnEntry(subject, reviewer, 'reviewer');
   const assignee = subject.review.assignee;
   assertCommand(
     assignee === undefined || assignee.uid === reviewer.uid || reviewer.role === 'admin',
@@ -205,6 +221,7 @@ export function confirmReview(
   input: { note: string; reviewer: Reviewer; at: string },
 ): ReviewTransition {
   assertOpen(subject);
+  assertNotOwnEntry(subject, input.reviewer, 'reviewer');
   const waiting = subject.review.awaitingConfirmation;
   assertCommand(waiting !== undefined, 'nothing_to_confirm', 'no approval of this entry waits for confirmation');
   assertCommand(

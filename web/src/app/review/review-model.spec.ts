@@ -56,4 +56,16 @@ describe('review model', () => {
     });
     expect(abilities(item(), { uid: 'u-d', role: 'auditor' })).toMatchObject({ decide: false });
   });
+
+  it('offers nothing to decide or confirm on the user’s own entry, and says why', () => {
+    const own = abilities(item(), { uid: 'u-x', role: 'reviewer' });
+    expect(own).toMatchObject({ decide: false, confirm: false, assign: false });
+    expect(own.reason).toMatch(/another reviewer/);
+    const waiting = item({ awaitingConfirmation: { by: { uid: 'u-a' }, note: 'ok', at: at('2026-03-01T13:00:00Z') } });
+    expect(abilities(waiting, { uid: 'u-x', role: 'admin' })).toMatchObject({
+      decide: false,
+      confirm: false,
+      assign: true,
+    });
+  });
 });

@@ -124,6 +124,16 @@ export function abilities(item: QueueItem, me: { uid: string; role: string | nul
   if (!reviewer)
     return { decide: false, confirm: false, assign: false, reason: 'Only reviewers and admins decide reviews.' };
   if (!open) return { decide: false, confirm: false, assign: false, reason: 'This review is closed.' };
+  // Nobody reviews their own action (the server refuses it with `self_review`); an admin may
+  // still hand the entry to another reviewer.
+  if (item.actor.type === 'user' && item.actor.id === me.uid) {
+    return {
+      decide: false,
+      confirm: false,
+      assign: me.role === 'admin',
+      reason: 'You performed this action, so another reviewer must review it.',
+    };
+  }
   const mine = assignee === null || assignee.uid === me.uid || me.role === 'admin';
   return {
     decide: mine,
