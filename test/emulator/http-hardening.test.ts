@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { getAuth } from 'firebase-admin/auth';
-import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey } from '../../functions/src/domain/api';
-import { FUNCTIONS_BASE, callCallable, getEvents, postEvents, signInWithClaims } from '../support/api-client';
+import { FUNCTIONS_BASE, callCallable, getEvents, postEvents, seedKey, signInWithClaims } from '../support/api-client';
 import { adminApp, adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, testEnvelope } from '../support/ingest-paths';
 
@@ -17,25 +14,6 @@ afterAll(async () => {
   await closeAdminApp();
 });
 
-/** Seeds an active key straight into the store, optionally with scopes. */
-async function seedScopedKey(tenantId: string, scopes?: string[]): Promise<string> {
-  const key = generateApiKey(tenantId, (size) => randomBytes(size));
-  await db()
-    .doc(`tenants/${tenantId}/api_keys/${key.keyId}`)
-    .set({
-      keyId: key.keyId,
-      tenantId,
-      name: 'seeded',
-      hash: key.hash,
-      displayPrefix: key.displayPrefix,
-      status: 'active',
-      createdAt: Timestamp.now(),
-      createdBy: 'test-seed',
-      ...(scopes ? { scopes } : {}),
-    });
-  return key.key;
-}
-
 const events = (tenantId: string, prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => testEnvelope(tenantId, { source: 'hardening', eventId: `${prefix}-${i}` }));
 
@@ -48,8 +26,8 @@ describe('API key scopes', () => {
   });
 
   it('refuses ingest with a read-only key and reads with an ingest-only key (403 insufficient_scope)', async () => {
-    const readOnly = await seedScopedKey(tenant, ['read']);
-    const ingestOnly = await seedScopedKey(tenant, ['ingest']);
+    const readOnly = await seedKey(db(), tenant, ['read']);
+    const ingestOnly = await seedKey(db(), tenant, ['ingest']);
     const post = await postEvents(readOnly, { events: events(tenant, 'ro', 1) });
     expect(post.status).toBe(403);
     expect(post.body).toMatchObject({ error: { code: 'insufficient_scope' } });
@@ -59,7 +37,7 @@ describe('API key scopes', () => {
   });
 
   it('keeps both scopes for a key stored without any (keys created before scopes existed)', async () => {
-    const legacy = await seedScopedKey(tenant);
+    const legacy = await seedKey(db(), tenant);
     expect((await postEvents(legacy, { events: events(tenant, 'legacy', 1) })).status).toBe(202);
     expect((await getEvents(legacy)).status).toBe(200);
   });
@@ -84,8 +62,8 @@ describe('per-key ingest quota', () => {
     await createTenant(db(), tenant, {
       api: { rateLimit: { eventsPerSecond: 0.001, burst: 100 }, keyRateLimit: { eventsPerSecond: 0.001, burst: 40 } },
     });
-    const greedy = await seedScopedKey(tenant);
-    const other = await seedScopedKey(tenant);
+    const greedy = await seedKey(db(), tenant);
+    const other = await seedKey(db(), tenant);
     expect((await postEvents(greedy, { events: events(tenant, 'g', 40) })).status).toBe(202);
     const refused = await postEvents(greedy, { events: events(tenant, 'g2', 1) });
     expect(refused.status).toBe(429);
@@ -98,7 +76,7 @@ describe('GET /v1/events', () => {
   it('rate-limits reads on their own budget', async () => {
     const tenant = uniqueTenant('readrate');
     await createTenant(db(), tenant, { api: { readRateLimit: { eventsPerSecond: 0.0001, burst: 3 } } });
-    const key = await seedScopedKey(tenant);
+    const key = await seedKey(db(), tenant);
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await getEvents(key, { actor_id: 'nobody' })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -109,7 +87,7 @@ describe('GET /v1/events', () => {
   it('records each read as one DATA_ACCESS entry with the filters and the count', async () => {
     const tenant = uniqueTenant('readaudit');
     await createTenant(db(), tenant);
-    const key = await seedScopedKey(tenant);
+    const key = await seedKey(db(), tenant);
     expect((await postEvents(key, { events: events(tenant, 'a', 3) })).status).toBe(202);
     const answer = await getEvents(key, { actor_id: 'u-alice', limit: '2' });
     expect(answer.status).toBe(200);
@@ -133,7 +111,7 @@ describe('GET /v1/events', () => {
   it('answers a forged cursor with a huge offset 400 with an error on `cursor`', async () => {
     const tenant = uniqueTenant('cursor');
     await createTenant(db(), tenant);
-    const key = await seedScopedKey(tenant);
+    const key = await seedKey(db(), tenant);
     expect((await postEvents(key, { events: events(tenant, 'c', 2) })).status).toBe(202);
     const first = await getEvents(key, { limit: '1' });
     const issued = JSON.parse(Buffer.from(String(first.body.next_cursor), 'base64url').toString('utf8')) as Record<

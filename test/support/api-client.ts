@@ -105,7 +105,7 @@ export async function createKey(idToken: string, name = 'test key'): Promise<{ k
  * whose tenant must hold nothing but their own entries (the callable audits the creation, and
  * signing in through Auth produces auth.* entries).
  */
-export async function seedKey(db: Firestore, tenantId: string): Promise<string> {
+export async function seedKey(db: Firestore, tenantId: string, scopes?: readonly string[]): Promise<string> {
   const key = generateApiKey(tenantId, (size) => randomBytes(size));
   await db.doc(`tenants/${tenantId}/api_keys/${key.keyId}`).set({
     keyId: key.keyId,
@@ -116,6 +116,8 @@ export async function seedKey(db: Firestore, tenantId: string): Promise<string> 
     status: 'active',
     createdAt: Timestamp.now(),
     createdBy: 'test-seed',
+    // Without scopes the key is one created before scopes existed: it may ingest and read.
+    ...(scopes ? { scopes } : {}),
   });
   return key.key;
 }

@@ -6,6 +6,7 @@ import {
   type Firestore,
 } from 'firebase-admin/firestore';
 import {
+  exportEvent,
   parseExportFilter,
   type ExportCursor,
   type ExportFilter,
@@ -123,4 +124,22 @@ export function newExportDoc(input: {
     createdAt: FieldValue.serverTimestamp(),
     updatedAt: FieldValue.serverTimestamp(),
   };
+}
+
+/** The `compliance.export.failed` event of a job that ended without a file (worker error or sweep). */
+export function failedExportEvent(job: ExportJob, occurredAt: Date, errorCode: string): Record<string, unknown> {
+  return exportEvent({
+    tenantId: job.tenantId,
+    occurredAt,
+    exportId: job.id,
+    requester: job.requestedBy,
+    format: job.format,
+    filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+    filterSummary: job.filterSummary,
+    rows: 0,
+    bytes: 0,
+    sha256: null,
+    outcome: 'failed',
+    error: errorCode,
+  });
 }

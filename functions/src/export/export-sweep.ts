@@ -1,6 +1,5 @@
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { exportEvent } from '../domain/export';
-import { exportRef, exportsCollection, jobFromDoc } from './export-jobs';
+import { exportRef, exportsCollection, failedExportEvent, jobFromDoc } from './export-jobs';
 import * as logs from './logs';
 
 /**
@@ -60,23 +59,7 @@ export async function sweepStaleExports(db: Firestore, options: SweepOptions): P
     exportIds.push(doc.id);
     const job = jobFromDoc(doc.id, doc.data());
     logs.jobFailed('export', job.id, job.tenantId, new Error(STALE_ERROR.message));
-    await options.audit(
-      exportEvent({
-        tenantId: job.tenantId,
-        occurredAt: options.now,
-        exportId: job.id,
-        requester: job.requestedBy,
-        format: job.format,
-        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
-        filterSummary: job.filterSummary,
-        rows: 0,
-        bytes: 0,
-        sha256: null,
-        outcome: 'failed',
-        error: STALE_ERROR.code,
-      }),
-      `export-${job.id}-failed`,
-    );
+    await options.audit(failedExportEvent(job, options.now, STALE_ERROR.code), `export-${job.id}-failed`);
   }
   return { swept: exportIds.length, exportIds };
 }

@@ -16,7 +16,7 @@ import {
   type ProgressPolicy,
   type SliceBudget,
 } from '../domain/export';
-import { exportRef, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
+import { exportRef, failedExportEvent, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
 import { countMatches, cursorOf, logPages, recordOf } from './log-source';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
@@ -270,22 +270,6 @@ async function failJob(
   });
   await deleteObjects(deps.bucket, leftovers(job, extension, slice)).catch(() => undefined);
   await deps
-    .audit(
-      exportEvent({
-        tenantId: job.tenantId,
-        occurredAt: deps.now(),
-        exportId: job.id,
-        requester: job.requestedBy,
-        format: job.format,
-        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
-        filterSummary: job.filterSummary,
-        rows: 0,
-        bytes: 0,
-        sha256: null,
-        outcome: 'failed',
-        error: error.code,
-      }),
-      `export-${job.id}-failed`,
-    )
+    .audit(failedExportEvent(job, deps.now(), error.code), `export-${job.id}-failed`)
     .catch((auditErr: unknown) => logs.jobFailed('export', job.id, job.tenantId, auditErr));
 }
