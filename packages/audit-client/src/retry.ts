@@ -11,7 +11,12 @@ export interface RetryPolicy {
 /** The longest server-requested delay honoured; beyond it the caller is better off failing. */
 const MAX_SERVER_DELAY_MS = 60_000;
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
+/**
+ * Eight attempts over about half a minute of backoff (plus each attempt's own timeout): long enough
+ * to ride out a server that stops accepting connections for a while under a burst, short enough
+ * that a producer whose endpoint is really gone hears about it within minutes.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 250, maxDelayMs: 30_000 };
 
 /** What a retry loop needs from the outside; injected so tests control time and chance. */
 export interface RetryDeps {
