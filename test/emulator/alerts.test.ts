@@ -1,52 +1,21 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchAlerts } from '../../functions/src/alerts/dispatch';
 import { handleEntryForAlerts } from '../../functions/src/alerts/functions';
 import { retryDueWebhookDeliveries } from '../../functions/src/alerts/webhook-retry';
+import { defaultDeliveryNetwork } from '../../functions/src/alerts/webhook-transport';
 import { deliveryId, mailId, notificationId, verifyWebhookSignature } from '../../functions/src/domain/alerts';
 import { logIdFor } from '../../functions/src/domain/ids';
 import type { EntryCreatedEvent } from '../../functions/src/triggers/new-activity';
 import { ok, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';
+import { Receiver } from '../support/webhook-receiver';
 
 // Alerts end to end: CRITICAL entries published through Pub/Sub produce one notification per
 // (entry, rule, recipient), a Trigger Email document and a signed webhook delivery with retries.
 
 const db = () => adminDb();
-
-/** A local webhook receiver: answers each request with the next status of `script` (then the last one). */
-class Receiver {
-  readonly requests: Array<{ at: number; headers: IncomingHttpHeaders; body: string }> = [];
-  private server: Server | undefined;
-  constructor(private script: number[]) {}
-
-  /** Forgets the requests seen so far and answers with a new script. */
-  reset(script: number[]): void {
-    this.requests.length = 0;
-    this.script = script;
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.requests.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const status = this.script[Math.min(this.requests.length - 1, this.script.length - 1)]!;
-        res.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/audit`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
 
 async function criticalEntry(tenantId: string): Promise<{ logId: string; data: DocumentData }> {
   const envelope = testEnvelope(tenantId, {
@@ -262,7 +231,9 @@ describe('webhook delivery', () => {
     let due = (retrying.get('nextAttemptAt') as Timestamp).toMillis();
     expect(due - Date.now()).toBeGreaterThan(5_000);
 
-    // The sweep, with a clock that jumps to each due time (the real schedule runs every minute).
+    // The sweep, with a clock that jumps to each due time (the real schedule runs every minute),
+    // run here as on the emulators, where the receiver may be a local process.
+    const network = { ...defaultDeliveryNetwork(), allowLoopback: true };
     let attempts = 3;
     while (attempts < 8) {
       const at = due + 1;
@@ -270,9 +241,10 @@ describe('webhook delivery', () => {
       const early = await retryDueWebhookDeliveries(db(), {
         tenantId: tenant,
         clock: { ...clock, now: () => new Date(due - 1_000) },
+        network,
       });
       expect(early.attempted).toBe(0);
-      const report = await retryDueWebhookDeliveries(db(), { tenantId: tenant, clock });
+      const report = await retryDueWebhookDeliveries(db(), { tenantId: tenant, clock, network });
       expect(report.attempted).toBe(1);
       attempts++;
       const snap = await ref.get();

@@ -9,7 +9,8 @@ import 'firebase/compat/firestore';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { PROJECT_ID, requireEmulators } from '../support/emulators';
+import { requireEmulators } from '../support/emulators';
+import { RULES_PROJECT_ID } from '../support/rules-env';
 
 // Rules of the transactional outbox: a signed-in user appends events of their own tenant that
 // name themselves as the actor, and can never read, change or delete outbox documents.
@@ -19,7 +20,7 @@ let env: RulesTestEnvironment;
 beforeAll(async () => {
   requireEmulators('FIRESTORE');
   env = await initializeTestEnvironment({
-    projectId: PROJECT_ID,
+    projectId: RULES_PROJECT_ID,
     firestore: { rules: readFileSync(path.join(__dirname, '../../firestore.rules'), 'utf8') },
   });
 });

@@ -19,6 +19,7 @@ import { consoleUrl } from './config';
 import { createOnce, mailDoc, notificationDoc } from './notify';
 import { tenantRecipients } from './recipients';
 import { SYSTEM_CLOCK, ensureDelivery, runDelivery, type DeliveryClock } from './webhook-delivery';
+import { defaultDeliveryNetwork, type DeliveryNetwork } from './webhook-transport';
 
 let cache: TenantSettingsCache | undefined;
 
@@ -75,6 +76,7 @@ async function dispatchRule(
   rule: AlertRule,
   webhookUrl: string | undefined,
   clock: DeliveryClock,
+  network: DeliveryNetwork,
   report: DispatchReport,
 ): Promise<void> {
   const now = clock.now();
@@ -134,7 +136,7 @@ async function dispatchRule(
     const ref = deliveryRef(db, entry.tenantId, id);
     const body = webhookBody({ deliveryId: id, rule, entry });
     await ensureDelivery(ref, { tenantId: entry.tenantId, logId: entry.logId, ruleId: rule.id, body, now });
-    report.webhooks[id] = await runDelivery(db, ref, clock);
+    report.webhooks[id] = await runDelivery(db, ref, clock, undefined, network);
   }
   alertDispatched(entry.tenantId, entry.logId, rule.id, {
     ...created,
@@ -155,6 +157,7 @@ export async function dispatchAlerts(
   logId: string,
   data: DocumentData,
   clock: DeliveryClock = SYSTEM_CLOCK,
+  network: DeliveryNetwork = defaultDeliveryNetwork(),
 ): Promise<DispatchReport> {
   const report: DispatchReport = { rules: [], notifications: 0, mails: 0, webhooks: {} };
   const entry = alertEntryOf(logId, data);
@@ -166,6 +169,6 @@ export async function dispatchAlerts(
   if (rules.length === 0) return report;
   const webhookUrl = settings.webhook.enabled ? settings.webhook.url : undefined;
   report.rules = rules.map((r) => r.id);
-  await Promise.all(rules.map((rule) => dispatchRule(db, entry, rule, webhookUrl, clock, report)));
+  await Promise.all(rules.map((rule) => dispatchRule(db, entry, rule, webhookUrl, clock, network, report)));
   return report;
 }

@@ -13,6 +13,7 @@ import {
 import { readTenantSettings } from '../domain';
 import { COLLECTIONS } from '../store/collections';
 import { webhookSecretRef } from './collections';
+import { defaultDeliveryNetwork, postWebhook, type DeliveryNetwork } from './webhook-transport';
 
 /**
  * Webhook deliveries, `tenants/{t}/webhook_deliveries/{id}`: one per (entry, rule), holding the
@@ -106,28 +107,13 @@ async function endpoint(db: Firestore, tenantId: string): Promise<{ url: string;
   return { url: webhook.url, secret: value };
 }
 
-async function send(url: string, secret: string, id: string, body: string, now: Date, policy: RetryPolicy) {
-  const started = Date.now();
-  let result: AttemptResult;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'audit-log-webhooks/1',
-        [WEBHOOK_DELIVERY_HEADER]: id,
-        [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(secret, Math.floor(now.getTime() / 1000), body),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(policy.requestTimeoutMs),
-    });
-    await response.body?.cancel();
-    result = { status: response.status };
-  } catch (err) {
-    result = { error: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network error' };
-  }
-  return { result, durationMs: Date.now() - started };
+function signedHeaders(secret: string, id: string, body: string, now: Date): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'audit-log-webhooks/1',
+    [WEBHOOK_DELIVERY_HEADER]: id,
+    [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(secret, Math.floor(now.getTime() / 1000), body),
+  };
 }
 
 /**
@@ -140,6 +126,7 @@ export async function runDelivery(
   ref: DocumentReference,
   clock: DeliveryClock = SYSTEM_CLOCK,
   policy: RetryPolicy = WEBHOOK_RETRY_POLICY,
+  network: DeliveryNetwork = defaultDeliveryNetwork(),
 ): Promise<string> {
   for (;;) {
     const now = clock.now();
@@ -147,10 +134,16 @@ export async function runDelivery(
     if (!claimed) return ((await ref.get()).get('status') as string | undefined) ?? 'missing';
 
     const target = await endpoint(db, claimed.tenantId);
-    const attempt =
+    const attempt: { result: AttemptResult; durationMs?: number } =
       typeof target === 'string'
-        ? { result: { status: 400, error: target } as AttemptResult, durationMs: 0 }
-        : await send(target.url, target.secret, ref.id, claimed.body, now, policy);
+        ? { result: { status: 400, error: target }, durationMs: 0 }
+        : await postWebhook(
+            { tenantId: claimed.tenantId, deliveryId: ref.id, url: target.url },
+            signedHeaders(target.secret, ref.id, claimed.body, now),
+            claimed.body,
+            policy.requestTimeoutMs,
+            network,
+          );
     const attempts = claimed.attempts + 1;
     const next =
       typeof target === 'string'
@@ -161,7 +154,9 @@ export async function runDelivery(
       const snap = await tx.get(ref);
       if (snap.get('leaseToken') !== claimed.token) return false;
       const log = ((snap.get('attemptLog') as unknown[] | undefined) ?? []).slice(-(MAX_ATTEMPT_LOG - 1));
-      const entry: Record<string, unknown> = { at: Timestamp.fromDate(now), durationMs: attempt.durationMs };
+      // A refused destination records no duration: nothing was sent, and timings would tell tenant admins about the network.
+      const entry: Record<string, unknown> = { at: Timestamp.fromDate(now) };
+      if (attempt.durationMs !== undefined) entry.durationMs = attempt.durationMs;
       if (attempt.result.status !== undefined && typeof target !== 'string') entry.httpStatus = attempt.result.status;
       if (attempt.result.error !== undefined) entry.error = attempt.result.error;
       const update: Record<string, unknown> = {

@@ -1,6 +1,7 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { ALERT_COLLECTIONS } from './collections';
 import { SYSTEM_CLOCK, runDelivery, type DeliveryClock } from './webhook-delivery';
+import { defaultDeliveryNetwork, type DeliveryNetwork } from './webhook-transport';
 
 export interface RetryOptions {
   clock?: DeliveryClock;
@@ -8,6 +9,8 @@ export interface RetryOptions {
   tenantId?: string;
   /** Deliveries per run. */
   limit?: number;
+  /** Which destinations are allowed; default: loopback only on the emulators. */
+  network?: DeliveryNetwork;
 }
 
 export interface RetryReport {
@@ -23,6 +26,7 @@ export interface RetryReport {
 export async function retryDueWebhookDeliveries(db: Firestore, options: RetryOptions = {}): Promise<RetryReport> {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const limit = options.limit ?? 50;
+  const network = options.network ?? defaultDeliveryNetwork();
   const now = Timestamp.fromDate(clock.now());
   const base = options.tenantId
     ? db.collection('tenants').doc(options.tenantId).collection(ALERT_COLLECTIONS.webhookDeliveries)
@@ -35,7 +39,9 @@ export async function retryDueWebhookDeliveries(db: Firestore, options: RetryOpt
   const report: RetryReport = { attempted: refs.length, statuses: {} };
   // A few at a time: one slow endpoint must not hold up the others, nor may a sweep open hundreds of sockets.
   for (let i = 0; i < refs.length; i += 5) {
-    const statuses = await Promise.all(refs.slice(i, i + 5).map((ref) => runDelivery(db, ref, clock)));
+    const statuses = await Promise.all(
+      refs.slice(i, i + 5).map((ref) => runDelivery(db, ref, clock, undefined, network)),
+    );
     for (const s of statuses) report.statuses[s] = (report.statuses[s] ?? 0) + 1;
   }
   return report;

@@ -40,6 +40,16 @@ export function alertDispatched(
   });
 }
 
+/** A webhook destination refused before connecting; the reason stays in the server log only. */
+export function webhookDestinationRefused(tenantId: string, deliveryId: string, reason: string): void {
+  logger.warn('webhook destination refused', {
+    'event.type': 'webhook.blocked_destination',
+    'tenant.id': tenantId,
+    'webhook.delivery_id': deliveryId,
+    'error.message': reason,
+  });
+}
+
 export function webhookAttempt(
   tenantId: string,
   deliveryId: string,

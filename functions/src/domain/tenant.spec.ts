@@ -31,17 +31,26 @@ describe('readTenantSettings', () => {
     expect(settings.retentionDays).toBe(365);
   });
 
-  it('falls back to the defaults and names the problems of a malformed document', () => {
+  it('falls back to the defaults of the malformed sections only and names their problems', () => {
     const { settings, problems } = readTenantSettings({
       retentionDays: 0,
       classification: { overrides: [{ match: 'Repo.*', level: 'LOUD' }] },
+      redaction: { extraKeys: ['salary'], maskEmails: false },
+      webhook: { enabled: true, url: 'https://169.254.169.254/computeMetadata/v1/' },
+      ingest: { pubsubSources: ['billing'] },
     });
-    expect(settings).toEqual(DEFAULT_TENANT_SETTINGS);
+    expect(settings).toEqual({
+      ...DEFAULT_TENANT_SETTINGS,
+      redaction: { extraKeys: ['salary'], maskEmails: false },
+      ingest: { ...DEFAULT_TENANT_SETTINGS.ingest, pubsubSources: ['billing'] },
+    });
+    expect(settings.webhook).toEqual({ enabled: false });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^retentionDays: /),
         expect.stringMatching(/^classification\.overrides\.0\.match: must be an event type or a prefix/),
         expect.stringMatching(/^classification\.overrides\.0\.level: /),
+        expect.stringMatching(/^webhook\.url: must not point at a link-local address/),
       ]),
     );
   });

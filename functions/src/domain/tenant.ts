@@ -55,13 +55,17 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = tenantSettingsSchema.pars
 
 /**
  * Reads a tenant document. A malformed settings document must not stop ingest (that would lose
- * events), so it falls back to the defaults and reports the problems for the operator's log.
+ * events), so each malformed section falls back to its default on its own, and the problems are
+ * reported for the operator's log. Only that section: a webhook URL that stopped passing the
+ * destination checks must not also switch off the tenant's redaction rules or source allow-list.
  */
 export function readTenantSettings(data: unknown): { settings: TenantSettings; problems: string[] } {
   const result = tenantSettingsSchema.safeParse(data ?? {});
   if (result.success) return { settings: result.data, problems: [] };
-  return {
-    settings: DEFAULT_TENANT_SETTINGS,
-    problems: result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
-  };
+  const problems = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+  const broken = new Set(result.error.issues.map((i) => i.path[0]));
+  const sections = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const kept = Object.fromEntries(Object.entries(sections).filter(([key]) => !broken.has(key)));
+  const repaired = tenantSettingsSchema.safeParse(kept);
+  return { settings: repaired.success ? repaired.data : DEFAULT_TENANT_SETTINGS, problems };
 }

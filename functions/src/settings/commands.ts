@@ -2,10 +2,12 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { webhookSecretRef } from '../alerts/collections';
 import { stageNewSecret } from '../alerts/secret';
+import { defaultDeliveryNetwork } from '../alerts/webhook-transport';
 import { stageAuditEvent } from '../commands/audit';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { settingsUpdated } from '../commands/logs';
+import { webhookUrlProblem } from '../domain/alerts';
 import { CommandError, operatorTenant, parseCommand, requireTenantRole } from '../domain/commands';
 import {
   applySettingsUpdate,
@@ -37,6 +39,16 @@ export interface UpdatedSettings extends TenantSettingsAnswer {
   webhookSecret?: string;
 }
 
+/** The schema accepts loopback URLs for local development; only the emulators may keep them. */
+function refuseLocalWebhook(url: string | undefined): void {
+  const problem = url === undefined ? null : webhookUrlProblem(url, defaultDeliveryNetwork());
+  if (problem) {
+    throw new CommandError('invalid_argument', 'the request data breaks a rule', [
+      { path: 'settings.webhook.url', message: problem },
+    ]);
+  }
+}
+
 /**
  * `updateTenantSettings` (tenant admins): `{settings: {<section>: <value>, ...}}`. Validated
  * with the domain schema; the changed sections, the version and the audit event (before and
@@ -47,6 +59,7 @@ export function handleUpdateTenantSettings(request: CallableRequest): Promise<Up
   return runCommand('updateTenantSettings', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'change tenant settings');
     const { settings: update } = parseCommand(z.strictObject({ settings: tenantSettingsUpdateSchema }), request.data);
+    refuseLocalWebhook(update.webhook?.url);
     const db = firestore();
     const ref = db.collection(COLLECTIONS.tenants).doc(admin.tenantId);
     const answer = await db.runTransaction(async (tx): Promise<UpdatedSettings> => {

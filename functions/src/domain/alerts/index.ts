@@ -3,3 +3,4 @@ export * from './messages';
 export * from './rules';
 export * from './webhook';
 export * from './inputs';
+export * from './destination';

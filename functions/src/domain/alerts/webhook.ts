@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { BLOCKED_DESTINATION, webhookUrlProblem } from './destination';
 
 /** Header with the body's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const WEBHOOK_SIGNATURE_HEADER = 'x-audit-signature';
@@ -8,19 +9,18 @@ export const WEBHOOK_DELIVERY_HEADER = 'x-audit-delivery';
 /** Signatures older than this are refused by {@link verifyWebhookSignature} (replay protection). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
- * A webhook endpoint: HTTPS, or plain HTTP on the loopback interface only (local development
- * and the emulator). Anything else would send signed audit data in clear text.
+ * A webhook endpoint as the settings accept it: HTTPS to a public host, or plain HTTP on the
+ * loopback interface (local development). Loopback is refused outside the emulators by the
+ * settings command and by every delivery, which also checks the addresses the name resolves to.
  */
 export const webhookUrlSchema = z
   .url('must be an absolute URL')
   .max(2048, 'must be at most 2048 characters')
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-  }, 'must use https (plain http only on 127.0.0.1 or localhost)');
+  .superRefine((value, ctx) => {
+    const problem = webhookUrlProblem(value, { allowLoopback: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Per-tenant setting `tenants/{tenantId}.webhook`; the signing secret is stored apart from it. */
 export const webhookSettingsSchema = z
@@ -110,15 +110,22 @@ export function retryDelayMs(failedAttempts: number, policy: RetryPolicy, random
   return Math.round(nominal * (0.8 + 0.4 * random));
 }
 
-/** What one HTTP attempt gave: a status, or a network error / timeout (no status). */
+/**
+ * What one HTTP attempt gave: a status, or an error kind without one (`timeout`, `network error`,
+ * or `blocked_destination` when the destination was refused before connecting).
+ */
 export interface AttemptResult {
   status?: number;
   error?: string;
 }
 
-/** 2xx succeeds. Timeouts, network errors, 408, 425, 429 and 5xx are worth retrying; other 4xx are not. */
+/**
+ * 2xx succeeds. Timeouts, network errors, 408, 425, 429 and 5xx are worth retrying; other 4xx,
+ * redirects (never followed: they could point anywhere) and blocked destinations are not.
+ */
 export function attemptOutcome(result: AttemptResult): 'ok' | 'retryable' | 'permanent' {
   const s = result.status;
+  if (result.error === BLOCKED_DESTINATION) return 'permanent';
   if (s === undefined) return 'retryable';
   if (s >= 200 && s < 300) return 'ok';
   if (s === 408 || s === 425 || s === 429 || s >= 500) return 'retryable';
