@@ -152,6 +152,24 @@ describe('revoked ID tokens', () => {
     expect(answer.body).toMatchObject({ error: { status: 'UNAUTHENTICATED' } });
   });
 
+  it('refuses review decisions and archive searches with a token issued before the revocation', async () => {
+    const tenant = uniqueTenant('revokedrv');
+    await createTenant(db(), tenant);
+    const reviewer = await signInWithClaims({ tenantId: tenant, role: 'reviewer' });
+    await revoke(reviewer.uid, reviewer.idToken);
+    const logId = 'f'.repeat(32);
+    for (const [name, data] of [
+      ['assignReviewer', { logId, expectedVersion: 0 }],
+      ['decideReview', { logId, decision: 'approved', expectedVersion: 0 }],
+      ['confirmReview', { logId, expectedVersion: 0 }],
+      ['searchArchives', { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }],
+    ] as const) {
+      const answer = await callCallable(name, data, reviewer.idToken);
+      expect(answer.status, name).toBe(401);
+      expect(answer.body, name).toMatchObject({ error: { status: 'UNAUTHENTICATED' } });
+    }
+  });
+
   it('refuses a download with a token issued before the revocation', async () => {
     const tenant = uniqueTenant('revokeddl');
     await createTenant(db(), tenant);

@@ -17,9 +17,10 @@ import { escalateOverdueReviews, type EscalationReport } from './escalation';
 // Registrations of the review workflow. The scheduled escalation is a plain module
 // (escalation.ts) with an admin entry point, because the emulator never fires schedules.
 
-export const assignReviewer = onCall(COMMAND_OPTIONS, handleAssignReviewer);
-export const decideReview = onCall(COMMAND_OPTIONS, handleDecideReview);
-export const confirmReview = onCall(COMMAND_OPTIONS, handleConfirmReview);
+// A reviewer whose role was removed must not approve anything with the token they still hold.
+export const assignReviewer = onCall(COMMAND_OPTIONS, withFreshToken(handleAssignReviewer));
+export const decideReview = onCall(COMMAND_OPTIONS, withFreshToken(handleDecideReview));
+export const confirmReview = onCall(COMMAND_OPTIONS, withFreshToken(handleConfirmReview));
 
 /**
  * Runs the overdue escalation now: a tenant admin for their tenant, a platform admin for one

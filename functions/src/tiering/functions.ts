@@ -115,7 +115,7 @@ const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, concur
 export const runTiering = onCall(jobOptions, withFreshToken(handleRunTiering));
 export const searchArchives = onCall(
   { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4 },
-  handleSearchArchives,
+  withFreshToken(handleSearchArchives),
 );
 export const restoreArchiveDay = onCall(jobOptions, withFreshToken(handleRestoreArchiveDay));
 export const runArchivePurge = onCall(jobOptions, withFreshToken(handleRunArchivePurge));
