@@ -44,9 +44,16 @@ const TYPES: Array<[string, Record<string, unknown>]> = [
 
 /**
  * Builds `count` entries of a tenant on one UTC day with the real pipeline (classification,
- * redaction, tokens, hash), each at a distinct millisecond, varied enough for every filter.
+ * redaction, tokens, hash), each at a distinct millisecond, varied enough for every filter;
+ * `patch` overrides envelope fields of every entry.
  */
-export function entriesOn(tenantId: string, date: string, count: number, label = 'e'): AuditEntry[] {
+export function entriesOn(
+  tenantId: string,
+  date: string,
+  count: number,
+  label = 'e',
+  patch: Record<string, unknown> = {},
+): AuditEntry[] {
   const start = Date.parse(`${date}T00:00:00.000Z`);
   return Array.from({ length: count }, (_, i) => {
     const [eventType, extra] = TYPES[i % TYPES.length]!;
@@ -66,6 +73,7 @@ export function entriesOn(tenantId: string, date: string, count: number, label =
       sequence: i,
       context: { correlationId: `corr-${label}-${i}` },
       ...extra,
+      ...patch,
     });
     for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
     return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });

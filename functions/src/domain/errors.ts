@@ -12,6 +12,7 @@ export const REJECTION_REASONS = [
   'source_not_allowed',
   'family_not_allowed',
   'rate_limited',
+  'backdated',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

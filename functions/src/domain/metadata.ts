@@ -11,6 +11,11 @@ export interface TransportContext {
    * and `audit.*` event types.
    */
   trusted?: boolean | undefined;
+  /**
+   * Set only by an adapter that authenticated the producer and found the backfill capability (an
+   * API key with the `backfill` scope): its events may be older than `ingest.maxBackdateDays`.
+   */
+  backfill?: boolean | undefined;
   /** The caller's address and agent, when the caller is the actor (an end-user request). */
   callerIp?: string | undefined;
   callerUserAgent?: string | undefined;

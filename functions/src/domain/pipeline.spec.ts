@@ -29,6 +29,8 @@ class FakeDeps implements PipelineDeps {
 const ACME = readTenantSettings({
   classification: { overrides: [{ match: 'issue.*', level: 'WARNING' }] },
   redaction: { extraKeys: ['salary'] },
+  // The auth service imports history over Pub/Sub: its events may be of any age.
+  ingest: { backfillSources: ['auth-service'] },
 }).settings;
 const deps = () =>
   new FakeDeps(

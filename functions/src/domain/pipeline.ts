@@ -3,6 +3,7 @@ import { changedFields } from './diff';
 import { entryHash, normalizeInstant, type AuditEntry } from './entry';
 import { RejectionError, type FieldError, type RejectionReason } from './errors';
 import { logIdFor } from './ids';
+import { backdatingErrors } from './backdating';
 import { extractMetadata, type TransportContext } from './metadata';
 import { Redactor } from './redact';
 import { reservedNameErrors } from './reserved-sources';
@@ -177,6 +178,17 @@ export async function prepareEvent(
             message: `must be one of the tenant's Pub/Sub sources: ${allowed.slice(0, 20).join(', ')}`,
           },
         ],
+      ),
+      envelope,
+    );
+  }
+  const backdated = backdatingErrors(envelope.occurredAt, deps.now(), settings, transport, envelope.source);
+  if (backdated.length > 0) {
+    return rejected(
+      new RejectionError(
+        'backdated',
+        'the event claims to have occurred earlier than its producer may write',
+        backdated,
       ),
       envelope,
     );

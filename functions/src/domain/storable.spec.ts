@@ -30,7 +30,9 @@ function nested(levels: number): Record<string, unknown> {
 
 const leaves = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`l${i}`, 1]));
 
-const prepare = (patch: Record<string, unknown>) => prepareEvent({ value: envelope(patch) }, { via: 'outbox' }, deps);
+// With the backfill capability: the instants below are far older than any tenant's backdating bound.
+const prepare = (patch: Record<string, unknown>) =>
+  prepareEvent({ value: envelope(patch) }, { via: 'http', backfill: true }, deps);
 
 function rejection(result: PreparedEvent) {
   if (result.status !== 'rejected') throw new Error('expected a rejection');

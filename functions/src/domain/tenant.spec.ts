@@ -10,7 +10,7 @@ describe('readTenantSettings', () => {
       review: { deadlineHours: { CRITICAL: 24, ERROR: 72, WARNING: 168, INFO: 336 } },
       alerts: { rules: [expect.objectContaining({ id: 'critical', levels: ['CRITICAL'], recipientRoles: ['admin'] })] },
       webhook: { enabled: false },
-      ingest: { pubsubSources: [] },
+      ingest: { pubsubSources: [], maxBackdateDays: 30, backfillSources: [] },
     };
     expect(DEFAULT_TENANT_SETTINGS).toEqual(expected);
     expect(readTenantSettings({})).toEqual({ settings: expected, problems: [] });

@@ -13,6 +13,9 @@ export const classificationOverrideSchema = z.strictObject({
 });
 export type ClassificationOverride = z.infer<typeof classificationOverrideSchema>;
 
+/** Most producers report within seconds; a month covers queued and offline clients. */
+export const DEFAULT_MAX_BACKDATE_DAYS = 30;
+
 /**
  * Which producers may write for the tenant through Pub/Sub. Whoever may publish to the ingest topic
  * may name any tenant (the topic's IAM is the only gate, and it is project-wide), so a tenant that
@@ -21,6 +24,23 @@ export type ClassificationOverride = z.infer<typeof classificationOverrideSchema
  */
 export const ingestSettingsSchema = z.object({
   pubsubSources: z
+    .array(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'))
+    .max(100, 'must list at most 100 sources')
+    .default([]),
+  /**
+   * How far before its ingest an event may say it occurred (never more than `retentionDays`).
+   * Without a bound anyone who may write could backdate large events onto days already past
+   * warm retention, straight into the next archive run; history is imported with the backfill
+   * capability instead (an API key with the `backfill` scope, or a source in `backfillSources`).
+   */
+  maxBackdateDays: z
+    .number('must be a number of days')
+    .int('must be whole days')
+    .min(1, 'must be at least 1 day')
+    .max(3650, 'must be at most 3650 days')
+    .default(DEFAULT_MAX_BACKDATE_DAYS),
+  /** Pub/Sub sources that may import history (events older than `maxBackdateDays`). */
+  backfillSources: z
     .array(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'))
     .max(100, 'must list at most 100 sources')
     .default([]),
@@ -47,7 +67,7 @@ export const tenantSettingsSchema = z.object({
   /** The tenant's webhook endpoint; its signing secret is kept server-side, apart from the settings. */
   webhook: webhookSettingsSchema.default({ enabled: false }),
   /** Which sources may publish for the tenant through Pub/Sub (see `ingestSettingsSchema`). */
-  ingest: ingestSettingsSchema.default({ pubsubSources: [] }),
+  ingest: ingestSettingsSchema.default(() => ingestSettingsSchema.parse({})),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 

@@ -84,6 +84,7 @@ export async function postEvents(db: Firestore, limiters: IngestLimiters, req: R
   const requestKey = requestKeyFor(requestId, bytes);
   const transport: TransportContext = {
     via: 'http',
+    backfill: principal.scopes.includes('backfill'),
     correlationId: header(req, 'x-correlation-id'),
     requestId,
   };

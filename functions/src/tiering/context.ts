@@ -1,6 +1,7 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import type { ArchiveRecord } from '../domain/archive';
 import type { ArchiveStore } from './archive-store';
+import type { TieringRunState } from './run-state';
 import type { EmitArchiveEvent } from './events';
 import type { ParquetWriterOptions } from './parquet-writer';
 import type { Bucket } from './storage';
@@ -29,6 +30,13 @@ export interface TieringOptions {
    * staging space (in a function's memory-backed /tmp) and the time of each step.
    */
   maxRowsPerPart?: number;
+  /**
+   * Bytes of staged row JSON per archive file (default 256 MiB). Rows alone do not bound a part:
+   * an entry may be up to 1 MiB, and 250,000 large ones would not fit a function's memory, where
+   * /tmp lives. With DuckDB's 320 MB limit, the Parquet file and its downloaded copy for
+   * verification, a full part stays inside the 1 GiB the jobs run with.
+   */
+  maxBytesPerPart?: number;
   /** Entries compared and deleted per batch (default 500, Firestore's batch limit). */
   deleteBatchSize?: number;
   /** Delete batches in flight (default 4). */
@@ -47,9 +55,11 @@ export interface TieringOptions {
 export interface RunContext {
   deps: TieringDeps;
   store: ArchiveStore;
+  runState: TieringRunState;
   now: () => number;
   pageSize: number;
   maxRowsPerPart: number;
+  maxBytesPerPart: number;
   deleteBatchSize: number;
   deleteConcurrency: number;
   workDir: string;

@@ -38,11 +38,29 @@ export function verificationFailed(tenantId: string, date: string, part: number,
 }
 
 export function dayFailed(tenantId: string, date: string, code: string, message: string): void {
-  logger.error('archive day failed; it stays warm and is retried on the next run', {
+  logger.error('archive day failed; it stays warm and is retried after a backoff', {
     'event.type': 'tiering.day_failed',
     ...partFields(tenantId, date),
     'error.code': code,
     'error.message': message,
+  });
+}
+
+/** An unexpected failure of one tenant's day (or of the tenant's set-up, `date` empty); the run goes on. */
+export function dayCrashed(tenantId: string, date: string, err: unknown): void {
+  logger.error('archive work failed unexpectedly; the run goes on with the other tenants', {
+    'event.type': 'tiering.day_crashed',
+    ...partFields(tenantId, date),
+    'error.message': err instanceof Error ? err.message : String(err),
+    'error.stack': err instanceof Error ? err.stack : undefined,
+  });
+}
+
+export function dayDeferred(tenantId: string, date: string, dueAtMs: number): void {
+  logger.info('archive day waits for its retry', {
+    'event.type': 'tiering.day_deferred',
+    ...partFields(tenantId, date),
+    'archive.retry_at': new Date(dueAtMs).toISOString(),
   });
 }
 

@@ -46,6 +46,7 @@ const COLUMN_LIST = ARCHIVE_COLUMNS.map((c) => duckIdent(c.name)).join(', ');
 
 export class ParquetArchiveWriter {
   private rows = 0;
+  private staged = 0;
   private chunkRows = 0;
   private chunkNo = 0;
   private stream: WriteStream;
@@ -140,17 +141,35 @@ export class ParquetArchiveWriter {
     return this.rows;
   }
 
-  /** Appends rows (`toArchiveRow` objects); one native `JSON.stringify` per batch. */
-  async write(rows: readonly ArchiveRow[]): Promise<void> {
+  /** Bytes of row JSON staged so far (in the function's memory-backed /tmp on Cloud Functions). */
+  get stagedBytes(): number {
+    return this.staged;
+  }
+
+  /**
+   * Appends rows (`toArchiveRow` objects) while the staged JSON stays within `maxStagedBytes`
+   * (an empty file always takes its first row, so any entry can be archived); returns how many
+   * rows it took, in order. The caller closes the part when fewer than all were taken.
+   */
+  async write(rows: readonly ArchiveRow[], maxStagedBytes = Number.POSITIVE_INFINITY): Promise<number> {
     if (this.closed) throw new Error('writer is closed');
-    if (rows.length === 0) return;
-    const json = JSON.stringify(rows);
-    // The batch's array brackets are dropped: the chunk file is one array of all its rows.
-    const ok = this.stream.write(`${this.chunkRows === 0 ? '' : ','}${json.slice(1, -1)}`);
-    this.rows += rows.length;
-    this.chunkRows += rows.length;
+    const taken: string[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const json = JSON.stringify(row);
+      const size = Buffer.byteLength(json) + 1; // and its separator
+      if (this.staged + bytes + size > maxStagedBytes && this.rows + taken.length > 0) break;
+      taken.push(json);
+      bytes += size;
+    }
+    if (taken.length === 0) return 0;
+    const ok = this.stream.write(`${this.chunkRows === 0 ? '' : ','}${taken.join(',')}`);
+    this.rows += taken.length;
+    this.chunkRows += taken.length;
+    this.staged += bytes;
     if (this.options.mode === 'chunked' && this.chunkRows >= this.options.chunkRows) await this.rotate();
     else if (!ok) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    return taken.length;
   }
 
   private copySql(source: string): string {

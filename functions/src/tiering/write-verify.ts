@@ -69,12 +69,19 @@ function rowOf(doc: QueryDocumentSnapshot): ArchiveRow {
   return row;
 }
 
+/** A written part, and whether a cap (rows or staged bytes) ended it before the day ran out. */
+export interface WrittenPart {
+  record: ArchiveRecord;
+  full: boolean;
+}
+
 /**
- * Streams every Firestore entry of the part's day into a Parquet file, uploads it with its
- * manifest and records `uploaded`. Reads one page ahead while the previous page is encoded.
- * Returns null (and drops the part) when the day had no entries left.
+ * Streams the Firestore entries of the part's day into a Parquet file, up to the part's caps
+ * (`maxRowsPerPart` rows, `maxBytesPerPart` bytes of staged JSON), uploads it with its manifest
+ * and records `uploaded`. Reads one page ahead while the previous page is encoded. Returns null
+ * (and drops the part) when the day had no entries left.
  */
-export async function writePart(ctx: RunContext, record: ArchiveRecord, local: string): Promise<ArchiveRecord | null> {
+export async function writePart(ctx: RunContext, record: ArchiveRecord, local: string): Promise<WrittenPart | null> {
   const { tenantId, date, part } = record;
   const started = ctx.now();
   const writer = await ParquetArchiveWriter.create(local, {
@@ -85,6 +92,7 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
   const merkle = new MerkleAccumulator();
   const range = new TimeRange();
   let size: { rowCount: number; bytes: number };
+  let full = false;
   try {
     let next: Promise<QuerySnapshot> = dayPage(ctx, tenantId, date);
     let taken = 0;
@@ -92,14 +100,14 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
       const page = await next;
       if (page.empty) break;
       const docs = page.docs.slice(0, ctx.maxRowsPerPart - taken);
-      taken += docs.length;
       const last = page.docs[page.docs.length - 1];
-      const more = page.size === ctx.pageSize && taken < ctx.maxRowsPerPart;
+      const more = page.size === ctx.pageSize && taken + docs.length < ctx.maxRowsPerPart;
       next = more ? dayPage(ctx, tenantId, date, last) : Promise.resolve({ empty: true } as QuerySnapshot);
       // Handled when awaited on the next turn; this only keeps an early failure from being "unhandled".
       next.catch(() => undefined);
       const rows = docs.map(rowOf);
-      for (const row of rows) {
+      const accepted = await writer.write(rows, ctx.maxBytesPerPart);
+      for (const row of rows.slice(0, accepted)) {
         try {
           merkle.add(row.hash);
         } catch {
@@ -109,7 +117,11 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
         }
         range.add(row.occurredAt);
       }
-      await writer.write(rows);
+      taken += accepted;
+      if (accepted < rows.length || taken >= ctx.maxRowsPerPart) {
+        full = true;
+        break;
+      }
     }
     size = await writer.close();
   } catch (err) {
@@ -164,7 +176,7 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
     'event.duration_ms': ctx.now() - started,
   });
   await ctx.hook('uploaded', { record: uploaded });
-  return uploaded;
+  return { record: uploaded, full };
 }
 
 /** Reads a local copy of an archive through DuckDB and folds every row into the observer. */

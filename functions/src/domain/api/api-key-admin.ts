@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NO_CONTROL_CHARS } from '../envelope';
-import { API_KEY_SCOPES, KEY_ID_PATTERN } from './api-keys';
+import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, KEY_ID_PATTERN } from './api-keys';
 import { ApiError, assertApi, fieldErrorsOf } from './errors';
 
 /** Source of the audit entries the key callables write (`config.api_key.*`). */
@@ -13,12 +13,12 @@ export const createApiKeyInputSchema = z.strictObject({
     .min(1, 'must not be empty')
     .max(100, 'must be at most 100 characters')
     .regex(NO_CONTROL_CHARS, 'must not contain control characters'),
-  /** What the key may do; both when omitted. Duplicates collapse, the order is fixed. */
+  /** What the key may do; `ingest` and `read` when omitted. Duplicates collapse, the order is fixed. */
   scopes: z
     .array(z.enum(API_KEY_SCOPES, `must be one of ${API_KEY_SCOPES.join(', ')}`), 'must be a list of scopes')
     .min(1, 'must name at least one scope')
     .max(API_KEY_SCOPES.length * 4, 'lists too many scopes')
-    .default([...API_KEY_SCOPES])
+    .default([...DEFAULT_API_KEY_SCOPES])
     .transform((scopes) => API_KEY_SCOPES.filter((scope) => scopes.includes(scope))),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeyInputSchema>;

@@ -38,11 +38,14 @@ export interface GeneratedApiKey extends ParsedApiKey {
 }
 
 /**
- * What a key may do: `ingest` (POST /v1/events) and `read` (GET /v1/events). A key stored before
- * scopes existed has none recorded and keeps both, so no producer breaks on upgrade.
+ * What a key may do: `ingest` (POST /v1/events), `read` (GET /v1/events) and `backfill` (ingest
+ * events older than the tenant's `ingest.maxBackdateDays`, for importing history). A key stored
+ * before scopes existed has none recorded and keeps the default scopes, so no producer breaks on
+ * upgrade; `backfill` is never a default: it must be asked for.
  */
-export const API_KEY_SCOPES = ['ingest', 'read'] as const;
+export const API_KEY_SCOPES = ['ingest', 'read', 'backfill'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['ingest', 'read'];
 
 export const API_KEY_STATUSES = ['active', 'revoked'] as const;
 export type ApiKeyStatus = (typeof API_KEY_STATUSES)[number];
@@ -127,7 +130,7 @@ export function verifyApiKey(presented: ParsedApiKey, record: ApiKeyRecord | nul
     sameHash(hashApiKey(presented.key), record.hash);
   if (!matches) throw new ApiError('invalid_api_key', 'the API key is not valid');
   assertApi(record.status === 'active', 'api_key_revoked', `API key ${record.displayPrefix} was revoked`);
-  return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes ?? API_KEY_SCOPES };
+  return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes ?? DEFAULT_API_KEY_SCOPES };
 }
 
 /** Refuses a key that lacks `scope` with `insufficient_scope` (403), naming what it may do. */

@@ -11,3 +11,4 @@ export * from './schema';
 export * from './verify';
 export * from './requests';
 export * from './access';
+export * from './retry-schedule';
