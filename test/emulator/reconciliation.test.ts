@@ -89,12 +89,20 @@ describe('reconciliation on the emulators', () => {
     const reported: GapSummary[] = [];
     const reports: GapDetectionReport[] = [];
     let producing = true;
+    const stored = async () => Object.values(await countsOf(Object.values(SOURCES))).reduce((sum, n) => sum + n, 0);
     const detecting = (async () => {
+      let seen = -1;
       while (producing) {
         const report = await detector();
         reports.push(report);
         reported.push(...report.reported);
-        await new Promise((resolve) => setTimeout(resolve, 2000));
+        // The next run once more entries are stored (or the producers are done), as the schedule's
+        // next run would find them.
+        seen = await waitFor(stored, (n) => !producing || n !== seen, {
+          timeoutMs: 300_000,
+          intervalMs: 1000,
+          what: 'new entries for the detector',
+        });
       }
     })();
 
