@@ -1,7 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner, four suites. The emulator-backed suites share one emulator run and its data, so
-// their files run one at a time; `npm test` starts each suite on its own.
+// The emulator suites whose point is volume or sustained load: they run last, after every faster
+// suite has had its say (`npm test` still runs them; `npm run test:load` runs them alone).
+const LOAD_TESTS = [
+  'test/emulator/export-large.test.ts',
+  'test/emulator/reconciliation.test.ts',
+  'test/emulator/pubsub-hostile.test.ts',
+  'test/emulator/http-rate-limit.test.ts',
+];
+
+// One runner, five suites. The emulator-backed suites (rules, emulator, e2e, load) share one
+// emulator run and its data, so their files run one at a time and every test works in tenants of
+// its own; `npm test` runs them in that order inside one `firebase emulators:exec`.
 export default defineConfig({
   test: {
     projects: [
@@ -25,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'emulator',
           include: ['test/emulator/**/*.test.ts'],
+          exclude: LOAD_TESTS,
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -38,6 +49,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'load',
+          include: LOAD_TESTS,
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],
