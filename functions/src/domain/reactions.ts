@@ -56,10 +56,9 @@ export class ReactionsFailedError extends Error {
     readonly logId: string,
     readonly failures: readonly ReactionFailure[],
   ) {
-    super(
-      `reactions to ${logId} failed: ${failures.map((f) => `${f.name} (${String(f.error)})`).join('; ')}`,
-      { cause: failures[0]?.error },
-    );
+    super(`reactions to ${logId} failed: ${failures.map((f) => `${f.name} (${String(f.error)})`).join('; ')}`, {
+      cause: failures[0]?.error,
+    });
   }
 }
 
