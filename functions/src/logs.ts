@@ -107,3 +107,33 @@ export function anomalySettingsInvalid(tenantId: string, problems: readonly stri
     problems,
   });
 }
+
+/** A reaction to a stored entry failed; the trigger rethrows so the event is delivered again. */
+export function reactionFailed(reaction: string, logId: string, error: unknown): void {
+  logger.error('reaction to a stored entry failed; delivery will be retried', {
+    'event.type': 'audit.retry',
+    'ingest.via': reaction,
+    'reaction.name': reaction,
+    'audit.log_id': logId,
+    'error.message': String(error),
+  });
+}
+
+/** Reactions an earlier delivery of the same event completed, skipped on this one. */
+export function reactionsSkipped(logId: string, reactions: readonly string[]): void {
+  logger.info('reactions completed by an earlier delivery; skipped', {
+    'event.type': 'audit.reactions_skipped',
+    'audit.log_id': logId,
+    'reaction.names': reactions,
+  });
+}
+
+/** The completions of a failed delivery could not be recorded: the retry runs them again. */
+export function reactionLedgerFailed(logId: string, completed: readonly string[], error: unknown): void {
+  logger.error('could not record completed reactions; the retry runs them again', {
+    'event.type': 'audit.reactions_ledger_failed',
+    'audit.log_id': logId,
+    'reaction.names': completed,
+    'error.message': String(error),
+  });
+}

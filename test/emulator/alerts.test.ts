@@ -1,12 +1,12 @@
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchAlerts } from '../../functions/src/alerts/dispatch';
-import { handleEntryForAlerts } from '../../functions/src/alerts/functions';
 import { retryDueWebhookDeliveries } from '../../functions/src/alerts/webhook-retry';
 import { defaultDeliveryNetwork } from '../../functions/src/alerts/webhook-transport';
 import { deliveryId, mailId, notificationId, verifyWebhookSignature } from '../../functions/src/domain/alerts';
 import { logIdFor } from '../../functions/src/domain/ids';
-import type { EntryCreatedEvent } from '../../functions/src/triggers/new-activity';
+import type { EntryCreatedEvent } from '../../functions/src/reactions/new-activity';
+import { handleNewEntry } from '../../functions/src/reactions/react-to-entry';
 import { ok, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';
@@ -127,9 +127,10 @@ describe('in-app and email alerts', () => {
     await ref.create({ ...data, recordedAt: Timestamp.fromMillis(Date.now() - 3 * 86_400_000) });
     const snapshot = await ref.get();
     // The trigger's handler, given the create event of that write, dispatches nothing (the
-    // deployed trigger gets the same event; test/emulator/restore-quiet.test.ts covers a real restore).
+    // deployed trigger `reactToEntry` gets the same event; test/emulator/restore-quiet.test.ts
+    // covers a real restore).
     const event = { data: snapshot, time: snapshot.createTime!.toDate().toISOString(), params: { logId: restoredId } };
-    await handleEntryForAlerts(event as unknown as EntryCreatedEvent);
+    await handleNewEntry(event as unknown as EntryCreatedEvent);
     const notes = await db()
       .collection('notifications')
       .where('tenantId', '==', tenant)

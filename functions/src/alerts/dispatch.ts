@@ -148,8 +148,8 @@ async function dispatchRule(
  * Matches a newly stored entry against its tenant's alert rules and produces, per matching rule,
  * one in-app notification and one email document per recipient and one webhook delivery. All
  * ids are deterministic and written with `create()`, so a redelivered trigger adds nothing.
- * Restored or backfilled entries (recorded long ago) never get here: the trigger lets only new
- * activity through (`isNewActivity`).
+ * Restored or backfilled entries (recorded long ago) never get here: the trigger `reactToEntry`
+ * lets only new activity through (`isNewActivity`).
  * Throws on transient failures (the trigger is retried; what was done already stays done once).
  */
 export async function dispatchAlerts(

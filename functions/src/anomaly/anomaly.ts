@@ -1,8 +1,5 @@
 import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
-import { onDocumentCreated } from 'firebase-functions/v2/firestore';
-import { REGION } from '../config';
 import {
-  DENIED_EVENT_TYPE,
   anomalyEnvelope,
   denialFromEntry,
   readAnomalySettings,
@@ -11,14 +8,13 @@ import {
   type AnomalySettings,
   type WindowState,
 } from '../domain/anomaly';
-import { firestore } from '../firebase';
 import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
-import { isNewActivity, type EntryCreatedEvent } from '../triggers/new-activity';
 
 /**
- * The repeated-denials rule, as a trigger on new audit entries. Each `permission.check.denied`
+ * The repeated-denials rule, run on new audit entries by the trigger `reactToEntry`
+ * (reactions/react-to-entry.ts). Each `permission.check.denied`
  * entry is counted in its window's counter document inside a transaction (so concurrent
  * instances count exactly); the denial that crosses the tenant's threshold emits the CRITICAL
  * SECURITY event through the common ingest entry point with an event id fixed by the window,
@@ -85,23 +81,3 @@ export async function processAuditEntry(
   if (outcome.status === 'stored') logs.anomalyRaised(denial.tenantId, outcome.logId, key.id);
   return outcome;
 }
-
-export async function handleAuditEntryCreated(event: EntryCreatedEvent): Promise<void> {
-  const snapshot = event.data;
-  // Most entries are not denials: decide from the snapshot before touching anything else.
-  if (!snapshot || snapshot.get('eventType') !== DENIED_EVENT_TYPE) return;
-  // Denials written back by a restore happened months ago: counting them again could raise a
-  // new CRITICAL anomaly (their window's counter expired long since) for activity long past.
-  if (!isNewActivity(event, 'anomaly')) return;
-  try {
-    await processAuditEntry(firestore(), snapshot.id, snapshot.data());
-  } catch (err) {
-    logs.transientFailure('anomaly', err);
-    throw err;
-  }
-}
-
-export const detectRepeatedDenials = onDocumentCreated(
-  { document: `${COLLECTIONS.logs}/{logId}`, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
-  handleAuditEntryCreated,
-);

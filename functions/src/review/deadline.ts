@@ -11,8 +11,8 @@ let cache: TenantSettingsCache | undefined;
  * the tenant's deadline for its level. Idempotent (a transaction leaves an existing due date
  * alone), so a redelivered trigger changes nothing, and neither does a restored entry that
  * kept its `review` map. Restored or backfilled entries (recorded long ago) never get here: the
- * trigger lets only new activity through (`isNewActivity`), so a review clock that ran out long
- * ago never starts again. Returns the due date, or null if none applies.
+ * trigger `reactToEntry` lets only new activity through (`isNewActivity`), so a review clock
+ * that ran out long ago never starts again. Returns the due date, or null if none applies.
  */
 export async function stampReviewDeadline(db: Firestore, logId: string, data: DocumentData): Promise<Date | null> {
   if (data.requiresReview !== true || typeof data.tenantId !== 'string') return null;

@@ -1,4 +1,3 @@
-import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
@@ -7,14 +6,11 @@ import { REGION } from '../config';
 import { operatorTenant, parseCommand } from '../domain/commands';
 import { runEscalationInputSchema } from '../domain/review';
 import { firestore } from '../firebase';
-import { transientFailure } from '../logs';
-import { COLLECTIONS } from '../store/collections';
-import { isNewActivity, type EntryCreatedEvent } from '../triggers/new-activity';
 import { handleAssignReviewer, handleConfirmReview, handleDecideReview } from './commands';
-import { stampReviewDeadline } from './deadline';
 import { escalateOverdueReviews, type EscalationReport } from './escalation';
 
-// Registrations of the review workflow. The scheduled escalation is a plain module
+// Registrations of the review workflow. Review deadlines are stamped by the trigger `reactToEntry`
+// (reactions/react-to-entry.ts). The scheduled escalation is a plain module
 // (escalation.ts) with an admin entry point, because the emulator never fires schedules.
 
 // A reviewer whose role was removed must not approve anything with the token they still hold.
@@ -45,24 +41,4 @@ export const escalateOverdueReviewsScheduled = onSchedule(
   async () => {
     await escalateOverdueReviews(firestore(), { deadlineMs: Date.now() + 240_000 });
   },
-);
-
-export async function handleEntryForDeadline(event: EntryCreatedEvent): Promise<void> {
-  const snapshot = event.data;
-  if (!snapshot || snapshot.get('requiresReview') !== true) return;
-  // A restored entry keeps its `review` map (deadline, decisions, escalation) as it was archived;
-  // its review clock ran out long ago and must not start again.
-  if (!isNewActivity(event, 'review-deadline')) return;
-  try {
-    await stampReviewDeadline(firestore(), snapshot.id, snapshot.data());
-  } catch (err) {
-    transientFailure('review-deadline', err);
-    throw err;
-  }
-}
-
-/** Stamps the review deadline on every newly stored entry that requires review. */
-export const stampReviewDeadlines = onDocumentCreated(
-  { document: `${COLLECTIONS.logs}/{logId}`, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
-  handleEntryForDeadline,
 );
