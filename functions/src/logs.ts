@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions';
+import * as logger from 'firebase-functions/logger';
 
 // Named, structured log events with ECS-like keys, so dashboards and alerts can rely on them.
 // Payload content is never logged: it may hold personal data that redaction has not yet seen.

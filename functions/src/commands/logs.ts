@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions';
+import * as logger from 'firebase-functions/logger';
 
 // Named, structured log events of the review, alert, settings and operator modules (ECS-like keys).
 

@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions';
+import * as logger from 'firebase-functions/logger';
 
 // Named, structured log events of exports and reports (ECS-like keys, no entry content).
 

@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions';
+import * as logger from 'firebase-functions/logger';
 
 // Named, structured log events of the HTTP API (ECS-like keys, as in ../logs.ts). API keys and
 // payloads are never logged: only the key's non-secret display prefix or id.

@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions';
+import * as logger from 'firebase-functions/logger';
 import type { GapDetectionReport } from './gap-detector';
 
 // Named log events of the gap detector (ECS-like keys, like functions/src/logs.ts).

@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions';
+import * as logger from 'firebase-functions/logger';
 
 // Named, structured progress events of the cold tier (ECS-like keys), so operators can follow a
 // run, alert on failures and measure throughput. Row content is never logged.
