@@ -1,11 +1,19 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { logger } from 'firebase-functions';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Logger from 'firebase-functions/logger';
 import { RateLimiter } from './rate-store';
 
 // The limiter when Firestore fails under it. The emulator suite (test/emulator/http-rate-limit)
 // covers the shared counters; a real Firestore cannot be made to fail on cue, so these use a
 // stand-in that answers the few calls the limiter makes and fails the ones each test names.
+
+// The limiter's warnings, as firebase-functions/logger receives them (an ES module namespace
+// cannot be spied on, so the module is replaced around its real exports).
+const warnings = vi.hoisted(() => [] as Array<Record<string, unknown>>);
+vi.mock('firebase-functions/logger', async (importOriginal) => ({
+  ...(await importOriginal<typeof Logger>()),
+  warn: (_message: unknown, fields: unknown) => warnings.push(fields as Record<string, unknown>),
+}));
 
 const unavailable = () => Promise.reject(new Error('14 UNAVAILABLE: connection refused'));
 
@@ -43,15 +51,8 @@ const clockAt = (ms: number) => () => ms;
 const smallRate = () => Promise.resolve({ api: { rateLimit: { eventsPerSecond: 1, burst: 2 } } });
 
 describe('RateLimiter when the store fails', () => {
-  let warnings: Array<Record<string, unknown>>;
   beforeEach(() => {
-    warnings = [];
-    vi.spyOn(logger, 'warn').mockImplementation((_message: unknown, fields: unknown) => {
-      warnings.push(fields as Record<string, unknown>);
-    });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
+    warnings.length = 0;
   });
   const steps = () => warnings.map((w) => `${String(w['event.type'])}:${String(w['rate.step'])}`);
 
