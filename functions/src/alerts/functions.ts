@@ -1,6 +1,6 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { runWebhookRetriesInputSchema } from '../domain/alerts';
@@ -16,7 +16,7 @@ import { retryDueWebhookDeliveries, type RetryReport } from './webhook-retry';
 
 /** Runs the webhook retry sweep now (tenant admin: own tenant; platform admin: one or all). */
 export function handleRunWebhookRetries(request: CallableRequest): Promise<RetryReport> {
-  return runCommand('runWebhookRetries', async () => {
+  return runCallable('runWebhookRetries', async () => {
     const caller = requestCaller(request);
     parseCommand(runWebhookRetriesInputSchema, request.data);
     const tenantId = operatorTenant(caller, undefined);

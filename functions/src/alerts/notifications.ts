@@ -1,6 +1,6 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
-import { requestCaller, runCommand } from '../commands/callable';
+import { requestCaller, runCallable } from '../commands/callable';
 import { markNotificationsReadInputSchema } from '../domain/alerts';
 import { assertCommand, parseCommand } from '../domain/commands';
 import { firestore } from '../firebase';
@@ -12,7 +12,7 @@ import { COLLECTIONS } from '../store/collections';
  * notifications in the caller's tenant. Ids of anyone else's are silently skipped.
  */
 export function handleMarkNotificationsRead(request: CallableRequest): Promise<{ updated: number }> {
-  return runCommand('markNotificationsRead', async () => {
+  return runCallable('markNotificationsRead', async () => {
     const caller = requestCaller(request);
     assertCommand(caller.tenantId !== null, 'permission_denied', 'only members of a tenant receive notifications');
     const input = parseCommand(markNotificationsReadInputSchema, request.data);

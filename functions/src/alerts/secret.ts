@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { stageAuditEvent } from '../commands/audit';
-import { requestCaller, runCommand } from '../commands/callable';
+import { requestCaller, runCallable } from '../commands/callable';
 import { logIdFor } from '../domain';
 import { webhookSecretFrom } from '../domain/alerts';
 import { CommandError, requireTenantRole, userActor, type TenantMember } from '../domain/commands';
@@ -59,7 +59,7 @@ export interface RotatedSecret {
 
 /** `rotateWebhookSecret` (tenant admins): replaces the signing secret; the old one stops working at once. */
 export function handleRotateWebhookSecret(request: CallableRequest): Promise<RotatedSecret> {
-  return runCommand('rotateWebhookSecret', async () => {
+  return runCallable('rotateWebhookSecret', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'rotate the webhook signing secret');
     const db = firestore();
     return db.runTransaction(async (tx) => {

@@ -1,40 +1,20 @@
-import { HttpsError, type CallableRequest, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
 import { REGION } from '../config';
-import { CommandError, callerOf, type Caller, type CommandErrorCode } from '../domain/commands';
+import { clientFailureOf } from '../domain';
+import { callerOf, type Caller } from '../domain/commands';
 import { commandFailed } from './logs';
 
 /**
- * The one place where the console commands' typed errors become callable error codes. The
- * stable code travels in `details.code` and field errors in `details.errors`, so the console
- * can show a message per field; anything unexpected becomes `internal` and reveals nothing.
+ * The one place where thrown values become callable errors, for every callable of the project.
+ * The callable code comes from the failure table (`domain/failure.ts`); the stable code travels in
+ * `details.code` and field errors in `details.errors`, so the console can show a message per
+ * field. Anything unexpected becomes `internal` and reveals nothing.
  */
-const CALLABLE_CODE: Readonly<Record<CommandErrorCode, FunctionsErrorCode>> = {
-  unauthenticated: 'unauthenticated',
-  permission_denied: 'permission-denied',
-  invalid_argument: 'invalid-argument',
-  tenant_not_found: 'failed-precondition',
-  not_found: 'not-found',
-  not_reviewable: 'failed-precondition',
-  review_closed: 'failed-precondition',
-  invalid_transition: 'failed-precondition',
-  not_assignee: 'permission-denied',
-  invalid_assignee: 'invalid-argument',
-  awaiting_confirmation: 'failed-precondition',
-  nothing_to_confirm: 'failed-precondition',
-  two_person_rule: 'permission-denied',
-  review_history_full: 'resource-exhausted',
-  payload_truncated: 'failed-precondition',
-  already_replayed: 'already-exists',
-  unavailable: 'unavailable',
-  self_review: 'permission-denied',
-};
-
-export function commandCallableError(err: unknown): HttpsError {
+export function callableError(err: unknown): HttpsError {
   if (err instanceof HttpsError) return err;
-  if (err instanceof CommandError) {
-    return new HttpsError(CALLABLE_CODE[err.code], err.message, { code: err.code, errors: err.errors });
-  }
-  return new HttpsError('internal', 'internal error');
+  const failure = clientFailureOf(err);
+  if (failure === undefined) return new HttpsError('internal', 'internal error');
+  return new HttpsError(failure.route.callable, failure.message, { code: failure.code, errors: failure.errors });
 }
 
 /** The caller of a callable, from its verified ID token. */
@@ -42,13 +22,16 @@ export function requestCaller(request: CallableRequest): Caller {
   return callerOf(request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined);
 }
 
-/** Runs a command body; every error leaves through {@link commandCallableError}. */
-export async function runCommand<T>(name: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a callable body; every error leaves through {@link callableError}. Unexpected errors are
+ * logged with their stack first, because the client only ever sees `internal`.
+ */
+export async function runCallable<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (!(err instanceof CommandError) && !(err instanceof HttpsError)) commandFailed(name, err);
-    throw commandCallableError(err);
+    if (!(err instanceof HttpsError) && clientFailureOf(err) === undefined) commandFailed(name, err);
+    throw callableError(err);
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { classify } from './classify';
 import type { FieldError } from './errors';
+import { AuditFailure } from './failure';
 
 /**
  * Which business collections change capture watches, and how their changes are named and
@@ -134,11 +135,14 @@ export const DEFAULT_CAPTURE_TARGETS: readonly CaptureTarget[] = [
 ];
 
 /** A capture configuration that cannot be used; deployment stops with these field errors. */
-export class CaptureConfigError extends Error {
+export class CaptureConfigError extends AuditFailure<'capture_config_invalid'> {
   override readonly name = 'CaptureConfigError';
-  readonly code = 'capture_config_invalid';
-  constructor(readonly errors: readonly FieldError[]) {
-    super(`invalid change-capture configuration: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  constructor(errors: readonly FieldError[]) {
+    super(
+      'capture_config_invalid',
+      `invalid change-capture configuration: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
 }
 

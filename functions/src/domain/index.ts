@@ -6,6 +6,7 @@ export * from './diff';
 export * from './entry';
 export * from './envelope';
 export * from './errors';
+export * from './failure';
 export * from './ids';
 export * from './metadata';
 export * from './operation';

@@ -4,6 +4,7 @@ import type { Request } from 'firebase-functions/v2/https';
 import type { Response } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import { clientFailureOf } from '../domain';
 import {
   DOWNLOAD_LINK_TTL_MS,
   assertExport,
@@ -17,7 +18,6 @@ import {
   type Requester,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
-import { exportHttpError } from './errors';
 import type { Bucket } from './storage';
 
 /**
@@ -129,6 +129,17 @@ function disposition(fileName: string): string {
   return `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
 }
 
+/**
+ * Status and JSON body of a refused download. Statuses come from the failure table; the body keeps
+ * this endpoint's own shape (`{error: {code, message}}`, no field errors, no headers), which is
+ * older than the `api` function's and is kept as download clients know it.
+ */
+function downloadRefusal(err: unknown): { status: number; body: { error: { code: string; message: string } } } {
+  const failure = clientFailureOf(err);
+  if (failure === undefined) return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+  return { status: failure.route.status, body: { error: { code: failure.code, message: failure.message } } };
+}
+
 /** `GET downloadExport?token=…` or `GET downloadExport?kind=&id=` with a Bearer ID token: streams the file. */
 export async function handleDownload(deps: DownloadDeps, req: Request, res: Response): Promise<void> {
   try {
@@ -176,7 +187,7 @@ export async function handleDownload(deps: DownloadDeps, req: Request, res: Resp
       res.destroy(err instanceof Error ? err : undefined);
       return;
     }
-    const { status, body } = exportHttpError(err);
+    const { status, body } = downloadRefusal(err);
     res.status(status).json(body);
   }
 }

@@ -1,6 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, onRequest, type CallableRequest } from 'firebase-functions/v2/https';
+import { runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
@@ -21,7 +22,6 @@ import {
 } from '../domain/export';
 import { recordAudit } from './audit';
 import { handleDownload, issueDownloadLink, type DownloadDeps } from './downloads';
-import { translated } from './errors';
 import { exportRef, exportsCollection, jobFromDoc, newExportDoc } from './export-jobs';
 import { runExportSlice, type ExportWorkerDeps } from './export-worker';
 import { exportBucket } from './storage';
@@ -43,7 +43,7 @@ function workerDeps(): ExportWorkerDeps & DownloadDeps {
  * no index serves is refused at once instead of failing in the worker.
  */
 export function handleStartExport(request: CallableRequest): Promise<{ exportId: string }> {
-  return translated(async () => {
+  return runCallable('startExport', async () => {
     const requester = exportRequester(callerOf(request));
     const input = parseStartExport(request.data);
     planExportQuery(requester.tenantId, input.filter);
@@ -68,7 +68,7 @@ export function handleStartExport(request: CallableRequest): Promise<{ exportId:
 
 /** `cancelExport({id})`: stops a queued or running export of the caller's tenant; audited. */
 export function handleCancelExport(request: CallableRequest): Promise<{ state: 'canceled' }> {
-  return translated(async () => {
+  return runCallable('cancelExport', async () => {
     const requester = exportRequester(callerOf(request));
     const id = parseJobId(request.data);
     const db = firestore();
@@ -110,7 +110,7 @@ export function handleCancelExport(request: CallableRequest): Promise<{ state: '
 export function handleCreateDownloadLink(
   request: CallableRequest,
 ): Promise<{ token: string; path: string; expiresAt: string }> {
-  return translated(() => issueDownloadLink(workerDeps(), callerOf(request), request.data));
+  return runCallable('createDownloadLink', () => issueDownloadLink(workerDeps(), callerOf(request), request.data));
 }
 
 export const startExport = onCall({ region: REGION }, withFreshToken(handleStartExport));

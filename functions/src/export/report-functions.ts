@@ -2,13 +2,13 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
 import { downloadFileName, parseGenerateReport, previousMonth, REPORT_KINDS, reportRequester } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
 import { recordAudit } from './audit';
-import { translated } from './errors';
 import { newReportDoc, reportObjectPath } from './report-jobs';
 import { runReport, type ReportWorkerDeps } from './report-worker';
 import { exportBucket } from './storage';
@@ -19,7 +19,7 @@ function deps(): ReportWorkerDeps {
 
 /** `generateReport({kind, from, to})`: queues a PDF report of the caller's tenant (admin, compliance). */
 export function handleGenerateReport(request: CallableRequest): Promise<{ reportId: string }> {
-  return translated(async () => {
+  return runCallable('generateReport', async () => {
     const requester = reportRequester(request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined);
     const { kind, period } = parseGenerateReport(request.data);
     const ref = firestore().collection(COLLECTIONS.reports).doc();

@@ -1,6 +1,6 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { operatorTenant, parseCommand } from '../domain/commands';
@@ -14,7 +14,7 @@ import { sweepStaleExports, type SweepReport } from './export-sweep';
 
 /** `runExportSweep({tenantId?})`: a tenant admin sweeps their tenant, a platform admin one tenant or all. */
 export function handleRunExportSweep(request: CallableRequest): Promise<SweepReport> {
-  return runCommand('runExportSweep', async () => {
+  return runCallable('runExportSweep', async () => {
     const caller = requestCaller(request);
     // Same input as the other operator runs: an optional tenant id.
     const input = parseCommand(runEscalationInputSchema, request.data);

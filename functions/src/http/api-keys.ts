@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import { runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
@@ -17,7 +18,6 @@ import {
 } from '../domain/api';
 import { ingestSystemEvent } from '../ingest/ingest';
 import { tenantRef } from './collections';
-import { callableError } from './errors';
 import { deleteApiKey, insertApiKey, markApiKeyRevoked } from './key-store';
 import { apiKeyChanged } from './logs';
 
@@ -53,8 +53,8 @@ async function audit(envelope: Record<string, unknown>, deadLetterId: string): P
  * `config.api_key.created`. The key is stored hashed first; if the audit event cannot be
  * stored the key is deleted again before anyone saw it, so no usable key exists unaudited.
  */
-export async function handleCreateApiKey(request: CallableRequest): Promise<CreatedApiKey> {
-  try {
+export function handleCreateApiKey(request: CallableRequest): Promise<CreatedApiKey> {
+  return runCallable('createApiKey', async () => {
     const admin = requireTenantAdmin(callerOf(request));
     const input = parseCallableInput(createApiKeyInputSchema, request.data);
     const db = firestore();
@@ -87,17 +87,15 @@ export async function handleCreateApiKey(request: CallableRequest): Promise<Crea
       scopes: input.scopes,
       createdAt: createdAt.toISOString(),
     };
-  } catch (err) {
-    throw callableError(err);
-  }
+  });
 }
 
 /**
  * Revokes a key of the caller's tenant (tenant admins only) and records
  * `config.api_key.revoked`. Idempotent: revoking again re-sends the identical audit event.
  */
-export async function handleRevokeApiKey(request: CallableRequest): Promise<RevokedApiKey> {
-  try {
+export function handleRevokeApiKey(request: CallableRequest): Promise<RevokedApiKey> {
+  return runCallable('revokeApiKey', async () => {
     const admin = requireTenantAdmin(callerOf(request));
     const { keyId } = parseCallableInput(revokeApiKeyInputSchema, request.data);
     const revoked = await markApiKeyRevoked(firestore(), admin.tenantId, keyId, admin, new Date());
@@ -111,9 +109,7 @@ export async function handleRevokeApiKey(request: CallableRequest): Promise<Revo
     await audit(event, `http-api-key-revoked-${admin.tenantId}-${keyId}`);
     apiKeyChanged('revoked', admin.tenantId, keyId, admin.uid);
     return { keyId, status: 'revoked', revokedAt: revoked.revokedAt.toISOString() };
-  } catch (err) {
-    throw callableError(err);
-  }
+  });
 }
 
 const callableOptions = { region: REGION, memory: '256MiB' as const, timeoutSeconds: 30 };

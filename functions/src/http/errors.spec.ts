@@ -1,8 +1,7 @@
-import { HttpsError } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
 import { RejectionError } from '../domain';
 import { API_ERROR_CODES, ApiError } from '../domain/api';
-import { callableError, httpErrorResponse } from './errors';
+import { httpErrorResponse } from './errors';
 
 describe('httpErrorResponse', () => {
   it('gives every API error code a 4xx or 5xx status', () => {
@@ -62,17 +61,5 @@ describe('httpErrorResponse', () => {
     const answer = httpErrorResponse(new Error('connection string with secrets'));
     expect(answer).toMatchObject({ status: 500, expected: false, body: { error: { code: 'internal' } } });
     expect(JSON.stringify(answer.body)).not.toContain('secrets');
-  });
-});
-
-describe('callableError', () => {
-  it('maps API errors to callable codes with the stable code and field errors in details', () => {
-    const err = callableError(new ApiError('invalid_argument', 'bad', { errors: [{ path: 'name', message: 'x' }] }));
-    expect(err).toBeInstanceOf(HttpsError);
-    expect(err.code).toBe('invalid-argument');
-    expect(err.details).toEqual({ code: 'invalid_argument', errors: [{ path: 'name', message: 'x' }] });
-    expect(callableError(new ApiError('permission_denied', 'no')).code).toBe('permission-denied');
-    expect(callableError(new ApiError('api_key_not_found', 'no')).code).toBe('not-found');
-    expect(callableError(new Error('boom'))).toMatchObject({ code: 'internal', message: 'internal error' });
   });
 });

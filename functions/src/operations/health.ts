@@ -1,6 +1,6 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
-import { requestCaller, runCommand } from '../commands/callable';
+import { requestCaller, runCallable } from '../commands/callable';
 import { fromFirestore } from '../commands/instants';
 import { CommandError, operatorTenant, parseCommand } from '../domain/commands';
 import { ingestHealth, ingestHealthInputSchema, listOutboxInputSchema, type IngestHealth } from '../domain/operations';
@@ -55,7 +55,7 @@ export async function measureIngestHealth(
 
 /** `ingestHealth` (tenant admins; platform admins with `tenantId`): `{tenantId?, windowMinutes?}`. */
 export function handleIngestHealth(request: CallableRequest) {
-  return runCommand('ingestHealth', async () => {
+  return runCallable('ingestHealth', async () => {
     const caller = requestCaller(request);
     const input = parseCommand(ingestHealthInputSchema, request.data);
     const tenantId = requireTenant(operatorTenant(caller, input.tenantId));
@@ -80,7 +80,7 @@ export interface OutboxItem {
  * operators see it through here, without `changes` and `metadata`.
  */
 export function handleListOutbox(request: CallableRequest): Promise<{ items: OutboxItem[] }> {
-  return runCommand('listOutbox', async () => {
+  return runCallable('listOutbox', async () => {
     const caller = requestCaller(request);
     const input = parseCommand(listOutboxInputSchema, request.data);
     const tenantId = requireTenant(operatorTenant(caller, input.tenantId));

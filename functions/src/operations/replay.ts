@@ -1,7 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { stageAuditEvent } from '../commands/audit';
-import { requestCaller, runCommand } from '../commands/callable';
+import { requestCaller, runCallable } from '../commands/callable';
 import { deadLetterReplayed } from '../commands/logs';
 import { sha256Hex, type FieldError } from '../domain';
 import { CommandError, parseCommand, userActor } from '../domain/commands';
@@ -28,7 +28,7 @@ export type ReplayAnswer =
  * a payload that still fails refreshes the dead letter's reason and counts the attempt.
  */
 export function handleReplayDeadLetter(request: CallableRequest): Promise<ReplayAnswer> {
-  return runCommand('replayDeadLetter', async () => {
+  return runCallable('replayDeadLetter', async () => {
     const caller = requestCaller(request);
     const { deadLetterId } = parseCommand(replayDeadLetterInputSchema, request.data);
     const db = firestore();

@@ -1,6 +1,6 @@
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { adminAuth, tenantRecipients, type Recipient } from '../alerts/recipients';
-import { requestCaller, runCommand } from '../commands/callable';
+import { requestCaller, runCallable } from '../commands/callable';
 import { reviewActionRecorded } from '../commands/logs';
 import { CommandError, REVIEW_ROLES, parseCommand, requireTenantRole, type TenantMember } from '../domain/commands';
 import {
@@ -69,7 +69,7 @@ async function assigneeOf(tenantId: string, uid: string): Promise<Person> {
 
 /** `assignReviewer` (admins): `{logId, reviewerUid, note?}`. */
 export function handleAssignReviewer(request: CallableRequest): Promise<AppliedTransition> {
-  return runCommand('assignReviewer', async () => {
+  return runCallable('assignReviewer', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'assign reviewers');
     const input = parseCommand(assignReviewerInputSchema, request.data);
     const assignee = await assigneeOf(admin.tenantId, input.reviewerUid);
@@ -81,7 +81,7 @@ export function handleAssignReviewer(request: CallableRequest): Promise<AppliedT
 
 /** `decideReview` (reviewers and admins): `{logId, decision: approve|investigate|escalate, note}`. */
 export function handleDecideReview(request: CallableRequest): Promise<AppliedTransition> {
-  return runCommand('decideReview', async () => {
+  return runCallable('decideReview', async () => {
     const member = requireTenantRole(requestCaller(request), REVIEW_ROLES, 'decide reviews');
     const input = parseCommand(decideReviewInputSchema, request.data);
     // Recipients are looked up before the transaction: Auth calls do not belong inside one.
@@ -94,7 +94,7 @@ export function handleDecideReview(request: CallableRequest): Promise<AppliedTra
 
 /** `confirmReview` (a second reviewer or admin): `{logId, note}`. */
 export function handleConfirmReview(request: CallableRequest): Promise<AppliedTransition> {
-  return runCommand('confirmReview', async () => {
+  return runCallable('confirmReview', async () => {
     const member = requireTenantRole(requestCaller(request), REVIEW_ROLES, 'confirm reviews');
     const input = parseCommand(confirmReviewInputSchema, request.data);
     return transact(member.tenantId, input.logId, [], (subject, at) =>

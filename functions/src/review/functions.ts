@@ -1,6 +1,6 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { operatorTenant, parseCommand } from '../domain/commands';
@@ -23,7 +23,7 @@ export const confirmReview = onCall(COMMAND_OPTIONS, withFreshToken(handleConfir
  * tenant or all. It does exactly what the schedule does, so running it extra is harmless.
  */
 export function handleRunReviewEscalation(request: CallableRequest): Promise<EscalationReport> {
-  return runCommand('runReviewEscalation', async () => {
+  return runCallable('runReviewEscalation', async () => {
     const caller = requestCaller(request);
     const input = parseCommand(runEscalationInputSchema, request.data);
     const tenantId = operatorTenant(caller, input.tenantId);

@@ -4,7 +4,7 @@ import { webhookSecretRef } from '../alerts/collections';
 import { stageNewSecret } from '../alerts/secret';
 import { defaultDeliveryNetwork } from '../alerts/webhook-transport';
 import { stageAuditEvent } from '../commands/audit';
-import { COMMAND_OPTIONS, requestCaller, runCommand } from '../commands/callable';
+import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { settingsUpdated } from '../commands/logs';
 import { webhookUrlProblem } from '../domain/alerts';
@@ -56,7 +56,7 @@ function refuseLocalWebhook(url: string | undefined): void {
  * unaudited and two admins saving at once cannot lose each other's sections silently.
  */
 export function handleUpdateTenantSettings(request: CallableRequest): Promise<UpdatedSettings> {
-  return runCommand('updateTenantSettings', async () => {
+  return runCallable('updateTenantSettings', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'change tenant settings');
     const { settings: update } = parseCommand(z.strictObject({ settings: tenantSettingsUpdateSchema }), request.data);
     refuseLocalWebhook(update.webhook?.url);
@@ -107,7 +107,7 @@ export function handleUpdateTenantSettings(request: CallableRequest): Promise<Up
 
 /** `getTenantSettings`: the settings with defaults filled in (tenant admins; platform admins with `tenantId`). */
 export function handleGetTenantSettings(request: CallableRequest): Promise<TenantSettingsAnswer> {
-  return runCommand('getTenantSettings', async () => {
+  return runCallable('getTenantSettings', async () => {
     const caller = requestCaller(request);
     const { tenantId: requested } = parseCommand(
       z.strictObject({ tenantId: z.string('must be a string').min(1).max(128).optional() }),

@@ -1,10 +1,10 @@
-import { HttpsError, onCall, type CallableRequest, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
 import {
-  ArchiveError,
   jobScope,
   parseColdSearchRequest,
   parseRequest,
@@ -14,7 +14,6 @@ import {
   runTieringRequestSchema,
   searchTenant,
   type ArchiveCaller,
-  type ArchiveErrorCode,
 } from '../domain/archive';
 import { coldSearch, type ColdSearchResult } from './cold-search';
 import type { TieringDeps } from './context';
@@ -27,27 +26,6 @@ import { archiveBucket } from './storage';
 // The adapters of the cold tier: each maps a schedule or a callable onto a plain module. Tests
 // and operators can run the same modules directly (the emulator never fires schedules).
 
-const CALLABLE_CODE: Record<ArchiveErrorCode, FunctionsErrorCode> = {
-  unarchivable_entry: 'failed-precondition',
-  verification_failed: 'data-loss',
-  lease_held: 'aborted',
-  invalid_argument: 'invalid-argument',
-  invalid_cursor: 'invalid-argument',
-  not_found: 'not-found',
-  restore_conflict: 'failed-precondition',
-  unauthenticated: 'unauthenticated',
-  permission_denied: 'permission-denied',
-};
-
-/** The one translation of typed errors to callable errors (details carry the stable code). */
-export function archiveCallableError(err: unknown): HttpsError {
-  if (err instanceof HttpsError) return err;
-  if (err instanceof ArchiveError) {
-    return new HttpsError(CALLABLE_CODE[err.code], err.message, { code: err.code, errors: err.errors });
-  }
-  return new HttpsError('internal', 'internal error');
-}
-
 function deps(): TieringDeps {
   return { db: firestore(), bucket: archiveBucket(), emit: emitArchiveEvent };
 }
@@ -56,17 +34,9 @@ function callerOf(request: CallableRequest): ArchiveCaller | undefined {
   return request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined;
 }
 
-async function translated<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw archiveCallableError(err);
-  }
-}
-
 /** Runs the tiering job on demand (tenant admin: own tenant; platform admin: one tenant or all). */
 export function handleRunTiering(request: CallableRequest): Promise<TieringReport> {
-  return translated(async () => {
+  return runCallable('runTiering', async () => {
     const input = parseRequest(runTieringRequestSchema, request.data);
     const scope = jobScope(callerOf(request), input.tenantId);
     return runTieringJob(deps(), {
@@ -78,7 +48,7 @@ export function handleRunTiering(request: CallableRequest): Promise<TieringRepor
 
 /** Searches the caller's tenant's archives with the console's filters. */
 export function handleSearchArchives(request: CallableRequest): Promise<ColdSearchResult> {
-  return translated(async () => {
+  return runCallable('searchArchives', async () => {
     const req = parseColdSearchRequest(request.data);
     const tenantId = searchTenant(callerOf(request), req.tenantId);
     return coldSearch(deps(), tenantId, req);
@@ -87,7 +57,7 @@ export function handleSearchArchives(request: CallableRequest): Promise<ColdSear
 
 /** Restores one archived day of the caller's tenant (tenant admin). */
 export function handleRestoreArchiveDay(request: CallableRequest): Promise<RestoreResult> {
-  return translated(async () => {
+  return runCallable('restoreArchiveDay', async () => {
     const admin = restoreTenant(callerOf(request));
     const input = parseRequest(restoreRequestSchema, request.data);
     return restoreDay(deps(), {
@@ -101,7 +71,7 @@ export function handleRestoreArchiveDay(request: CallableRequest): Promise<Resto
 
 /** Purges archives past cold retention on demand. */
 export function handleRunArchivePurge(request: CallableRequest): Promise<PurgeReport> {
-  return translated(async () => {
+  return runCallable('runArchivePurge', async () => {
     const input = parseRequest(runPurgeRequestSchema, request.data);
     const scope = jobScope(callerOf(request), input.tenantId);
     return runPurgeJob(deps(), scope !== null ? { tenantIds: [scope] } : {});

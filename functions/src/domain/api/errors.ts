@@ -1,9 +1,10 @@
 import type { FieldError } from '../errors';
+import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } from '../failure';
 
 /**
  * Stable codes of the HTTP API and of the API key callables. Producers and machine consumers
- * branch on these; the HTTP status and the callable error code of each are chosen in one adapter
- * (`functions/src/http/errors.ts`), never here.
+ * branch on these; the HTTP status and the callable error code of each are chosen in the one
+ * table of `../failure.ts`, never here.
  */
 export const API_ERROR_CODES = [
   /** No `Authorization: Bearer <key>` header, or one that is not an API key. */
@@ -46,45 +47,16 @@ export const API_ERROR_CODES = [
   'method_not_allowed',
   /** A dependency failed; the request may be retried as a whole (events are idempotent). */
   'unavailable',
-] as const;
+] as const satisfies readonly FailureCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-export interface ApiErrorDetails {
-  errors?: readonly FieldError[];
-  /** For `rate_limited`: whole seconds until the request can succeed. */
-  retryAfterSeconds?: number;
-  /** For `method_not_allowed`: the methods the route accepts. */
-  allow?: readonly string[];
-  /** Further members of the error response, e.g. the per-event `results` of an all-invalid batch. */
-  extra?: Readonly<Record<string, unknown>>;
-}
-
 /** A typed error of the API with a stable code and, where useful, field-level errors. */
-export class ApiError extends Error {
+export class ApiError extends AuditFailure<ApiErrorCode> {
   override readonly name = 'ApiError';
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly details: ApiErrorDetails = {},
-  ) {
-    super(message);
-  }
-
-  /** Field-level errors, empty when the problem has no single field. */
-  get errors(): readonly FieldError[] {
-    return this.details.errors ?? [];
-  }
 }
 
 /** Throws an {@link ApiError} unless `condition` holds. */
-export function assertApi(
-  condition: unknown,
-  code: ApiErrorCode,
-  message: string,
-  details: ApiErrorDetails = {},
-): asserts condition {
-  if (!condition) throw new ApiError(code, message, details);
-}
+export const assertApi: FailureAssertion<ApiErrorCode> = assertionFor(ApiError);
 
 /** Field errors of a zod failure, with an optional path prefix (`events[3].`). */
 export function fieldErrorsOf(

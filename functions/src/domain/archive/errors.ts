@@ -1,8 +1,8 @@
-import type { FieldError } from '../errors';
+import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } from '../failure';
 
 /**
- * Stable codes of the tiering, cold search, restore and purge paths. The callable adapter maps
- * each to an HttpsError code in one place (`tiering/callable-errors.ts`).
+ * Stable codes of the tiering, cold search, restore and purge paths. What each tells a callable
+ * client is in the one table of `../failure.ts`.
  */
 export const ARCHIVE_ERROR_CODES = [
   /** A stored entry has a field the archive schema cannot hold losslessly; the day is not archived. */
@@ -23,27 +23,13 @@ export const ARCHIVE_ERROR_CODES = [
   'unauthenticated',
   /** The caller's role does not allow the operation. */
   'permission_denied',
-] as const;
+] as const satisfies readonly FailureCode[];
 export type ArchiveErrorCode = (typeof ARCHIVE_ERROR_CODES)[number];
 
 /** A typed error of the archive paths with a stable code. */
-export class ArchiveError extends Error {
+export class ArchiveError extends AuditFailure<ArchiveErrorCode> {
   override readonly name = 'ArchiveError';
-  constructor(
-    readonly code: ArchiveErrorCode,
-    message: string,
-    readonly errors: readonly FieldError[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Throws an {@link ArchiveError} unless `condition` holds. */
-export function assertArchive(
-  condition: unknown,
-  code: ArchiveErrorCode,
-  message: string,
-  errors: readonly FieldError[] = [],
-): asserts condition {
-  if (!condition) throw new ArchiveError(code, message, errors);
-}
+export const assertArchive: FailureAssertion<ArchiveErrorCode> = assertionFor(ArchiveError);

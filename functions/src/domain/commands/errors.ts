@@ -1,9 +1,9 @@
-import type { FieldError } from '../errors';
+import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } from '../failure';
 
 /**
  * Stable codes of the console's command callables (review, alerts, tenant settings, operator
  * actions). The console and tests branch on these; the callable error code of each is chosen in
- * one adapter (`functions/src/commands/callable.ts`), never here.
+ * the one table of `../failure.ts`, never here.
  */
 export const COMMAND_ERROR_CODES = [
   /** The callable was used without signing in. */
@@ -42,27 +42,13 @@ export const COMMAND_ERROR_CODES = [
   'unavailable',
   /** The user performed the reviewed action: nobody reviews their own entry. */
   'self_review',
-] as const;
+] as const satisfies readonly FailureCode[];
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
 /** A typed error of a console command, with a stable code and optional field-level errors. */
-export class CommandError extends Error {
+export class CommandError extends AuditFailure<CommandErrorCode> {
   override readonly name = 'CommandError';
-  constructor(
-    readonly code: CommandErrorCode,
-    message: string,
-    readonly errors: readonly FieldError[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Throws a {@link CommandError} unless `condition` holds. */
-export function assertCommand(
-  condition: unknown,
-  code: CommandErrorCode,
-  message: string,
-  errors: readonly FieldError[] = [],
-): asserts condition {
-  if (!condition) throw new CommandError(code, message, errors);
-}
+export const assertCommand: FailureAssertion<CommandErrorCode> = assertionFor(CommandError);

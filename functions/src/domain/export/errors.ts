@@ -1,8 +1,9 @@
 import type { FieldError } from '../errors';
+import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } from '../failure';
 
 /**
- * Stable codes of the export and report paths. The callable and HTTP adapters map each to an
- * HttpsError code or an HTTP status in one place (`functions/src/export/errors.ts`).
+ * Stable codes of the export and report paths. What each tells a callable or HTTP client is in
+ * the one table of `../failure.ts`.
  */
 export const EXPORT_ERROR_CODES = [
   /** The caller is not signed in (or the ID token is invalid). */
@@ -23,30 +24,16 @@ export const EXPORT_ERROR_CODES = [
   'font_unavailable',
   /** The job was canceled while it ran. */
   'canceled',
-] as const;
+] as const satisfies readonly FailureCode[];
 export type ExportErrorCode = (typeof EXPORT_ERROR_CODES)[number];
 
 /** A typed error of the export and report paths with a stable code. */
-export class ExportError extends Error {
+export class ExportError extends AuditFailure<ExportErrorCode> {
   override readonly name = 'ExportError';
-  constructor(
-    readonly code: ExportErrorCode,
-    message: string,
-    readonly errors: readonly FieldError[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Throws an {@link ExportError} unless `condition` holds. */
-export function assertExport(
-  condition: unknown,
-  code: ExportErrorCode,
-  message: string,
-  errors: readonly FieldError[] = [],
-): asserts condition {
-  if (!condition) throw new ExportError(code, message, errors);
-}
+export const assertExport: FailureAssertion<ExportErrorCode> = assertionFor(ExportError);
 
 /** Field-level errors of a failed zod parse, addressed by dotted path. */
 export function issuesToFieldErrors(
