@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandFailure } from '../commands/commands';
 import { emptyFilter, type LogFilter } from '../logs/filters/log-filter';
 import { ExportDialog, type ExportDialogData } from './export-dialog';
-import type { ExportJobView } from './export-model';
+import { toExportJob, type ExportJobView } from './export-model';
 import { ExportStore } from './export-store';
 
 /** The export store without Firebase: start is a spy, and the job listener is answered by the test. */
@@ -36,23 +36,9 @@ class FakeExportStore implements Pick<ExportStore, 'start' | 'watch' | 'cancel' 
 @Component({ selector: 'app-dialog-host', template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class DialogHost {}
 
-function job(overrides: Partial<ExportJobView>): ExportJobView {
-  return {
-    id: 'export-1',
-    state: 'running',
-    format: 'csv',
-    bom: false,
-    filterSummary: 'level ERROR',
-    rowsWritten: 0,
-    rowsTotal: null,
-    bytes: 0,
-    progress: 0,
-    sha256: null,
-    error: null,
-    requestedBy: 'auditor@example.com',
-    createdAt: null,
-    ...overrides,
-  };
+/** A job document as the export worker writes it, read through the console's own mapping. */
+function job(fields: Record<string, unknown>): ExportJobView {
+  return toExportJob('export-1', { format: 'csv', requestedBy: { email: 'auditor@example.com' }, ...fields });
 }
 
 /** April 2026 in UTC, errors only: resolved ranges are sent as ISO strings. */
