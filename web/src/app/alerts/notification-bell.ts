@@ -1,14 +1,5 @@
 import { DatePipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  computed,
-  effect,
-  inject,
-  signal,
-  untracked,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal } from '@angular/core';
 import { Firestore } from '@angular/fire/firestore';
 import { MatBadgeModule } from '@angular/material/badge';
 import { MatButtonModule } from '@angular/material/button';
@@ -18,6 +9,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import { collection, limit, onSnapshot, query, where } from 'firebase/firestore';
 import { Session } from '../core/auth/session';
+import { liveQuery } from '../core/live-query';
 import { Commands, describeFailure } from '../commands/commands';
 
 /** Unread notifications counted and listed; beyond this the badge says "99+". */
@@ -142,44 +134,38 @@ export class NotificationBell {
   private readonly session = inject(Session);
   private readonly commands = inject(Commands);
 
-  protected readonly notices = signal<Notice[]>([]);
-  protected readonly problem = signal<string | null>(null);
-  protected readonly unread = computed(() => this.notices().length);
-  protected readonly badge = computed(() => (this.unread() >= UNREAD_LIMIT ? '99+' : String(this.unread())));
-  protected readonly latest = computed(() =>
-    [...this.notices()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)).slice(0, 10),
-  );
-
-  constructor() {
-    let stop: (() => void) | null = null;
-    inject(DestroyRef).onDestroy(() => stop?.());
-    effect(() => {
-      const uid = this.session.user()?.uid ?? null;
+  private readonly unreadNotices = liveQuery<{ tenantId: string; uid: string }, Notice[]>({
+    params: () => {
+      const uid = this.session.user()?.uid;
       // Notifications belong to the user's own tenant (the claim), whatever tenant a platform admin views.
       const tenantId = this.session.claims().tenantId;
-      untracked(() => {
-        stop?.();
-        stop = null;
-        this.notices.set([]);
-        if (!uid || !tenantId) return;
-        const unread = query(
+      return uid && tenantId ? { tenantId, uid } : undefined;
+    },
+    watch: ({ tenantId, uid }, next, fail) =>
+      onSnapshot(
+        query(
           collection(this.db, 'notifications'),
           where('tenantId', '==', tenantId),
           where('recipientUid', '==', uid),
           where('read', '==', false),
           limit(UNREAD_LIMIT),
-        );
-        stop = onSnapshot(
-          unread,
-          (snap) => {
-            this.notices.set(snap.docs.map((d) => toNotice(d.id, d.data())));
-            this.problem.set(null);
-          },
-          () => this.problem.set('Alerts could not be loaded.'),
-        );
-      });
-    });
-  }
+        ),
+        (snap) => next(snap.docs.map((d) => toNotice(d.id, d.data()))),
+        fail,
+      ),
+    initial: [],
+  });
+  protected readonly notices = this.unreadNotices.value;
+  /** The listener's failure or Mark all read's, whichever came last. */
+  protected readonly problem = linkedSignal<string | null>(() => {
+    this.notices(); // read so that every new snapshot clears an earlier failure
+    return this.unreadNotices.error() === null ? null : 'Alerts could not be loaded.';
+  });
+  protected readonly unread = computed(() => this.notices().length);
+  protected readonly badge = computed(() => (this.unread() >= UNREAD_LIMIT ? '99+' : String(this.unread())));
+  protected readonly latest = computed(() =>
+    [...this.notices()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)).slice(0, 10),
+  );
 
   protected async markAllRead(): Promise<void> {
     try {

@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { Session } from '../core/auth/session';
-import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
+import { liveQuery } from '../core/live-query';
 import { ArchiveList } from './archive-list';
 import { canRestoreArchives, groupByDay, type ArchiveDayView, type ArchivePartView } from './archive-model';
 import { ArchiveStore } from './archive-store';
@@ -27,35 +28,17 @@ export class ArchivePage {
   private readonly store = inject(ArchiveStore);
   private readonly dialog = inject(MatDialog);
 
-  private readonly parts = signal<ArchivePartView[]>([]);
-  protected readonly days = computed(() => groupByDay(this.parts()));
-  protected readonly loaded = signal(false);
-  protected readonly limited = signal(false);
-  protected readonly problem = signal<string | null>(null);
+  private readonly archives = liveQuery<string, { parts: ArchivePartView[]; limited: boolean }>({
+    params: () => this.session.tenantId() || undefined,
+    watch: (tenantId, next, fail) => this.store.watchList(tenantId, (parts, limited) => next({ parts, limited }), fail),
+    initial: { parts: [], limited: false },
+  });
+  protected readonly days = computed(() => groupByDay(this.archives.value().parts));
+  // Only a result counts: a failure shows as `problem`, and without a tenant nothing loads.
+  protected readonly loaded = computed(() => this.archives.status() === 'live');
+  protected readonly limited = computed(() => this.archives.value().limited);
+  protected readonly problem = computed(() => firestoreErrorMessage(this.archives.error()));
   protected readonly canRestore = computed(() => canRestoreArchives(this.session.claims(), this.session.tenantId()));
-
-  constructor() {
-    let unwatch: (() => void) | null = null;
-    effect(() => {
-      unwatch?.();
-      unwatch = null;
-      this.parts.set([]);
-      this.loaded.set(false);
-      this.problem.set(null);
-      const tenantId = this.session.tenantId();
-      if (!tenantId) return;
-      unwatch = this.store.watchList(
-        tenantId,
-        (parts, limited) => {
-          this.parts.set(parts);
-          this.limited.set(limited);
-          this.loaded.set(true);
-        },
-        (err) => this.problem.set(describeFirestoreError(err).message),
-      );
-    });
-    inject(DestroyRef).onDestroy(() => unwatch?.());
-  }
 
   protected openRestore(day: ArchiveDayView): void {
     this.dialog.open<RestoreDialog, RestoreDialogData>(RestoreDialog, { data: { day }, width: '560px' });

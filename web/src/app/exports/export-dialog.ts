@@ -1,5 +1,5 @@
 import { DecimalPipe, PercentPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -7,6 +7,7 @@ import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { describeFailure } from '../commands/commands';
+import { liveQuery } from '../core/live-query';
 import { describeFilter, type LogFilter } from '../logs/filters/log-filter';
 import { startDownload } from './download';
 import {
@@ -54,19 +55,25 @@ export class ExportDialog {
   protected readonly summary = describeFilter(this.data.filter);
   protected readonly format = signal<ExportFormat>('csv');
   protected readonly bom = signal(true);
-  protected readonly job = signal<ExportJobView | null>(null);
+  /** The started export, watched so its progress bar moves as the worker reports. */
+  private readonly exportId = signal<string | null>(null);
+  private readonly watched = liveQuery<string, ExportJobView | null>({
+    params: () => this.exportId() ?? undefined,
+    watch: (id, next, fail) => this.store.watch(id, next, fail),
+    initial: null,
+  });
+  protected readonly job = this.watched.value;
   protected readonly busy = signal(false);
-  protected readonly problem = signal<string | null>(null);
+  /** The last failure: of the job listener, or of Start, Cancel or Download. */
+  protected readonly problem = linkedSignal(() => {
+    const err = this.watched.error();
+    return err === null ? null : describeFailure(err);
+  });
   protected readonly active = computed(() => {
     const job = this.job();
     return job !== null && isActive(job.state);
   });
   protected readonly size = computed(() => formatBytes(this.job()?.bytes ?? 0));
-  private unwatch: (() => void) | null = null;
-
-  constructor() {
-    inject(DestroyRef).onDestroy(() => this.unwatch?.());
-  }
 
   protected async start(): Promise<void> {
     this.busy.set(true);
@@ -77,11 +84,7 @@ export class ExportDialog {
         this.bom(),
         exportFilterOf(this.data.filter, new Date()),
       );
-      this.unwatch = this.store.watch(
-        exportId,
-        (job) => this.job.set(job),
-        (err) => this.problem.set(describeFailure(err)),
-      );
+      this.exportId.set(exportId);
     } catch (err) {
       this.problem.set(describeFailure(err));
     } finally {

@@ -1,5 +1,5 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -7,7 +7,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import { describeFailure } from '../commands/commands';
 import { Session } from '../core/auth/session';
-import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
+import { liveQuery } from '../core/live-query';
 import { filterFromParams } from '../logs/filters/url-filters';
 import { startDownload } from './download';
 import { ExportDialog, type ExportDialogData } from './export-dialog';
@@ -36,26 +37,18 @@ export class ExportsPage {
     const claims = this.session.claims();
     return claims.role !== null && EXPORT_ROLES.includes(claims.role);
   });
-  protected readonly jobs = signal<ExportJobView[]>([]);
-  protected readonly problem = signal<string | null>(null);
+  private readonly list = liveQuery<string, ExportJobView[]>({
+    params: () => (this.allowed() ? this.session.tenantId() || undefined : undefined),
+    watch: (tenantId, next, fail) => this.store.watchList(tenantId, next, fail),
+    initial: [],
+  });
+  protected readonly jobs = this.list.value;
+  /** The list's failure, until an action (Cancel, Download) reports a newer one. */
+  protected readonly problem = linkedSignal(() => firestoreErrorMessage(this.list.error()));
   protected readonly isActive = isActive;
   protected readonly formatBytes = formatBytes;
 
   constructor() {
-    const destroy = inject(DestroyRef);
-    let unwatch: (() => void) | null = null;
-    effect(() => {
-      unwatch?.();
-      unwatch = null;
-      const tenantId = this.session.tenantId();
-      if (!tenantId || !this.allowed()) return;
-      unwatch = this.store.watchList(
-        tenantId,
-        (jobs) => this.jobs.set(jobs),
-        (err) => this.problem.set(describeFirestoreError(err).message),
-      );
-    });
-    destroy.onDestroy(() => unwatch?.());
     if (this.route.snapshot.queryParamMap.get('new') === '1') queueMicrotask(() => this.openDialog());
   }
 

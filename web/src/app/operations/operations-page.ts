@@ -2,10 +2,10 @@ import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   computed,
   effect,
   inject,
+  linkedSignal,
   signal,
   untracked,
 } from '@angular/core';
@@ -16,7 +16,8 @@ import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { collection, limit, onSnapshot, orderBy, query, where } from 'firebase/firestore';
 import { Session } from '../core/auth/session';
-import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
+import { liveQuery } from '../core/live-query';
 import { Commands, describeFailure } from '../commands/commands';
 import { StreamGaps } from './stream-gaps/stream-gaps';
 
@@ -93,35 +94,32 @@ export class OperationsPage {
     () => this.session.claims().platformAdmin || this.session.claims().role === 'admin',
   );
   protected readonly health = signal<Health[]>([]);
-  protected readonly letters = signal<DeadLetterRow[]>([]);
+  private readonly deadLetters = liveQuery<string, DeadLetterRow[]>({
+    params: () => (this.allowed() ? this.session.tenantId() || undefined : undefined),
+    watch: (tenantId, next, fail) =>
+      onSnapshot(
+        query(
+          collection(this.db, 'audit_dead_letters'),
+          where('tenantId', '==', tenantId),
+          orderBy('receivedAt', 'desc'),
+          limit(50),
+        ),
+        (snap) => next(snap.docs.map((d) => toDeadLetter(d.id, d.data()))),
+        fail,
+      ),
+    initial: [],
+  });
+  protected readonly letters = this.deadLetters.value;
   protected readonly outbox = signal<OutboxRow[]>([]);
-  protected readonly problem = signal<string | null>(null);
+  /** The dead-letter listener's failure, until a refresh reports a newer outcome. */
+  protected readonly problem = linkedSignal(() => firestoreErrorMessage(this.deadLetters.error()));
   protected readonly replaying = signal<string | null>(null);
   protected readonly replayResult = signal<{ id: string; text: string; ok: boolean } | null>(null);
 
   constructor() {
-    let stop: (() => void) | null = null;
-    inject(DestroyRef).onDestroy(() => stop?.());
+    // Health and the outbox are callables, not listeners: load them again for each tenant in view.
     effect(() => {
-      const tenantId = this.session.tenantId();
-      const allowed = this.allowed();
-      untracked(() => {
-        stop?.();
-        stop = null;
-        this.letters.set([]);
-        if (!tenantId || !allowed) return;
-        stop = onSnapshot(
-          query(
-            collection(this.db, 'audit_dead_letters'),
-            where('tenantId', '==', tenantId),
-            orderBy('receivedAt', 'desc'),
-            limit(50),
-          ),
-          (snap) => this.letters.set(snap.docs.map((d) => toDeadLetter(d.id, d.data()))),
-          (err) => this.problem.set(describeFirestoreError(err).message),
-        );
-        void this.refresh();
-      });
+      if (this.allowed() && this.session.tenantId()) untracked(() => void this.refresh());
     });
   }
 

@@ -1,5 +1,5 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -8,7 +8,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { describeFailure } from '../commands/commands';
 import { Session } from '../core/auth/session';
-import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
+import { liveQuery } from '../core/live-query';
 import { startDownload } from '../exports/download';
 import { formatBytes } from '../exports/export-model';
 import {
@@ -56,26 +57,16 @@ export class ReportsPage {
   protected readonly from = signal(lastMonth(new Date()).from);
   protected readonly to = signal(lastMonth(new Date()).to);
   protected readonly period = computed(() => periodOf(this.from(), this.to()));
-  protected readonly reports = signal<ReportView[]>([]);
+  private readonly list = liveQuery<string, ReportView[]>({
+    params: () => (this.allowed() ? this.session.tenantId() || undefined : undefined),
+    watch: (tenantId, next, fail) => this.store.watchList(tenantId, next, fail),
+    initial: [],
+  });
+  protected readonly reports = this.list.value;
   protected readonly busy = signal(false);
-  protected readonly problem = signal<string | null>(null);
+  /** The list's failure, until Generate or Download reports a newer one. */
+  protected readonly problem = linkedSignal(() => firestoreErrorMessage(this.list.error()));
   protected readonly formatBytes = formatBytes;
-
-  constructor() {
-    let unwatch: (() => void) | null = null;
-    effect(() => {
-      unwatch?.();
-      unwatch = null;
-      const tenantId = this.session.tenantId();
-      if (!tenantId || !this.allowed()) return;
-      unwatch = this.store.watchList(
-        tenantId,
-        (items) => this.reports.set(items),
-        (err) => this.problem.set(describeFirestoreError(err).message),
-      );
-    });
-    inject(DestroyRef).onDestroy(() => unwatch?.());
-  }
 
   protected async generate(): Promise<void> {
     const period = this.period();

@@ -1,14 +1,5 @@
 import { DatePipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  computed,
-  effect,
-  inject,
-  signal,
-  untracked,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
@@ -16,7 +7,8 @@ import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { humanize } from '../core/audit-model';
 import { Session } from '../core/auth/session';
-import { describeFirestoreError } from '../core/firestore/firestore-errors';
+import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
+import { liveQuery } from '../core/live-query';
 import { describeFailure } from '../commands/commands';
 import { ACTION_LABELS, abilities, needsTwoPersons, type QueueItem } from './review-model';
 import { ReviewStore } from './review-store';
@@ -40,19 +32,39 @@ export class ReviewPage {
   protected readonly session = inject(Session);
 
   protected readonly scope = signal<'open' | 'mine'>('open');
-  protected readonly items = signal<QueueItem[]>([]);
-  protected readonly loaded = signal(false);
-  protected readonly queueError = signal<string | null>(null);
+  protected readonly me = computed(() => ({ uid: this.session.user()?.uid ?? '', role: this.session.claims().role }));
+  private readonly queue = liveQuery<{ tenantId: string; assignee: string | null }, QueueItem[]>({
+    params: () => {
+      const tenantId = this.session.tenantId();
+      if (!tenantId) return undefined;
+      return { tenantId, assignee: this.scope() === 'mine' ? this.me().uid : null };
+    },
+    watch: ({ tenantId, assignee }, next, fail) => this.store.watchQueue(tenantId, assignee, next, fail),
+    initial: [],
+  });
+  protected readonly items = this.queue.value;
+  // Loaded once the queue answered or failed; without a tenant there is nothing to load.
+  protected readonly loaded = computed(() => this.queue.status() === 'live' || this.queue.status() === 'failed');
+  protected readonly queueError = computed(() => firestoreErrorMessage(this.queue.error()));
   protected readonly selectedId = signal<string | null>(null);
-  protected readonly selected = signal<QueueItem | null>(null);
+  /** The selected entry as Firestore has it now, so a decision shows the moment it commits. */
+  private readonly entry = liveQuery<string, QueueItem | null>({
+    params: () => this.selectedId() ?? undefined,
+    watch: (logId, next, fail) => this.store.watchEntry(logId, next, fail),
+    initial: null,
+  });
+  protected readonly selected = this.entry.value;
   protected readonly note = signal('');
   protected readonly assignee = signal('');
   protected readonly busy = signal(false);
-  protected readonly message = signal<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  /** The outcome of the last command, or the entry listener's failure if that came later. */
+  protected readonly message = linkedSignal<{ kind: 'ok' | 'error'; text: string } | null>(() => {
+    const text = firestoreErrorMessage(this.entry.error());
+    return text === null ? null : { kind: 'error', text };
+  });
   protected readonly humanize = humanize;
   protected readonly actionLabels = ACTION_LABELS;
 
-  protected readonly me = computed(() => ({ uid: this.session.user()?.uid ?? '', role: this.session.claims().role }));
   protected readonly can = computed(() => {
     const item = this.selected();
     return item ? abilities(item, this.me()) : null;
@@ -62,55 +74,6 @@ export class ReviewPage {
     return item ? needsTwoPersons(item) : false;
   });
   protected readonly noteOk = computed(() => this.note().trim().length >= 3);
-
-  constructor() {
-    const destroyRef = inject(DestroyRef);
-    let stopQueue: (() => void) | null = null;
-    let stopEntry: (() => void) | null = null;
-    destroyRef.onDestroy(() => {
-      stopQueue?.();
-      stopEntry?.();
-    });
-
-    effect(() => {
-      const tenantId = this.session.tenantId();
-      const mine = this.scope() === 'mine' ? this.me().uid : null;
-      untracked(() => {
-        stopQueue?.();
-        stopQueue = null;
-        this.loaded.set(false);
-        if (!tenantId) return;
-        stopQueue = this.store.watchQueue(
-          tenantId,
-          mine,
-          (items) => {
-            this.items.set(items);
-            this.loaded.set(true);
-            this.queueError.set(null);
-          },
-          (err) => {
-            this.queueError.set(describeFirestoreError(err).message);
-            this.loaded.set(true);
-          },
-        );
-      });
-    });
-
-    effect(() => {
-      const id = this.selectedId();
-      untracked(() => {
-        stopEntry?.();
-        stopEntry = null;
-        this.selected.set(null);
-        if (!id) return;
-        stopEntry = this.store.watchEntry(
-          id,
-          (item) => this.selected.set(item),
-          (err) => this.message.set({ kind: 'error', text: describeFirestoreError(err).message }),
-        );
-      });
-    });
-  }
 
   protected select(item: QueueItem): void {
     if (this.selectedId() === item.logId) return;

@@ -64,3 +64,8 @@ export function describeFirestoreError(err: unknown): ConsoleError {
     message: text || 'An unexpected error occurred while reading the audit log.',
   };
 }
+
+/** The message to show for a listener's error (`LiveQuery.error`), or null while there is none. */
+export function firestoreErrorMessage(err: unknown): string | null {
+  return err === null ? null : describeFirestoreError(err).message;
+}

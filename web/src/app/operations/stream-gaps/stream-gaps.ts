@@ -1,18 +1,10 @@
 import { DatePipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  effect,
-  inject,
-  input,
-  signal,
-  untracked,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { Firestore } from '@angular/fire/firestore';
 import { MatCardModule } from '@angular/material/card';
 import { collection, onSnapshot, query, where } from 'firebase/firestore';
-import { describeFirestoreError } from '../../core/firestore/firestore-errors';
+import { firestoreErrorMessage } from '../../core/firestore/firestore-errors';
+import { liveQuery } from '../../core/live-query';
 import { gapRows, type GapRow } from './stream-gaps-model';
 
 /**
@@ -30,23 +22,16 @@ import { gapRows, type GapRow } from './stream-gaps-model';
 export class StreamGaps {
   private readonly db = inject(Firestore);
   readonly tenantId = input.required<string>();
-  protected readonly rows = signal<GapRow[]>([]);
-  protected readonly problem = signal<string | null>(null);
-
-  constructor() {
-    let stop: (() => void) | null = null;
-    inject(DestroyRef).onDestroy(() => stop?.());
-    effect(() => {
-      const tenantId = this.tenantId();
-      untracked(() => {
-        stop?.();
-        this.rows.set([]);
-        stop = onSnapshot(
-          query(collection(this.db, 'audit_streams'), where('tenantId', '==', tenantId)),
-          (snap) => this.rows.set(gapRows(snap.docs.map((d) => d.data()))),
-          (err) => this.problem.set(describeFirestoreError(err).message),
-        );
-      });
-    });
-  }
+  private readonly gaps = liveQuery<string, GapRow[]>({
+    params: () => this.tenantId(),
+    watch: (tenantId, next, fail) =>
+      onSnapshot(
+        query(collection(this.db, 'audit_streams'), where('tenantId', '==', tenantId)),
+        (snap) => next(gapRows(snap.docs.map((d) => d.data()))),
+        fail,
+      ),
+    initial: [],
+  });
+  protected readonly rows = this.gaps.value;
+  protected readonly problem = computed(() => firestoreErrorMessage(this.gaps.error()));
 }
