@@ -16,6 +16,8 @@ const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../../..');
 // Packing builds both packages (their prepack scripts) and installing takes a few seconds more.
 const SETUP_TIMEOUT_MS = 180_000;
+// Each check starts a Node process, which takes seconds while the other unit specs load the cores.
+const CHECK_TIMEOUT_MS = 30_000;
 
 let scratch: string;
 
@@ -70,29 +72,37 @@ describe('the packed SDK, installed outside the repository', () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('validates an event when required', async () => {
-    const result = await inScratch(
-      `const { validateEvent, RejectionError } = require('@audit-log/client');
+  it(
+    'validates an event when required',
+    async () => {
+      const result = await inScratch(
+        `const { validateEvent, RejectionError } = require('@audit-log/client');
        const valid = validateEvent(${JSON.stringify(EVENT)}, new Date('2024-01-02T00:00:00Z'));
        let rejected;
        try { validateEvent({ ...valid, tenantId: '' }); } catch (err) {
          rejected = err instanceof RejectionError ? err.errors.map((e) => e.path) : String(err);
        }
        console.log(JSON.stringify({ operation: valid.operation, outcome: valid.outcome, rejected }));`,
-      'commonjs',
-    );
-    expect(result).toEqual({ operation: 'CREATE', outcome: 'success', rejected: ['tenantId'] });
-  });
+        'commonjs',
+      );
+      expect(result).toEqual({ operation: 'CREATE', outcome: 'success', rejected: ['tenantId'] });
+    },
+    CHECK_TIMEOUT_MS,
+  );
 
-  it('builds and validates an event when imported as ES module', async () => {
-    const result = await inScratch(
-      `import { EventFactory, OUTBOX_COLLECTION } from '@audit-log/client';
+  it(
+    'builds and validates an event when imported as ES module',
+    async () => {
+      const result = await inScratch(
+        `import { EventFactory, OUTBOX_COLLECTION } from '@audit-log/client';
        const factory = new EventFactory({ source: 'repo-service', sequences: false });
        const event = factory.events.repoCreated({ tenantId: 'acme', actor: { type: 'user', id: 'u-1' },
          resource: { type: 'repository', id: 'r-1' } });
        console.log(JSON.stringify({ eventType: event.eventType, operation: event.operation, OUTBOX_COLLECTION }));`,
-      'module',
-    );
-    expect(result).toEqual({ eventType: 'repo.created', operation: 'CREATE', OUTBOX_COLLECTION: 'audit_outbox' });
-  });
+        'module',
+      );
+      expect(result).toEqual({ eventType: 'repo.created', operation: 'CREATE', OUTBOX_COLLECTION: 'audit_outbox' });
+    },
+    CHECK_TIMEOUT_MS,
+  );
 });
