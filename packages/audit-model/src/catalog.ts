@@ -22,7 +22,8 @@ export function maxLevel(a: Level, b: Level): Level {
 
 /**
  * How a known event type is classified when it succeeds. `level` is the success level; failures
- * are raised by the outcome rules in `classify.ts`; change-aware rules may raise it further.
+ * are raised by the outcome rules in `functions/src/domain/classify.ts`; change-aware rules may
+ * raise it further.
  */
 export interface CatalogEntry {
   category: Category;
