@@ -27,8 +27,8 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: Firebase and Google Cloud stay in the adapters around it.
-    files: ['functions/src/domain/**/*.ts'],
+    // The domain and the shared model are pure: Firebase and Google Cloud stay in the adapters.
+    files: ['functions/src/domain/**/*.ts', 'packages/audit-model/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,4 +1,13 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Unit specs run the model package from its TypeScript source, not its dist/: an edit is tested
+// without a rebuild, and the packaging spec may rebuild dist/ while other specs run.
+const MODEL_SOURCE = path.join(__dirname, 'packages/audit-model/src');
+const MODEL_FROM_SOURCE = [
+  { find: /^@audit-log\/model$/, replacement: `${MODEL_SOURCE}/index.ts` },
+  { find: /^@audit-log\/model\/(.+)$/, replacement: `${MODEL_SOURCE}/$1.ts` },
+];
 
 // The emulator suites whose point is volume or sustained load: they run last, after every faster
 // suite has had its say (`npm test` still runs them; `npm run test:load` runs them alone).
@@ -21,6 +30,7 @@ export default defineConfig({
           include: ['functions/src/**/*.spec.ts', 'packages/*/src/**/*.spec.ts', 'tools/**/*.spec.ts'],
           environment: 'node',
         },
+        resolve: { alias: MODEL_FROM_SOURCE },
       },
       {
         test: {

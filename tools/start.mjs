@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the whole audit log alive on one machine, offline. Takes the emulator lock, builds
-// the functions and the SDK, boots the Firebase emulators (which load the functions), seeds the
-// demo organisations, runs the demo traffic, serves the console when web/ has one, and prints the
-// URLs, the demo accounts and a live summary. Ctrl-C stops everything and exits 0.
+// the model, the functions and the SDK, boots the Firebase emulators (which load the functions),
+// seeds the demo organisations, runs the demo traffic, serves the console when web/ has one, and
+// prints the URLs, the demo accounts and a live summary. Ctrl-C stops everything and exits 0.
 // Environment: DEMO_RATE (demo actions per second, default 3), AUDIT_FIREBASE_CONFIG (another
 // emulator configuration than firebase.json, e.g. with other ports).
 import { spawn } from 'node:child_process';
@@ -64,7 +64,7 @@ function start(command, args, { cwd = projectRoot, env = process.env, logName } 
 }
 
 async function build() {
-  say('Building the functions and the publisher SDK…');
+  say('Building the model, the functions and the publisher SDK…');
   children.build = start('npm', ['run', 'build'], { logName: 'build' });
   const code = await new Promise((resolve) => children.build.once('exit', (c) => resolve(c ?? 1)));
   children.build = null;

@@ -1,3 +1,4 @@
+import type { ReviewStatus } from '@audit-log/model/enums';
 import {
   DATA_ACCESS_SUFFIX,
   DEFAULT_CLASSIFICATION,
@@ -11,8 +12,7 @@ import {
 import type { Changes, Outcome } from './envelope';
 import type { ClassificationOverride } from './tenant';
 
-export const REVIEW_STATUSES = ['none', 'pending', 'approved', 'investigating', 'escalated'] as const;
-export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export { REVIEW_STATUSES, type ReviewStatus } from '@audit-log/model/enums';
 
 export interface Classification {
   category: Category;

@@ -1,15 +1,2 @@
-/** Collection names of the public contract. */
-export const COLLECTIONS = {
-  logs: 'audit_logs',
-  deadLetters: 'audit_dead_letters',
-  /** Server only: the unredacted payload of a dead letter whose copy was redacted, for replay. */
-  deadLetterPayloads: 'audit_dead_letter_payloads',
-  outbox: 'audit_outbox',
-  archives: 'audit_archives',
-  checkpoints: 'audit_checkpoints',
-  tenants: 'tenants',
-  notifications: 'notifications',
-  exports: 'audit_exports',
-  reports: 'audit_reports',
-  downloadLinks: 'audit_download_links',
-} as const;
+// Moved to the shared model package (packages/audit-model), which the SDK and the console use too.
+export * from '@audit-log/model/collections';

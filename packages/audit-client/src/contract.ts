@@ -1,31 +1,32 @@
 /**
- * The contract as the server defines it. The SDK has no schema of its own: these are the very
- * modules the ingest functions run (`functions/src/domain`), so an event that passes producer-side
- * validation passes the server's, and a rule changed there changes here on the next build.
+ * The contract as the server defines it. The SDK has no schema of its own: these come from
+ * `@audit-log/model`, the very package the ingest functions validate with, so an event that passes
+ * producer-side validation passes the server's, and a rule changed there changes here too.
  */
 export {
   ACTOR_TYPES,
+  CATALOG_EVENT_TYPES,
   LIMITS,
   OPERATIONS,
   OUTCOMES,
+  RejectionError,
+  decodePayload,
+  deriveOperation,
+  describeFieldErrors,
   envelopeSchema,
+  validateEnvelope,
+  validateRawEnvelope,
   type Actor,
+  type CatalogEventType,
   type Envelope,
+  type FieldError,
   type Operation,
   type Outcome,
   type Resource,
-} from '../../../functions/src/domain/envelope';
-export { CATALOG_EVENT_TYPES, type CatalogEventType } from '../../../functions/src/domain/catalog';
-export { RejectionError, describeFieldErrors, type FieldError } from '../../../functions/src/domain/errors';
-export { deriveOperation } from '../../../functions/src/domain/operation';
-export {
-  decodePayload,
-  validateEnvelope,
-  validateRawEnvelope,
   type ValidEnvelope,
-} from '../../../functions/src/domain/validate';
+} from '@audit-log/model';
 
-import { COLLECTIONS } from '../../../functions/src/store/collections';
+import { COLLECTIONS } from '@audit-log/model';
 
 /** Pub/Sub topic of the contract (the functions read it from their deployment config). */
 export const AUDIT_EVENTS_TOPIC = 'audit-events';

@@ -1,3 +1,4 @@
+import { ARCHIVE_STATES, type ArchiveState } from '@audit-log/model/enums';
 import { z } from 'zod';
 import { manifestSchema } from './manifest';
 
@@ -13,19 +14,7 @@ import { manifestSchema } from './manifest';
  * Firestore entries are deleted only in `deleting`, which is entered only from `verified` (the
  * file was read back and matched its manifest) or from `restored` (the file was verified then).
  */
-export const ARCHIVE_STATES = [
-  'writing',
-  'uploaded',
-  'verified',
-  'failed',
-  'deleting',
-  'archived',
-  'restoring',
-  'restored',
-  'purging',
-  'purged',
-] as const;
-export type ArchiveState = (typeof ARCHIVE_STATES)[number];
+export { ARCHIVE_STATES, type ArchiveState } from '@audit-log/model/enums';
 
 const TRANSITIONS: Readonly<Record<ArchiveState, readonly ArchiveState[]>> = {
   writing: ['writing', 'uploaded', 'failed'],

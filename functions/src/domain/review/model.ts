@@ -13,12 +13,7 @@ export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 export const REVIEW_ACTIONS = ['assigned', 'approved', 'investigate', 'escalated', 'confirmed'] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
-/** Review statuses that keep an entry in the queue. */
-export const OPEN_REVIEW_STATUSES = [
-  'pending',
-  'investigating',
-  'escalated',
-] as const satisfies readonly ReviewStatus[];
+export { OPEN_REVIEW_STATUSES } from '@audit-log/model/enums';
 
 /** More history than this on one entry means something is looping; further actions are refused. */
 export const MAX_REVIEW_HISTORY = 100;

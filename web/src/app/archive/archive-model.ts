@@ -1,3 +1,4 @@
+import { ARCHIVE_STATES, type ArchiveState } from '@audit-log/model/enums';
 import { humanize } from '../core/audit-model';
 import type { Claims } from '../core/auth/roles';
 import { formatBytes } from '../exports/export-model';
@@ -7,21 +8,6 @@ import { formatBytes } from '../exports/export-model';
  * part, written only by the tiering job) grouped into one row per archived UTC day, and the
  * `restoreArchiveDay` callable's request and answer. Pure, so it is unit-tested without Firebase.
  */
-
-/** The states of one archive part, as the tiering job's state machine names them. */
-export const ARCHIVE_STATES = [
-  'writing',
-  'uploaded',
-  'verified',
-  'failed',
-  'deleting',
-  'archived',
-  'restoring',
-  'restored',
-  'purging',
-  'purged',
-] as const;
-export type ArchiveState = (typeof ARCHIVE_STATES)[number];
 
 /** What each state means for the user, shown as the state's tooltip. */
 export const STATE_HINTS: Readonly<Record<ArchiveState, string>> = {

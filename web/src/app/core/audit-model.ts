@@ -1,31 +1,19 @@
+import type { Category, Level } from '@audit-log/model/catalog';
+import type { Outcome, ReviewStatus } from '@audit-log/model/enums';
+
 /**
  * The stored audit entry as the console reads it (contract.md, "Stored entry"). The value lists
- * mirror the contract; the console never writes entries, so a plain interface is enough here.
+ * come from the shared model package, from its zod-free modules so the schema stays out of the
+ * bundle; the console never writes entries, so a plain interface is enough for the entry itself.
  */
-export const CATEGORIES = [
-  'AUTHENTICATION',
-  'AUTHORIZATION',
-  'DATA_ACCESS',
-  'DATA_MODIFICATION',
-  'SECURITY',
-  'SYSTEM_CONFIGURATION',
-  'COMPLIANCE',
-  'BUSINESS_OPERATION',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-/** Levels in increasing severity. */
-export const LEVELS = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
-export type Level = (typeof LEVELS)[number];
-
-export const OUTCOMES = ['success', 'failure', 'denied'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export const REVIEW_STATUSES = ['none', 'pending', 'approved', 'investigating', 'escalated'] as const;
-export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-
-/** Review states that still need a decision. */
-export const OPEN_REVIEW_STATUSES: readonly ReviewStatus[] = ['pending', 'investigating', 'escalated'];
+export { CATEGORIES, LEVELS, type Category, type Level } from '@audit-log/model/catalog';
+export {
+  OPEN_REVIEW_STATUSES,
+  OUTCOMES,
+  REVIEW_STATUSES,
+  type Outcome,
+  type ReviewStatus,
+} from '@audit-log/model/enums';
 
 export interface AuditActor {
   type: string;
