@@ -19,7 +19,7 @@ const deps: PipelineDeps = {
   tenantSettings: (id) => Promise.resolve(id === 'ghost' ? null : DEFAULT_TENANT_SETTINGS),
 };
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 6000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2500);
 const KNOWN_REASONS: ReadonlySet<string> = new Set(REJECTION_REASONS);
 const encoder = new TextEncoder();
 

@@ -33,8 +33,13 @@ export interface ExportWorkerDeps {
   progress?: ProgressPolicy;
 }
 
-/** Documents read per query page: one page is all the worker holds of the source at a time. */
-export const EXPORT_PAGE_SIZE = 500;
+/**
+ * Documents read per query page: one page is all the worker holds of the source at a time (~10 MB
+ * at 1,000 entries). Each page is one query, and a query has a fixed cost besides its documents
+ * (a round trip in production; a scan of the whole collection on the emulator, ~1 s at 100,000
+ * entries), so pages of 1,000 halve that overhead against 500 for a few MB more.
+ */
+export const EXPORT_PAGE_SIZE = 1000;
 
 type Claim = { action: 'run'; job: ExportJob } | { action: 'cleanup'; job: ExportJob } | { action: 'skip' };
 
