@@ -14,32 +14,11 @@ import {
   summarizeResults,
   type EventResult,
 } from '../domain/api';
-import { ingest } from '../ingest/ingest';
+import { ingestMany } from '../ingest/ingest';
 import { authenticate } from './auth';
 import { eventsIngested, requestFailed } from './logs';
 import type { RateLimiter, RateOutcome } from './rate-store';
 import { header, readBody, sendJson } from './router';
-
-/** Events of one request ingested at once: enough to overlap Firestore round trips, few enough to be gentle. */
-const INGEST_CONCURRENCY = 32;
-
-/** Runs `fn` over `items` with at most `limit` calls in flight, keeping results in order. */
-async function mapPool<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** The ingest limiters: the tenant's budget and each key's share of it. */
 export interface IngestLimiters {
@@ -61,8 +40,9 @@ function refuseRate(rate: RateOutcome, who: string): void {
  * key and its `ingest` scope (401/403), body size and shape (413/400), tenant of every event
  * (403), the key's own rate, then the tenant's (429). The key's share is taken first so that a
  * key over its share never spends the budget of the tenant's other producers. Then
- * every event goes through the shared `ingest()`, so an event delivered by HTTP and by Pub/Sub
- * or the outbox is stored once; see `summarizeResults` for the mixed-batch rule.
+ * every event goes through the shared ingest (`ingestMany()`: the same rules as `ingest()`, the
+ * valid entries stored in batched RPCs), so an event delivered by HTTP and by Pub/Sub or the
+ * outbox is stored once; see `summarizeResults` for the mixed-batch rule.
  */
 export async function postEvents(db: Firestore, limiters: IngestLimiters, req: Request, res: Response): Promise<void> {
   const principal = await authenticate(db, req);
@@ -90,9 +70,13 @@ export async function postEvents(db: Firestore, limiters: IngestLimiters, req: R
   };
   let results: EventResult[];
   try {
-    results = await mapPool(body.events, INGEST_CONCURRENCY, async (event, index) => {
-      const outcome = await ingest({ value: event }, transport, deadLetterIdFor(principal.tenantId, requestKey, index));
-      const eventId = eventIdOf(event);
+    const deliveries = body.events.map((event, index) => ({
+      raw: { value: event },
+      deadLetterId: deadLetterIdFor(principal.tenantId, requestKey, index),
+    }));
+    const outcomes = await ingestMany(deliveries, transport);
+    results = outcomes.map((outcome, index) => {
+      const eventId = eventIdOf(body.events[index]);
       const base = eventId === undefined ? { index } : { index, eventId };
       if (outcome.status === 'rejected') {
         const { reason, message, errors, deadLetterId } = outcome;

@@ -4,13 +4,15 @@ import {
   type FieldError,
   type RawEvent,
   type RejectionReason,
+  type AuditEntry,
   type TransportContext,
 } from '../domain';
+import { mapPool } from '../domain/pool';
 import type { Firestore } from 'firebase-admin/firestore';
 import { validTenantId } from '../domain/text';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
-import { storeEntry } from '../store/audit-store';
+import { storeEntries, storeEntry, type StoreResult } from '../store/audit-store';
 import { rawPayloadText, writeDeadLetter } from '../store/dead-letters';
 import { TenantSettingsCache } from '../store/tenants';
 
@@ -30,6 +32,16 @@ function tenantCache(): TenantSettingsCache {
   return tenants;
 }
 
+/** One delivery of an event: what arrived and the id its dead letter gets if it is refused. */
+export interface Delivery {
+  raw: RawEvent;
+  /** Stable across redeliveries of the same delivery. */
+  deadLetterId: string;
+}
+
+/** Rejections dead-lettered at once by `ingestMany`: each is a small batch write. */
+const REJECTION_CONCURRENCY = 32;
+
 /**
  * The one ingest entry point of every path (Pub/Sub, outbox, HTTP): validate and build the entry
  * in the domain, store it exactly once, dead-letter what can never be stored. Throws only on
@@ -39,15 +51,56 @@ function tenantCache(): TenantSettingsCache {
  */
 export async function ingest(raw: RawEvent, transport: TransportContext, deadLetterId: string): Promise<IngestOutcome> {
   const db = firestore();
-  const prepared = await prepareEvent(raw, transport, {
+  const prepared = await prepare(raw, transport);
+  if (prepared.status === 'rejected') return rejectDelivery(db, raw, transport, deadLetterId, prepared);
+  const result = await storeEntry(db, prepared.entry, new Date());
+  return settle(db, { raw, deadLetterId }, transport, prepared.entry, result);
+}
+
+/**
+ * `ingest` for many deliveries of one transport at once (an HTTP batch): the same outcome per
+ * delivery, in order, but the valid entries are stored in batched RPCs (`storeEntries`) instead
+ * of one round trip each. Throws only on transient failures; what was stored by then comes back
+ * as `duplicate` when the whole batch is retried.
+ */
+export async function ingestMany(
+  deliveries: readonly Delivery[],
+  transport: TransportContext,
+): Promise<IngestOutcome[]> {
+  const db = firestore();
+  const prepared = await Promise.all(deliveries.map((d) => prepare(d.raw, transport)));
+  const valid = prepared.flatMap((p, index) => (p.status === 'rejected' ? [] : [{ index, entry: p.entry }]));
+  const stored = await storeEntries(
+    db,
+    valid.map((v) => v.entry),
+    new Date(),
+  );
+  const storeResults = new Map(valid.map((v, i) => [v.index, { entry: v.entry, result: stored[i]! }]));
+  return mapPool(deliveries, REJECTION_CONCURRENCY, (delivery, index) => {
+    const p = prepared[index]!;
+    if (p.status === 'rejected') return rejectDelivery(db, delivery.raw, transport, delivery.deadLetterId, p);
+    const { entry, result } = storeResults.get(index)!;
+    return settle(db, delivery, transport, entry, result);
+  });
+}
+
+function prepare(raw: RawEvent, transport: TransportContext) {
+  return prepareEvent(raw, transport, {
     now: () => new Date(),
     tenantSettings: (id) => tenantCache().get(id),
   });
-  const reject = (rejection: Rejection) => rejectDelivery(db, raw, transport, deadLetterId, rejection);
-  if (prepared.status === 'rejected') return reject(prepared);
+}
 
-  const { entry } = prepared;
-  const result = await storeEntry(db, entry, new Date());
+/** The outcome of a store attempt: logged, or turned into a dead letter when it can never be stored. */
+function settle(
+  db: Firestore,
+  delivery: Delivery,
+  transport: TransportContext,
+  entry: AuditEntry,
+  result: StoreResult,
+): Promise<IngestOutcome> {
+  const reject = (rejection: Rejection) =>
+    rejectDelivery(db, delivery.raw, transport, delivery.deadLetterId, rejection);
   const known = { tenantId: entry.tenantId, eventId: entry.eventId };
   if (result === 'conflict') {
     return reject({
@@ -67,7 +120,7 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
   }
   if (result === 'stored') logs.entryStored(entry.logId, entry.tenantId, entry.eventType, transport.via);
   else logs.duplicateIgnored(entry.logId, entry.tenantId, transport.via);
-  return { status: result, logId: entry.logId, tenantId: entry.tenantId };
+  return Promise.resolve({ status: result, logId: entry.logId, tenantId: entry.tenantId });
 }
 
 /**
