@@ -5,8 +5,9 @@
 // Run: npm run build && node tools/emulators/exec.mjs "node bench/http-ingest.bench.mjs"
 import { initializeApp } from 'firebase-admin/app';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { benchEnvelope } from './lib/bench-envelope.mjs';
 
 const require = createRequire(import.meta.url);
 const { DEFAULT_TENANT_SETTINGS, prepareEvent } = require('../functions/lib/domain/index.js');
@@ -25,42 +26,7 @@ const projectId = 'demo-auditlog';
 const url = `http://127.0.0.1:5001/${projectId}/us-central1/api/v1/events`;
 const db = getFirestore(initializeApp({ projectId }));
 
-const TYPES = [
-  'repo.created',
-  'issue.created',
-  'issue.labeled',
-  'pr.opened',
-  'org.member_added',
-  'repo.settings_updated',
-];
-function envelope(tenantId, i) {
-  const eventType = TYPES[i % TYPES.length];
-  // Creations carry only `after`; the other types are updates and carry both sides (contract).
-  const create = /(created|opened|added)$/.test(eventType);
-  return {
-    specVersion: '1.0',
-    eventId: randomUUID(),
-    eventType,
-    tenantId,
-    occurredAt: new Date().toISOString(),
-    source: 'bench-http',
-    actor: {
-      type: 'user',
-      id: `u-${i % 50}`,
-      name: `User ${i % 50}`,
-      email: `user${i % 50}@example.com`,
-      ip: '10.0.0.1',
-    },
-    resource: { type: 'repository', id: `r-${i % 200}`, name: `repo-${i % 200}` },
-    changes: create
-      ? {
-          before: null,
-          after: { name: `repo-${i}`, visibility: 'private', topics: ['a', 'b'], settings: { wiki: true } },
-        }
-      : { before: { settings: { wiki: true, issues: true } }, after: { settings: { wiki: false, issues: true } } },
-    metadata: { requestId: `req-${i}`, client: { app: 'web', version: '1.2.3' }, note: 'x'.repeat(300) },
-  };
-}
+const envelope = (tenantId, i) => benchEnvelope(tenantId, i, 'bench-http');
 
 function chunks(items, size) {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

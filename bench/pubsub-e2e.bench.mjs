@@ -9,9 +9,9 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { benchEnvelope } from './lib/bench-envelope.mjs';
 
 const N = Number(process.env.BENCH_EVENTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -24,41 +24,7 @@ const { logIdFor } = createRequire(import.meta.url)('../functions/lib/domain/ids
 const db = getFirestore(initializeApp({ projectId }));
 const pubsub = new PubSub({ projectId });
 
-const TYPES = [
-  'repo.created',
-  'issue.created',
-  'org.team_created',
-  'pr.opened',
-  'org.member_added',
-  'repo.settings_updated',
-];
-function envelope(tenantId, i) {
-  const eventType = TYPES[i % TYPES.length];
-  const create = !eventType.endsWith('updated');
-  return {
-    specVersion: '1.0',
-    eventId: randomUUID(),
-    eventType,
-    tenantId,
-    occurredAt: new Date().toISOString(),
-    source: 'bench-service',
-    actor: {
-      type: 'user',
-      id: `u-${i % 50}`,
-      name: `User ${i % 50}`,
-      email: `user${i % 50}@example.com`,
-      ip: '10.0.0.1',
-    },
-    resource: { type: 'repository', id: `r-${i % 200}`, name: `repo-${i % 200}` },
-    changes: create
-      ? {
-          before: null,
-          after: { name: `repo-${i}`, visibility: 'private', topics: ['a', 'b'], settings: { wiki: true } },
-        }
-      : { before: { settings: { wiki: true, issues: true } }, after: { settings: { wiki: false, issues: true } } },
-    metadata: { requestId: `req-${i}`, client: { app: 'web', version: '1.2.3' }, note: 'x'.repeat(300) },
-  };
-}
+const envelope = (tenantId, i) => benchEnvelope(tenantId, i, 'bench-service');
 
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 5000);
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? 600_000);

@@ -45,6 +45,7 @@ describe('function registry', () => {
     );
     expect(names).toHaveLength(41);
     expect(names).not.toContain('benchBaselineIngest');
+    expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);
 
   it.each([

@@ -94,7 +94,10 @@ exportLazily(registered, () => require('./streams/functions') as typeof Streams,
 
 // Benchmark baseline trigger, registered only inside the Functions emulator so it is never
 // deployed (function discovery does not see the caller's environment; lib/bench is also left out
-// of the upload by firebase.json): see bench/pubsub-e2e.bench.mjs.
+// of the upload by firebase.json): see bench/pubsub-e2e.bench.mjs and bench/outbox.bench.mjs.
 if (process.env.FUNCTIONS_EMULATOR === 'true') {
-  exportLazily(registered, () => require('./bench/baseline') as typeof BenchBaseline, ['benchBaselineIngest']);
+  exportLazily(registered, () => require('./bench/baseline') as typeof BenchBaseline, [
+    'benchBaselineIngest',
+    'benchBaselineOutbox',
+  ]);
 }
