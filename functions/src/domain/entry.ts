@@ -1,39 +1,12 @@
 import { canonicalJson, sha256Hex } from './canonical';
-import type { Category, Level } from './catalog';
-import type { ReviewStatus } from './classify';
-import type { Actor, Changes, Operation, Outcome, Resource } from './envelope';
-import type { EventContext } from './metadata';
+import type { StoredEntry } from '@audit-log/model';
 
 /**
- * A stored audit entry as the domain sees it. `occurredAt` is the normalized UTC ISO string
- * (millisecond precision, as a Firestore Timestamp keeps it); the store adapter turns it into a
- * Timestamp and adds `recordedAt`.
+ * A stored audit entry as the domain sees it (the model's `StoredEntry`). `occurredAt` is the
+ * normalized UTC ISO string (millisecond precision, as a Firestore Timestamp keeps it); the store
+ * adapter turns it into a Timestamp and adds `recordedAt`.
  */
-export interface AuditEntry {
-  logId: string;
-  specVersion: '1.0';
-  eventId: string;
-  eventType: string;
-  tenantId: string;
-  occurredAt: string;
-  source: string;
-  sequence?: number;
-  actor: Actor;
-  resource?: Resource;
-  operation: Operation;
-  outcome: Outcome;
-  changes?: Changes;
-  metadata?: Record<string, unknown>;
-  context?: EventContext;
-  category: Category;
-  level: Level;
-  requiresReview: boolean;
-  reviewStatus: ReviewStatus;
-  changedFields: string[];
-  redactions: string[];
-  searchTokens: string[];
-  hash: string;
-}
+export type AuditEntry = StoredEntry<string>;
 
 /**
  * The fields the hash covers: everything the producer said (after redaction) and everything

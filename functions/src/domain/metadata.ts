@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { compiledOnDemand } from './compiled';
 import { actorSchema, contextSchema, type Actor } from './envelope';
+import type { EntryContext } from '@audit-log/model';
 
 /** What the transport knows about a delivery: HTTP headers, Pub/Sub attributes. */
 export interface TransportContext {
@@ -23,11 +24,8 @@ export interface TransportContext {
   requestId?: string | undefined;
 }
 
-export interface EventContext {
-  correlationId?: string;
-  requestId?: string;
-  sessionId?: string;
-}
+/** The request context of an entry (the model's `EntryContext`). */
+export type EventContext = EntryContext;
 
 // Extracted values are validated like producer input: with the envelope's own field schemas
 // (the agent also non-empty, so an empty one falls through to the next candidate), compiled so

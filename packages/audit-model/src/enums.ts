@@ -13,6 +13,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 /** Who acted (`actor.type`). */
 export const ACTOR_TYPES = ['user', 'service_account', 'system', 'anonymous'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Where an entry stands in the review queue (`reviewStatus`, always written). */
 export const REVIEW_STATUSES = ['none', 'pending', 'approved', 'investigating', 'escalated'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EntryActor, EntryChanges, EntryContext, EntryResource } from './entry';
 import { ACTOR_TYPES, OPERATIONS, OUTCOMES } from './enums';
 
 // The value lists live in `enums.ts`, which the console bundles without zod; the envelope's
@@ -104,6 +105,17 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 export type Actor = z.infer<typeof actorSchema>;
 export type Resource = z.infer<typeof resourceSchema>;
 export type Changes = z.infer<typeof changesSchema>;
+
+// What the envelope accepts is what the stored entry holds (entry.ts): checked here, so a field
+// added to one side and not the other fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type EnvelopeMatchesEntry = [
+  Holds<Same<Actor, EntryActor>>,
+  Holds<Same<Resource, EntryResource>>,
+  Holds<Same<Changes, EntryChanges>>,
+  Holds<Same<z.infer<typeof contextSchema>, EntryContext>>,
+];
 
 /** Size limits of the contract, in bytes of UTF-8 JSON. */
 export const LIMITS = {

@@ -6,6 +6,7 @@
  */
 export * from './catalog';
 export * from './collections';
+export * from './entry';
 export * from './enums';
 export * from './envelope';
 export * from './errors';

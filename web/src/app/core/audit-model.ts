@@ -1,10 +1,9 @@
-import type { Category, Level } from '@audit-log/model/catalog';
-import type { Outcome, ReviewStatus } from '@audit-log/model/enums';
+import type { EntryActor, EntryChanges, EntryResource, StoredEntry } from '@audit-log/model/entry';
 
 /**
  * The stored audit entry as the console reads it (contract.md, "Stored entry"). The value lists
  * come from the shared model package, from its zod-free modules so the schema stays out of the
- * bundle; the console never writes entries, so a plain interface is enough for the entry itself.
+ * bundle; the stored entry's shape is the model's too (`@audit-log/model/entry`, zod-free).
  */
 export { CATEGORIES, LEVELS, type Category, type Level } from '@audit-log/model/catalog';
 export {
@@ -15,54 +14,20 @@ export {
   type ReviewStatus,
 } from '@audit-log/model/enums';
 
-export interface AuditActor {
-  type: string;
-  id?: string;
-  name?: string;
-  email?: string;
-  ip?: string;
-  userAgent?: string;
-  roles?: string[];
-}
-
-export interface AuditResource {
-  type: string;
-  id: string;
-  name?: string;
-  path?: string;
-}
-
-export interface AuditChanges {
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
+/**
+ * An actor as the console shows it: the stored shape, with any `type` a malformed document might
+ * carry (the console reads what is there and shows it, it does not validate).
+ */
+export type AuditActor = Omit<EntryActor, 'type'> & { type: string };
+export type AuditResource = EntryResource;
+export type AuditChanges = EntryChanges;
 
 /** One entry, with the Firestore Timestamps turned into Dates and the document id as `logId`. */
-export interface AuditLogEntry {
-  logId: string;
+export interface AuditLogEntry extends Omit<StoredEntry<Date>, 'actor' | 'specVersion' | 'operation'> {
   specVersion: string;
-  eventId: string;
-  eventType: string;
-  tenantId: string;
-  occurredAt: Date;
-  recordedAt: Date | null;
-  source: string;
-  sequence?: number;
-  actor: AuditActor;
-  resource?: AuditResource;
   operation: string;
-  outcome: Outcome;
-  changes?: AuditChanges;
-  metadata?: Record<string, unknown>;
-  context?: { correlationId?: string; requestId?: string; sessionId?: string };
-  category: Category;
-  level: Level;
-  requiresReview: boolean;
-  reviewStatus: ReviewStatus;
-  changedFields: string[];
-  redactions: string[];
-  searchTokens: string[];
-  hash: string;
+  actor: AuditActor;
+  recordedAt: Date | null;
 }
 
 /** A readable label for an enum value: `DATA_MODIFICATION` → `Data modification`. */

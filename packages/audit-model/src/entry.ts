@@ -1,0 +1,67 @@
+import type { Category, Level } from './catalog';
+import type { ActorType, Operation, Outcome, ReviewStatus } from './enums';
+
+/**
+ * The stored audit entry of the contract (contract.md, "Stored entry"), written once here for the
+ * functions (which build and hash it) and the console (which reads it). Zod-free, so the console
+ * bundles it without the schema; the envelope schema's parts are checked against these shapes at
+ * compile time (`envelope.ts`), so the two cannot drift.
+ */
+
+export interface EntryActor {
+  type: ActorType;
+  id?: string;
+  name?: string;
+  email?: string;
+  ip?: string;
+  userAgent?: string;
+  roles?: string[];
+}
+
+export interface EntryResource {
+  type: string;
+  id: string;
+  name?: string;
+  path?: string;
+}
+
+export interface EntryChanges {
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export interface EntryContext {
+  correlationId?: string;
+  requestId?: string;
+  sessionId?: string;
+}
+
+/**
+ * An entry as stored, generic in how its instant is held: the functions' domain keeps
+ * `occurredAt` as the normalized ISO string it hashes, the console reads a `Date`.
+ */
+export interface StoredEntry<Instant = string> {
+  logId: string;
+  specVersion: '1.0';
+  eventId: string;
+  eventType: string;
+  tenantId: string;
+  occurredAt: Instant;
+  source: string;
+  sequence?: number;
+  actor: EntryActor;
+  resource?: EntryResource;
+  operation: Operation;
+  outcome: Outcome;
+  changes?: EntryChanges;
+  metadata?: Record<string, unknown>;
+  context?: EntryContext;
+  category: Category;
+  level: Level;
+  requiresReview: boolean;
+  reviewStatus: ReviewStatus;
+  changedFields: string[];
+  redactions: string[];
+  searchTokens: string[];
+  hash: string;
+}
