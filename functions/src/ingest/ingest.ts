@@ -12,7 +12,7 @@ import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { storeEntry } from '../store/audit-store';
 import { rawPayloadText, writeDeadLetter } from '../store/dead-letters';
-import { TenantSettingsCache } from '../store/tenants';
+import { tenantSettingsReader, type TenantSettingsReader } from '../tenants/tenant-settings';
 
 export type IngestOutcome =
   | { status: 'stored' | 'duplicate'; logId: string; tenantId: string }
@@ -24,10 +24,8 @@ export type IngestOutcome =
       deadLetterId: string;
     };
 
-let tenants: TenantSettingsCache | undefined;
-function tenantCache(): TenantSettingsCache {
-  tenants ??= new TenantSettingsCache(firestore());
-  return tenants;
+function tenantCache(): TenantSettingsReader {
+  return tenantSettingsReader(firestore());
 }
 
 /**
@@ -41,7 +39,7 @@ export async function ingest(raw: RawEvent, transport: TransportContext, deadLet
   const db = firestore();
   const prepared = await prepareEvent(raw, transport, {
     now: () => new Date(),
-    tenantSettings: (id) => tenantCache().get(id),
+    tenantSettings: (id) => tenantCache().settings(id),
   });
   const reject = (rejection: Rejection) => rejectDelivery(db, raw, transport, deadLetterId, rejection);
   if (prepared.status === 'rejected') return reject(prepared);
@@ -104,7 +102,7 @@ async function rejectDelivery(
     // Only a well-formed tenant id names a tenant: a hostile one ("a/b") is not a document path
     // to read, and reading it would throw on every redelivery.
     const tenantId = validTenantId(rejection.tenantId);
-    const settings = tenantId !== undefined ? await tenantCache().get(tenantId) : null;
+    const settings = tenantId !== undefined ? await tenantCache().settings(tenantId) : null;
     await writeDeadLetter(
       db,
       deadLetterId,
