@@ -18,6 +18,7 @@ import type * as Settings from './settings/commands';
 import type * as Streams from './streams/functions';
 import type * as Tiering from './tiering/functions';
 import type * as BenchBaseline from './bench/baseline';
+import { platform } from './config';
 import { exportLazily } from './lazy-exports';
 
 /** This module's CommonJS exports: what function discovery and FUNCTION_TARGET read. */
@@ -95,7 +96,7 @@ exportLazily(registered, () => require('./streams/functions') as typeof Streams,
 // Benchmark baseline trigger, registered only inside the Functions emulator so it is never
 // deployed (function discovery does not see the caller's environment; lib/bench is also left out
 // of the upload by firebase.json): see bench/pubsub-e2e.bench.mjs and bench/outbox.bench.mjs.
-if (process.env.FUNCTIONS_EMULATOR === 'true') {
+if (platform.isEmulator()) {
   exportLazily(registered, () => require('./bench/baseline') as typeof BenchBaseline, [
     'benchBaselineIngest',
     'benchBaselineOutbox',

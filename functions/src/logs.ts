@@ -56,6 +56,14 @@ export function transientFailure(via: string, error: unknown): void {
   });
 }
 
+export function rateLimitSettingsInvalid(tenantId: string, problems: readonly string[]): void {
+  logger.warn('tenant rate limit invalid; default used', {
+    'event.type': 'api.rate_limit_settings_invalid',
+    'tenant.id': tenantId,
+    problems,
+  });
+}
+
 export function outboxPolicyInvalid(tenantId: string, problems: readonly string[]): void {
   logger.error('tenant outbox settings invalid; using the defaults', {
     'event.type': 'outbox.policy_invalid',

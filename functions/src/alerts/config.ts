@@ -1,11 +1,9 @@
-// Deployment settings of alerts, read in one place.
+import { settings } from '../config';
 
 /**
- * Base URL of the console, for links in alert emails. Set `AUDIT_CONSOLE_URL` in the functions'
- * environment (`functions/.env.<project>`); the default is the local console of the emulator
- * set-up. A plain environment variable rather than a `params` definition, because an unset
- * param makes the offline emulator prompt for a value.
+ * Base URL of the console, for links in alert emails: the parameter `AUDIT_CONSOLE_URL`
+ * (`functions/.env`; default the local console of the emulator set-up).
  */
 export function consoleUrl(): string {
-  return process.env.AUDIT_CONSOLE_URL || 'http://127.0.0.1:4200';
+  return settings.consoleUrl();
 }

@@ -13,15 +13,13 @@ import {
   type AlertEntry,
   type AlertRule,
 } from '../domain/alerts';
-import { TenantSettingsCache } from '../store/tenants';
+import { tenantSettingsReader } from '../tenants/tenant-settings';
 import { deliveryRef, mailRef, notificationRef } from './collections';
 import { consoleUrl } from './config';
 import { createOnce, mailDoc, notificationDoc } from './notify';
 import { tenantRecipients } from './recipients';
 import { SYSTEM_CLOCK, ensureDelivery, runDelivery, type DeliveryClock } from './webhook-delivery';
 import { defaultDeliveryNetwork, type DeliveryNetwork } from './webhook-transport';
-
-let cache: TenantSettingsCache | undefined;
 
 /** The alert view of stored entry data, or null for data that is not an audit entry. */
 export function alertEntryOf(logId: string, data: DocumentData): AlertEntry | null {
@@ -162,8 +160,7 @@ export async function dispatchAlerts(
   const report: DispatchReport = { rules: [], notifications: 0, mails: 0, webhooks: {} };
   const entry = alertEntryOf(logId, data);
   if (!entry) return report;
-  cache ??= new TenantSettingsCache(db, 10_000);
-  const settings = await cache.get(entry.tenantId);
+  const settings = await tenantSettingsReader(db).settings(entry.tenantId);
   if (!settings) return report;
   const rules = matchingRules(settings.alerts.rules, entry);
   if (rules.length === 0) return report;

@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { webhookDestinationRefused } from '../commands/logs';
+import { platform } from '../config';
 import {
   BLOCKED_DESTINATION,
   addressAllowed,
@@ -25,7 +26,7 @@ const systemResolver: Resolver = async (hostname) =>
 
 /** Production refuses loopback; the Functions emulator allows it (receivers there are local processes). */
 export function defaultDeliveryNetwork(): DeliveryNetwork {
-  return { allowLoopback: process.env.FUNCTIONS_EMULATOR === 'true', resolve: systemResolver };
+  return { allowLoopback: platform.isEmulator(), resolve: systemResolver };
 }
 
 class Blocked extends Error {}

@@ -1,16 +1,8 @@
 import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
-import {
-  anomalyEnvelope,
-  denialFromEntry,
-  readAnomalySettings,
-  recordDenial,
-  windowKeyOf,
-  type AnomalySettings,
-  type WindowState,
-} from '../domain/anomaly';
+import { anomalyEnvelope, denialFromEntry, recordDenial, windowKeyOf, type WindowState } from '../domain/anomaly';
 import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
-import { COLLECTIONS } from '../store/collections';
+import { tenantSettingsReader } from '../tenants/tenant-settings';
 
 /**
  * The repeated-denials rule, run on new audit entries by the trigger `reactToEntry`
@@ -27,19 +19,6 @@ export const ANOMALY_WINDOWS = 'audit_anomaly_windows';
 const COUNTER_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Many denials of one window race on one counter; transactions retry rather than fail the trigger. */
 const TRANSACTION_ATTEMPTS = 25;
-const SETTINGS_TTL_MS = 30_000;
-
-const settingsCache = new Map<string, { settings: AnomalySettings; expires: number }>();
-
-async function anomalySettings(db: Firestore, tenantId: string): Promise<AnomalySettings> {
-  const hit = settingsCache.get(tenantId);
-  if (hit && hit.expires > Date.now()) return hit.settings;
-  const snap = await db.collection(COLLECTIONS.tenants).doc(tenantId).get();
-  const { settings, problems } = readAnomalySettings(snap.data());
-  if (problems.length > 0) logs.anomalySettingsInvalid(tenantId, problems);
-  settingsCache.set(tenantId, { settings, expires: Date.now() + SETTINGS_TTL_MS });
-  return settings;
-}
 
 function isoInstant(value: unknown): unknown {
   return value instanceof Timestamp ? value.toDate().toISOString() : value;
@@ -56,7 +35,7 @@ export async function processAuditEntry(
 ): Promise<IngestOutcome | null> {
   const denial = denialFromEntry(logId, { ...data, occurredAt: isoInstant(data.occurredAt) });
   if (!denial) return null;
-  const settings = await anomalySettings(db, denial.tenantId);
+  const settings = await tenantSettingsReader(db).anomaly(denial.tenantId);
   if (!settings.enabled) return null;
   const key = windowKeyOf(denial, settings);
   if (!key) return null;

@@ -1,5 +1,5 @@
 import { beforeUserCreated, beforeUserSignedIn, type AuthBlockingEvent } from 'firebase-functions/v2/identity';
-import { REGION } from '../config';
+import { REGION, settings } from '../config';
 import { DEFAULT_AUTH_TENANT, authEventEnvelope, type AuthEventKind } from '../domain/auth-events';
 import type { DocumentReference } from 'firebase-admin/firestore';
 import { logIdFor } from '../domain/ids';
@@ -21,7 +21,7 @@ import { systemOutboxId } from '../store/system-outbox';
 export const AUTH_AUDIT_BUDGET_MS = 1500;
 
 /** The tenant of users whose claims name none: `AUDIT_AUTH_DEFAULT_TENANT`, else `platform`. */
-export function defaultAuthTenant(setting = process.env.AUDIT_AUTH_DEFAULT_TENANT): string {
+export function defaultAuthTenant(setting: string | undefined = settings.authDefaultTenant()): string {
   return validTenantId(setting) ?? DEFAULT_AUTH_TENANT;
 }
 

@@ -5,7 +5,7 @@ import {
   type DocumentSnapshot,
   type FirestoreAuthEvent,
 } from 'firebase-functions/v2/firestore';
-import { REGION } from '../config';
+import { REGION, captureTargetsAtLoad } from '../config';
 import { captureEnvelope } from '../domain/capture';
 import { captureTargetsFromSetting, type CaptureTarget } from '../domain/capture-config';
 import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
@@ -16,7 +16,8 @@ import { documentToJson } from './firestore-json';
  * Change capture: one `onDocumentWrittenWithAuthContext` trigger per watched collection (functions
  * `capture-<name>`), each mapping a write to an audit event through the pure domain mapping and
  * storing it with the common ingest entry point. Configured by `AUDIT_CAPTURE_TARGETS` (a JSON
- * array, read when the functions load; see docs/change-capture.md), else the demo defaults.
+ * array, read when the functions load; see `captureTargetsAtLoad` and
+ * docs/outbox-and-capture.md), else the demo defaults.
  */
 
 type WriteEvent = FirestoreAuthEvent<Change<DocumentSnapshot> | undefined, Record<string, string>>;
@@ -76,4 +77,5 @@ export function captureTriggers(targets: readonly CaptureTarget[]): Record<strin
   return triggers;
 }
 
-export const capture = captureTriggers(captureTargetsFromSetting(process.env.AUDIT_CAPTURE_TARGETS));
+// Read while the module loads: the targets decide which triggers exist (see config.ts).
+export const capture = captureTriggers(captureTargetsFromSetting(captureTargetsAtLoad()));

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DEFAULT_REPORT_FONT, DEFAULT_REPORT_FONT_BOLD, settings } from '../config';
 import { ExportError } from '../domain/export';
 
 /**
@@ -23,9 +24,16 @@ export interface ReportFonts {
   files: string[];
 }
 
-const DEBIAN_NOTO = '/usr/share/fonts/opentype/noto';
-const DEFAULT_REGULAR = `${DEBIAN_NOTO}/NotoSansCJK-Regular.ttc#NotoSansCJKjp-Regular`;
-const DEFAULT_BOLD = `${DEBIAN_NOTO}/NotoSansCJK-Bold.ttc#NotoSansCJKjp-Bold`;
+/**
+ * The body faces from the parameters `REPORT_FONT` and `REPORT_FONT_BOLD`: an empty bold setting
+ * means Noto CJK Bold beside the default regular face, and the regular face itself beside any
+ * other (a font chosen without a bold face is used for both).
+ */
+export function bodyFontSpecs(regular: string, bold: string): { regular: string; bold: string } {
+  const body = regular || DEFAULT_REPORT_FONT;
+  if (bold) return { regular: body, bold };
+  return { regular: body, bold: body === DEFAULT_REPORT_FONT ? DEFAULT_REPORT_FONT_BOLD : body };
+}
 
 function source(spec: string): FontSource {
   const hash = spec.lastIndexOf('#');
@@ -39,8 +47,9 @@ let cached: ReportFonts | undefined;
 /** The report fonts; `font_unavailable` when the CJK-capable body font is not installed. */
 export function reportFonts(): ReportFonts {
   if (cached) return cached;
-  const regular = source(process.env.REPORT_FONT ?? DEFAULT_REGULAR);
-  const bold = source(process.env.REPORT_FONT_BOLD ?? process.env.REPORT_FONT ?? DEFAULT_BOLD);
+  const specs = bodyFontSpecs(settings.reportFont(), settings.reportFontBold());
+  const regular = source(specs.regular);
+  const bold = source(specs.bold);
   for (const s of [regular, bold]) {
     if (!existsSync(fileOf(s))) {
       throw new ExportError(

@@ -3,6 +3,7 @@ import { getStorage, type Storage } from 'firebase-admin/storage';
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { platform, settings } from '../config';
 
 /** The bucket type of the Admin SDK (from @google-cloud/storage, reached without a direct dependency). */
 export type Bucket = ReturnType<Storage['bucket']>;
@@ -15,13 +16,13 @@ export type StorageFile = ReturnType<Bucket['file']>;
  */
 export function exportBucket(): Bucket {
   if (getApps().length === 0) initializeApp();
-  const name = process.env.EXPORT_BUCKET;
+  const name = settings.exportBucket();
   if (name) return getStorage().bucket(name);
   try {
     return getStorage().bucket();
   } catch (err) {
     // No storageBucket in the app options (a bare initializeApp outside the functions runtime).
-    const project = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+    const project = platform.projectId();
     if (project) return getStorage().bucket(`${project}.appspot.com`);
     throw err;
   }

@@ -5,6 +5,7 @@ import { firestore } from '../firebase';
 import { getEvents } from './events-get';
 import { postEvents } from './events-post';
 import { openApiDocument } from './openapi';
+import { tenantSettingsReader } from '../tenants/tenant-settings';
 import { RateLimiter } from './rate-store';
 import { createRouter, sendJson } from './router';
 import { getWatermark } from './watermark-get';
@@ -18,10 +19,11 @@ let limiters: Limiters | undefined;
 /** The API's budgets: the tenant's ingest, each key's share of it, and reads; one limiter each. */
 function rateLimiters(): Limiters {
   const db = firestore();
+  const tenants = tenantSettingsReader(db);
   limiters ??= {
-    tenant: new RateLimiter(db),
-    key: new RateLimiter(db, Date.now, 30_000, Math.random, 'key'),
-    read: new RateLimiter(db, Date.now, 30_000, Math.random, 'read'),
+    tenant: new RateLimiter(db, tenants),
+    key: new RateLimiter(db, tenants, Date.now, Math.random, 'key'),
+    read: new RateLimiter(db, tenants, Date.now, Math.random, 'read'),
   };
   return limiters;
 }

@@ -3,14 +3,6 @@ import * as logger from 'firebase-functions/logger';
 // Named, structured log events of the HTTP API (ECS-like keys, as in ../logs.ts). API keys and
 // payloads are never logged: only the key's non-secret display prefix or id.
 
-export function rateLimitSettingsInvalid(tenantId: string, problems: readonly string[]): void {
-  logger.warn('tenant rate limit invalid; default used', {
-    'event.type': 'api.rate_limit_settings_invalid',
-    'tenant.id': tenantId,
-    problems,
-  });
-}
-
 /** Tenant rate settings or the shared rate counters could not be read or written (`step` says which). */
 export function rateStoreUnavailable(tenantId: string, step: string, error: unknown): void {
   logger.warn('rate limit store unavailable', {

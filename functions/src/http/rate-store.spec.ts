@@ -1,6 +1,7 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Logger from 'firebase-functions/logger';
+import { TenantSettingsReader } from '../tenants/tenant-settings';
 import { RateLimiter } from './rate-store';
 
 // The limiter when Firestore fails under it. The emulator suite (test/emulator/http-rate-limit)
@@ -31,7 +32,7 @@ function fakeDb(script: StoreScript): { db: Firestore; writes: unknown[] } {
   const writes: unknown[] = [];
   const reads = [...script.reads];
   const doc = (): Record<string, unknown> => ({
-    get: () => script.tenant().then((data) => ({ data: () => data })),
+    get: () => script.tenant().then((data) => ({ exists: data !== undefined, data: () => data })),
     set: (data: { events?: unknown }) => {
       if (script.writes === 'fail') return unavailable();
       writes.push(data.events);
@@ -58,7 +59,7 @@ describe('RateLimiter when the store fails', () => {
 
   it('fails open to an instance-local bucket with the tenant rate when the counters cannot be read', async () => {
     const { db } = fakeDb({ tenant: smallRate, reads: ['fail', 'fail', 'fail'], writes: 'ok' });
-    const limiter = new RateLimiter(db, clockAt(1_700_000_000_000));
+    const limiter = new RateLimiter(db, new TenantSettingsReader(db), clockAt(1_700_000_000_000));
     expect(await limiter.consume('t', 1)).toMatchObject({ allowed: true });
     expect(await limiter.consume('t', 1)).toMatchObject({ allowed: true });
     // Two events of burst spent and no time passed: the local bucket refuses the third.
@@ -69,7 +70,7 @@ describe('RateLimiter when the store fails', () => {
 
   it('falls back to the default rate when the tenant settings cannot be read', async () => {
     const { db } = fakeDb({ tenant: unavailable, reads: ['fail', 'fail'], writes: 'ok' });
-    const limiter = new RateLimiter(db, clockAt(1_700_000_000_000));
+    const limiter = new RateLimiter(db, new TenantSettingsReader(db), clockAt(1_700_000_000_000));
     const first = await limiter.consume('t', 5_000);
     expect(first).toMatchObject({ allowed: true, limit: { eventsPerSecond: 500, burst: 5_000 } });
     expect(await limiter.consume('t', 1)).toMatchObject({ allowed: false });
@@ -78,7 +79,7 @@ describe('RateLimiter when the store fails', () => {
 
   it('admits when the reservation is written but cannot be verified, having found room before it', async () => {
     const { db, writes } = fakeDb({ tenant: smallRate, reads: ['ok', 'fail'], writes: 'ok' });
-    const limiter = new RateLimiter(db, clockAt(1_700_000_000_000));
+    const limiter = new RateLimiter(db, new TenantSettingsReader(db), clockAt(1_700_000_000_000));
     expect(await limiter.consume('t', 2)).toMatchObject({ allowed: true });
     expect(writes).toHaveLength(1);
     expect((writes[0] as FieldValue).isEqual(FieldValue.increment(2))).toBe(true);
@@ -87,14 +88,14 @@ describe('RateLimiter when the store fails', () => {
 
   it('decides locally when the reservation cannot be written', async () => {
     const { db } = fakeDb({ tenant: smallRate, reads: ['ok', 'ok'], writes: 'fail' });
-    const limiter = new RateLimiter(db, clockAt(1_700_000_000_000));
+    const limiter = new RateLimiter(db, new TenantSettingsReader(db), clockAt(1_700_000_000_000));
     expect(await limiter.consume('t', 3)).toMatchObject({ allowed: true, remaining: 0 });
     expect(await limiter.consume('t', 1)).toMatchObject({ allowed: false });
   });
 
   it('refuses without writing when the counters read back show no room', async () => {
     const { db, writes } = fakeDb({ tenant: smallRate, reads: ['ok'], writes: 'ok', shardCount: 1 });
-    const limiter = new RateLimiter(db, clockAt(1_700_000_000_000));
+    const limiter = new RateLimiter(db, new TenantSettingsReader(db), clockAt(1_700_000_000_000));
     expect(await limiter.consume('t', 1)).toMatchObject({ allowed: false });
     expect(writes).toEqual([]);
     expect(warnings).toEqual([]);

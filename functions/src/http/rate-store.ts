@@ -5,7 +5,6 @@ import {
   leaseChunk,
   planReservation,
   rateWindowAt,
-  readBudgetLimit,
   settleReservation,
   spendLease,
   type BucketState,
@@ -15,8 +14,10 @@ import {
   type RateWindow,
   type WindowCounts,
 } from '../domain/api';
-import { rateCounterRef, tenantRef } from './collections';
-import { rateLimitSettingsInvalid, rateStoreUnavailable } from './logs';
+import { DEFAULT_TENANT_VIEW } from '../domain/tenant-view';
+import { rateCounterRef } from './collections';
+import type { TenantSettingsReader } from '../tenants/tenant-settings';
+import { rateStoreUnavailable } from './logs';
 
 /** Counters outlive the window after theirs (which reads them) by a day; a TTL policy on `expireAt` removes them. */
 const COUNTER_RETENTION_MS = 24 * 3_600_000;
@@ -60,16 +61,15 @@ const windowKey = (window: RateWindow) => `${window.windowMs}:${window.index}`;
  * 500.
  */
 export class RateLimiter {
-  private readonly limits = new Map<string, { limit: RateLimit; expires: number }>();
   private readonly leases = new Map<string, Lease>();
   private readonly localBuckets = new Map<string, BucketState>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Firestore,
+    /** The tenant settings; a changed rate reaches new requests within its TTL. */
+    private readonly tenants: TenantSettingsReader,
     private readonly clock: () => number = Date.now,
-    /** A changed rate in the tenant document reaches new requests within this time. */
-    private readonly settingsTtlMs = 30_000,
     private readonly random: () => number = Math.random,
     /** Which budget this limiter enforces; each has its own counters and limit. */
     private readonly budget: RateBudgetName = 'ingest',
@@ -77,21 +77,13 @@ export class RateLimiter {
 
   /** The tenant's configured rate for this budget (see `readBudgetLimit`) or the default. */
   async limitOf(tenantId: string): Promise<RateLimit> {
-    const hit = this.limits.get(tenantId);
-    if (hit && hit.expires > this.clock()) return hit.limit;
-    let limit: RateLimit;
     try {
-      const snap = await tenantRef(this.db, tenantId).get();
-      const { rateLimit, problems } = readBudgetLimit(snap.data(), this.budget);
-      if (problems.length > 0) rateLimitSettingsInvalid(tenantId, problems);
-      limit = rateLimit;
+      return await this.tenants.rateLimit(tenantId, this.budget);
     } catch (err) {
       // Keep the last known rate (else the default) and ask again on the next request.
       rateStoreUnavailable(tenantId, 'settings', err);
-      return hit?.limit ?? readBudgetLimit({}, this.budget).rateLimit;
+      return this.tenants.lastKnownRateLimit(tenantId, this.budget) ?? DEFAULT_TENANT_VIEW.rates[this.budget];
     }
-    this.limits.set(tenantId, { limit, expires: this.clock() + this.settingsTtlMs });
-    return limit;
   }
 
   /**

@@ -14,7 +14,7 @@ import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { storeEntries, storeEntry, type StoreResult } from '../store/audit-store';
 import { rawPayloadText, writeDeadLetter } from '../store/dead-letters';
-import { TenantSettingsCache } from '../store/tenants';
+import { tenantSettingsReader, type TenantSettingsReader } from '../tenants/tenant-settings';
 
 export type IngestOutcome =
   | { status: 'stored' | 'duplicate'; logId: string; tenantId: string }
@@ -26,10 +26,8 @@ export type IngestOutcome =
       deadLetterId: string;
     };
 
-let tenants: TenantSettingsCache | undefined;
-function tenantCache(): TenantSettingsCache {
-  tenants ??= new TenantSettingsCache(firestore());
-  return tenants;
+function tenantCache(): TenantSettingsReader {
+  return tenantSettingsReader(firestore());
 }
 
 /** One delivery of an event: what arrived and the id its dead letter gets if it is refused. */
@@ -87,7 +85,7 @@ export async function ingestMany(
 function prepare(raw: RawEvent, transport: TransportContext) {
   return prepareEvent(raw, transport, {
     now: () => new Date(),
-    tenantSettings: (id) => tenantCache().get(id),
+    tenantSettings: (id) => tenantCache().settings(id),
   });
 }
 
@@ -157,7 +155,7 @@ async function rejectDelivery(
     // Only a well-formed tenant id names a tenant: a hostile one ("a/b") is not a document path
     // to read, and reading it would throw on every redelivery.
     const tenantId = validTenantId(rejection.tenantId);
-    const settings = tenantId !== undefined ? await tenantCache().get(tenantId) : null;
+    const settings = tenantId !== undefined ? await tenantCache().settings(tenantId) : null;
     await writeDeadLetter(
       db,
       deadLetterId,

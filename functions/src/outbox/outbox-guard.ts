@@ -6,13 +6,12 @@ import {
   outboxQuotaKey,
   outboxUserOf,
   outboxWindowOf,
-  readOutboxPolicy,
   DEFAULT_OUTBOX_POLICY,
-  type OutboxPolicy,
 } from '../domain/outbox-policy';
 import type { FieldError, RejectionReason } from '../domain';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
+import { tenantSettingsReader } from '../tenants/tenant-settings';
 
 /**
  * The outbox's own checks of a document that is not the system's, before ingest: the event
@@ -27,26 +26,12 @@ import { COLLECTIONS } from '../store/collections';
 
 /** Tickets outlive their window by a day. */
 const TICKET_RETENTION_MS = 24 * 3_600_000;
-/** A changed policy in the tenant document reaches new events within this time. */
-const POLICY_TTL_MS = 30_000;
 /** gRPC ALREADY_EXISTS: a redelivery finds its own ticket. */
 const ALREADY_EXISTS = 6;
 
 export type GuardVerdict =
   | { status: 'pass'; value: unknown }
   | { status: 'refused'; reason: RejectionReason; message: string; errors: FieldError[] };
-
-const policies = new Map<string, { policy: OutboxPolicy; expires: number }>();
-
-async function policyOf(db: Firestore, tenantId: string): Promise<OutboxPolicy> {
-  const hit = policies.get(tenantId);
-  if (hit && hit.expires > Date.now()) return hit.policy;
-  const snap = await db.collection(COLLECTIONS.tenants).doc(tenantId).get();
-  const { policy, problems } = readOutboxPolicy(snap.data());
-  if (problems.length > 0) logs.outboxPolicyInvalid(tenantId, problems);
-  policies.set(tenantId, { policy, expires: Date.now() + POLICY_TTL_MS });
-  return policy;
-}
 
 /**
  * The stored time of this event's ticket: written now, or found again on a redelivery. Read back
@@ -95,12 +80,14 @@ export async function guardOutboxDocument(
     return { status: 'pass', value };
   }
   const tenantId = known.tenantId;
-  const policy = await policyOf(db, tenantId).catch((err: unknown) => {
-    // The restricted families hold without settings; only a narrower allow-list and a different
-    // bound are missed meanwhile, and the default bound applies.
-    logs.transientFailure('outbox-policy', err);
-    return DEFAULT_OUTBOX_POLICY;
-  });
+  const policy = await tenantSettingsReader(db)
+    .outboxPolicy(tenantId)
+    .catch((err: unknown) => {
+      // The restricted families hold without settings; only a narrower allow-list and a different
+      // bound are missed meanwhile, and the default bound applies.
+      logs.transientFailure('outbox-policy', err);
+      return DEFAULT_OUTBOX_POLICY;
+    });
 
   const familyErrors = outboxFamilyErrors(known.eventType, policy);
   if (familyErrors.length > 0) {

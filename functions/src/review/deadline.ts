@@ -1,10 +1,8 @@
 import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { LEVELS, type Level } from '../domain';
 import { reviewDueAt } from '../domain/review';
-import { TenantSettingsCache } from '../store/tenants';
+import { tenantSettingsReader } from '../tenants/tenant-settings';
 import { entryRef } from './apply';
-
-let cache: TenantSettingsCache | undefined;
 
 /**
  * Stamps `review.dueAt` on a newly stored entry that requires review: its recording time plus
@@ -19,8 +17,7 @@ export async function stampReviewDeadline(db: Firestore, logId: string, data: Do
   const level = data.level as Level;
   const recordedAt = data.recordedAt instanceof Timestamp ? data.recordedAt.toDate() : null;
   if (!LEVELS.includes(level) || !recordedAt) return null;
-  cache ??= new TenantSettingsCache(db);
-  const settings = await cache.get(data.tenantId);
+  const settings = await tenantSettingsReader(db).settings(data.tenantId);
   if (!settings) return null;
   const dueAt = reviewDueAt(level, recordedAt, settings.review);
   const ref = entryRef(db, logId);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { platform, settings } from '../config';
 
 /** The bucket type of the Admin SDK (from @google-cloud/storage, reached without a direct dependency). */
 export type Bucket = ReturnType<Storage['bucket']>;
@@ -14,9 +15,9 @@ export type Bucket = ReturnType<Storage['bucket']>;
  */
 export function archiveBucket(): Bucket {
   if (getApps().length === 0) initializeApp();
-  const name = process.env.ARCHIVE_BUCKET;
+  const name = settings.archiveBucket();
   if (name) return getStorage().bucket(name);
-  const project = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+  const project = platform.projectId();
   try {
     return getStorage().bucket();
   } catch (err) {

@@ -20,7 +20,7 @@ export const EXPORT_ERROR_CODES = [
   'failed_precondition',
   /** A download link has expired or was already used. */
   'link_expired',
-  /** No font that covers the report's text is installed (see REPORT_FONT_PATH). */
+  /** No font that covers the report's text is installed (see the REPORT_FONT parameter). */
   'font_unavailable',
   /** The job was canceled while it ran. */
   'canceled',
