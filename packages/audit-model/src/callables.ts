@@ -466,4 +466,4 @@ export type CallableOutput<N extends CallableName> = Callables[N]['response'];
 
 /** The arguments after the name: the request may be left out when it has no required field. */
 export type CallableArgs<N extends CallableName> =
-  object extends CallableInput<N> ? [request?: CallableInput<N>] : [request: CallableInput<N>];
+  Record<never, never> extends CallableInput<N> ? [request?: CallableInput<N>] : [request: CallableInput<N>];
