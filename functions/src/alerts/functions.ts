@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
@@ -8,14 +9,14 @@ import { operatorTenant, parseCommand } from '../domain/commands';
 import { firestore } from '../firebase';
 import { handleMarkNotificationsRead } from './notifications';
 import { handleRotateWebhookSecret } from './secret';
-import { retryDueWebhookDeliveries, type RetryReport } from './webhook-retry';
+import { retryDueWebhookDeliveries } from './webhook-retry';
 
 // Registrations of alerts. New entries reach dispatchAlerts through the trigger `reactToEntry`
 // (reactions/react-to-entry.ts). The retry sweep is a plain module (webhook-retry.ts) with an admin
 // entry point, because the emulator never fires schedules.
 
 /** Runs the webhook retry sweep now (tenant admin: own tenant; platform admin: one or all). */
-export function handleRunWebhookRetries(request: CallableRequest): Promise<RetryReport> {
+export function handleRunWebhookRetries(request: CallableRequest): Promise<CallableOutput<'runWebhookRetries'>> {
   return runCallable('runWebhookRetries', async () => {
     const caller = requestCaller(request);
     parseCommand(runWebhookRetriesInputSchema, request.data);

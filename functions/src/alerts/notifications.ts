@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { requestCaller, runCallable } from '../commands/callable';
@@ -11,7 +12,9 @@ import { COLLECTIONS } from '../store/collections';
  * rules refuse it); this callable changes only `read` and `readAt`, and only on the caller's own
  * notifications in the caller's tenant. Ids of anyone else's are silently skipped.
  */
-export function handleMarkNotificationsRead(request: CallableRequest): Promise<{ updated: number }> {
+export function handleMarkNotificationsRead(
+  request: CallableRequest,
+): Promise<CallableOutput<'markNotificationsRead'>> {
   return runCallable('markNotificationsRead', async () => {
     const caller = requestCaller(request);
     assertCommand(caller.tenantId !== null, 'permission_denied', 'only members of a tenant receive notifications');

@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { randomBytes } from 'node:crypto';
 import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
@@ -50,15 +51,8 @@ export function stageNewSecret(
   return { secret, auditLogId: stageAuditEvent(tx, db, envelope) };
 }
 
-export interface RotatedSecret {
-  /** The new signing secret: shown this once. */
-  secret: string;
-  version: number;
-  auditLogId: string;
-}
-
 /** `rotateWebhookSecret` (tenant admins): replaces the signing secret; the old one stops working at once. */
-export function handleRotateWebhookSecret(request: CallableRequest): Promise<RotatedSecret> {
+export function handleRotateWebhookSecret(request: CallableRequest): Promise<CallableOutput<'rotateWebhookSecret'>> {
   return runCallable('rotateWebhookSecret', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'rotate the webhook signing secret');
     const db = firestore();

@@ -1,3 +1,4 @@
+import type { CallableName, CallableOutput } from '@audit-log/model/callables';
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
 import { REGION } from '../config';
 import { clientFailureOf } from '../domain';
@@ -23,10 +24,15 @@ export function requestCaller(request: CallableRequest): Caller {
 }
 
 /**
- * Runs a callable body; every error leaves through {@link callableError}. Unexpected errors are
- * logged with their stack first, because the client only ever sees `internal`.
+ * Runs the body of callable `name`; every error leaves through {@link callableError}. Unexpected
+ * errors are logged with their stack first, because the client only ever sees `internal`. The
+ * body must answer what the callable map (`@audit-log/model/callables`) says `name` answers, so a
+ * handler answering another shape does not compile.
  */
-export async function runCallable<T>(name: string, work: () => Promise<T>): Promise<T> {
+export async function runCallable<N extends CallableName>(
+  name: N,
+  work: () => Promise<CallableOutput<N>>,
+): Promise<CallableOutput<N>> {
   try {
     return await work();
   } catch (err) {

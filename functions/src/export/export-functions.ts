@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { FieldValue } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, onRequest, type CallableRequest } from 'firebase-functions/v2/https';
@@ -42,7 +43,7 @@ function workerDeps(): ExportWorkerDeps & DownloadDeps {
  * compliance). The tenant comes from the claims only; the filter is planned now, so a combination
  * no index serves is refused at once instead of failing in the worker.
  */
-export function handleStartExport(request: CallableRequest): Promise<{ exportId: string }> {
+export function handleStartExport(request: CallableRequest): Promise<CallableOutput<'startExport'>> {
   return runCallable('startExport', async () => {
     const requester = exportRequester(callerOf(request));
     const input = parseStartExport(request.data);
@@ -67,7 +68,7 @@ export function handleStartExport(request: CallableRequest): Promise<{ exportId:
 }
 
 /** `cancelExport({id})`: stops a queued or running export of the caller's tenant; audited. */
-export function handleCancelExport(request: CallableRequest): Promise<{ state: 'canceled' }> {
+export function handleCancelExport(request: CallableRequest): Promise<CallableOutput<'cancelExport'>> {
   return runCallable('cancelExport', async () => {
     const requester = exportRequester(callerOf(request));
     const id = parseJobId(request.data);
@@ -107,9 +108,7 @@ export function handleCancelExport(request: CallableRequest): Promise<{ state: '
 }
 
 /** `createDownloadLink({kind, id})`: a single-use link to a finished export or report. */
-export function handleCreateDownloadLink(
-  request: CallableRequest,
-): Promise<{ token: string; path: string; expiresAt: string }> {
+export function handleCreateDownloadLink(request: CallableRequest): Promise<CallableOutput<'createDownloadLink'>> {
   return runCallable('createDownloadLink', () => issueDownloadLink(workerDeps(), callerOf(request), request.data));
 }
 

@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import type { Firestore } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
@@ -18,7 +19,7 @@ function deps(): ReportWorkerDeps {
 }
 
 /** `generateReport({kind, from, to})`: queues a PDF report of the caller's tenant (admin, compliance). */
-export function handleGenerateReport(request: CallableRequest): Promise<{ reportId: string }> {
+export function handleGenerateReport(request: CallableRequest): Promise<CallableOutput<'generateReport'>> {
   return runCallable('generateReport', async () => {
     const requester = reportRequester(request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined);
     const { kind, period } = parseGenerateReport(request.data);

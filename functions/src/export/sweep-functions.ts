@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
@@ -7,13 +8,13 @@ import { operatorTenant, parseCommand } from '../domain/commands';
 import { runEscalationInputSchema } from '../domain/review';
 import { firestore } from '../firebase';
 import { recordAudit } from './audit';
-import { sweepStaleExports, type SweepReport } from './export-sweep';
+import { sweepStaleExports } from './export-sweep';
 
 // Registrations of the export sweep: every 15 minutes, and on demand for admins (the emulator
 // never fires schedules). Both do the same, so running it extra is harmless.
 
 /** `runExportSweep({tenantId?})`: a tenant admin sweeps their tenant, a platform admin one tenant or all. */
-export function handleRunExportSweep(request: CallableRequest): Promise<SweepReport> {
+export function handleRunExportSweep(request: CallableRequest): Promise<CallableOutput<'runExportSweep'>> {
   return runCallable('runExportSweep', async () => {
     const caller = requestCaller(request);
     // Same input as the other operator runs: an optional tenant id.

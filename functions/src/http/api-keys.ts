@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { randomBytes } from 'node:crypto';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { runCallable } from '../commands/callable';
@@ -13,30 +14,12 @@ import {
   parseCallableInput,
   requireTenantAdmin,
   revokeApiKeyInputSchema,
-  type ApiKeyScope,
   type CallerAuth,
 } from '../domain/api';
 import { ingestSystemEvent } from '../ingest/ingest';
 import { tenantRef } from './collections';
 import { deleteApiKey, insertApiKey, markApiKeyRevoked } from './key-store';
 import { apiKeyChanged } from './logs';
-
-/** What `createApiKey` answers: the plaintext `key` appears here and nowhere else, ever. */
-export interface CreatedApiKey {
-  keyId: string;
-  key: string;
-  name: string;
-  displayPrefix: string;
-  /** What the key may do (`ingest`, `read`). */
-  scopes: ApiKeyScope[];
-  createdAt: string;
-}
-
-export interface RevokedApiKey {
-  keyId: string;
-  status: 'revoked';
-  revokedAt: string;
-}
 
 function callerOf(request: CallableRequest): CallerAuth | undefined {
   return request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined;
@@ -53,7 +36,7 @@ async function audit(envelope: Record<string, unknown>, deadLetterId: string): P
  * `config.api_key.created`. The key is stored hashed first; if the audit event cannot be
  * stored the key is deleted again before anyone saw it, so no usable key exists unaudited.
  */
-export function handleCreateApiKey(request: CallableRequest): Promise<CreatedApiKey> {
+export function handleCreateApiKey(request: CallableRequest): Promise<CallableOutput<'createApiKey'>> {
   return runCallable('createApiKey', async () => {
     const admin = requireTenantAdmin(callerOf(request));
     const input = parseCallableInput(createApiKeyInputSchema, request.data);
@@ -94,7 +77,7 @@ export function handleCreateApiKey(request: CallableRequest): Promise<CreatedApi
  * Revokes a key of the caller's tenant (tenant admins only) and records
  * `config.api_key.revoked`. Idempotent: revoking again re-sends the identical audit event.
  */
-export function handleRevokeApiKey(request: CallableRequest): Promise<RevokedApiKey> {
+export function handleRevokeApiKey(request: CallableRequest): Promise<CallableOutput<'revokeApiKey'>> {
   return runCallable('revokeApiKey', async () => {
     const admin = requireTenantAdmin(callerOf(request));
     const { keyId } = parseCallableInput(revokeApiKeyInputSchema, request.data);

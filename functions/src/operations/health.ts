@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { requestCaller, runCallable } from '../commands/callable';
@@ -54,7 +55,7 @@ export async function measureIngestHealth(
 }
 
 /** `ingestHealth` (tenant admins; platform admins with `tenantId`): `{tenantId?, windowMinutes?}`. */
-export function handleIngestHealth(request: CallableRequest) {
+export function handleIngestHealth(request: CallableRequest): Promise<CallableOutput<'ingestHealth'>> {
   return runCallable('ingestHealth', async () => {
     const caller = requestCaller(request);
     const input = parseCommand(ingestHealthInputSchema, request.data);
@@ -63,23 +64,12 @@ export function handleIngestHealth(request: CallableRequest) {
   });
 }
 
-export interface OutboxItem {
-  id: string;
-  status: 'pending' | 'failed';
-  eventId?: unknown;
-  eventType?: unknown;
-  source?: unknown;
-  occurredAt?: unknown;
-  failure?: unknown;
-  failedAt?: unknown;
-}
-
 /**
  * `listOutbox` (tenant admins; platform admins with `tenantId`): pending or failed outbox
  * documents of a tenant. Clients cannot read the outbox (it holds raw producer input), so
  * operators see it through here, without `changes` and `metadata`.
  */
-export function handleListOutbox(request: CallableRequest): Promise<{ items: OutboxItem[] }> {
+export function handleListOutbox(request: CallableRequest): Promise<CallableOutput<'listOutbox'>> {
   return runCallable('listOutbox', async () => {
     const caller = requestCaller(request);
     const input = parseCommand(listOutboxInputSchema, request.data);

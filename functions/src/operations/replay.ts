@@ -1,9 +1,10 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { stageAuditEvent } from '../commands/audit';
 import { requestCaller, runCallable } from '../commands/callable';
 import { deadLetterReplayed } from '../commands/logs';
-import { sha256Hex, type FieldError } from '../domain';
+import { sha256Hex } from '../domain';
 import { CommandError, parseCommand, userActor } from '../domain/commands';
 import { replayDeadLetterInputSchema, replayPayload } from '../domain/operations';
 import { firestore } from '../firebase';
@@ -16,10 +17,6 @@ export const OPERATIONS_AUDIT_SOURCE = 'audit-operations';
 
 const TRANSPORTS = new Set(['pubsub', 'outbox', 'http']);
 
-export type ReplayAnswer =
-  | { deadLetterId: string; outcome: 'stored' | 'duplicate'; logId: string; auditLogId: string }
-  | { deadLetterId: string; outcome: 'rejected'; reason: string; message: string; errors: readonly FieldError[] };
-
 /**
  * `replayDeadLetter` (the tenant's admins; platform admins for any dead letter, including those
  * of input that named no tenant): runs the stored payload through `ingest()` again, after a fix
@@ -27,7 +24,7 @@ export type ReplayAnswer =
  * letter `replayed`, removes the failed outbox document it came from, and is itself audited;
  * a payload that still fails refreshes the dead letter's reason and counts the attempt.
  */
-export function handleReplayDeadLetter(request: CallableRequest): Promise<ReplayAnswer> {
+export function handleReplayDeadLetter(request: CallableRequest): Promise<CallableOutput<'replayDeadLetter'>> {
   return runCallable('replayDeadLetter', async () => {
     const caller = requestCaller(request);
     const { deadLetterId } = parseCommand(replayDeadLetterInputSchema, request.data);

@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { adminAuth, tenantRecipients, type Recipient } from '../alerts/recipients';
 import { requestCaller, runCallable } from '../commands/callable';
@@ -17,6 +18,9 @@ import {
 } from '../domain/review';
 import { firestore } from '../firebase';
 import { applyTransition, readSubject, type AppliedTransition } from './apply';
+
+/** What every review callable answers. */
+type ReviewAnswer = CallableOutput<'assignReviewer' | 'decideReview' | 'confirmReview'>;
 
 /**
  * The review callables. Each runs the whole action in one Firestore transaction: read the entry,
@@ -68,7 +72,7 @@ async function assigneeOf(tenantId: string, uid: string): Promise<Person> {
 }
 
 /** `assignReviewer` (admins): `{logId, reviewerUid, note?}`. */
-export function handleAssignReviewer(request: CallableRequest): Promise<AppliedTransition> {
+export function handleAssignReviewer(request: CallableRequest): Promise<ReviewAnswer> {
   return runCallable('assignReviewer', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'assign reviewers');
     const input = parseCommand(assignReviewerInputSchema, request.data);
@@ -80,7 +84,7 @@ export function handleAssignReviewer(request: CallableRequest): Promise<AppliedT
 }
 
 /** `decideReview` (reviewers and admins): `{logId, decision: approve|investigate|escalate, note}`. */
-export function handleDecideReview(request: CallableRequest): Promise<AppliedTransition> {
+export function handleDecideReview(request: CallableRequest): Promise<ReviewAnswer> {
   return runCallable('decideReview', async () => {
     const member = requireTenantRole(requestCaller(request), REVIEW_ROLES, 'decide reviews');
     const input = parseCommand(decideReviewInputSchema, request.data);
@@ -93,7 +97,7 @@ export function handleDecideReview(request: CallableRequest): Promise<AppliedTra
 }
 
 /** `confirmReview` (a second reviewer or admin): `{logId, note}`. */
-export function handleConfirmReview(request: CallableRequest): Promise<AppliedTransition> {
+export function handleConfirmReview(request: CallableRequest): Promise<ReviewAnswer> {
   return runCallable('confirmReview', async () => {
     const member = requireTenantRole(requestCaller(request), REVIEW_ROLES, 'confirm reviews');
     const input = parseCommand(confirmReviewInputSchema, request.data);

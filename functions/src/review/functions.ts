@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
@@ -7,7 +8,7 @@ import { operatorTenant, parseCommand } from '../domain/commands';
 import { runEscalationInputSchema } from '../domain/review';
 import { firestore } from '../firebase';
 import { handleAssignReviewer, handleConfirmReview, handleDecideReview } from './commands';
-import { escalateOverdueReviews, type EscalationReport } from './escalation';
+import { escalateOverdueReviews } from './escalation';
 
 // Registrations of the review workflow. Review deadlines are stamped by the trigger `reactToEntry`
 // (reactions/react-to-entry.ts). The scheduled escalation is a plain module
@@ -22,7 +23,7 @@ export const confirmReview = onCall(COMMAND_OPTIONS, withFreshToken(handleConfir
  * Runs the overdue escalation now: a tenant admin for their tenant, a platform admin for one
  * tenant or all. It does exactly what the schedule does, so running it extra is harmless.
  */
-export function handleRunReviewEscalation(request: CallableRequest): Promise<EscalationReport> {
+export function handleRunReviewEscalation(request: CallableRequest): Promise<CallableOutput<'runReviewEscalation'>> {
   return runCallable('runReviewEscalation', async () => {
     const caller = requestCaller(request);
     const input = parseCommand(runEscalationInputSchema, request.data);

@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { Timestamp } from 'firebase-admin/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { webhookSecretRef } from '../alerts/collections';
@@ -13,31 +14,13 @@ import {
   applySettingsUpdate,
   settingsChangedEnvelope,
   settingsView,
-  tenantSettingsUpdateSchema,
-  type SettingsSection,
-  type TenantSettingsView,
+  getTenantSettingsInputSchema,
+  updateTenantSettingsInputSchema,
 } from '../domain/settings';
 import { firestore } from '../firebase';
-import { z } from 'zod';
 import { COLLECTIONS } from '../store/collections';
 
-export interface TenantSettingsAnswer {
-  tenantId: string;
-  settings: TenantSettingsView;
-  /** Problems of a malformed stored document (then defaults are shown and used). */
-  problems: string[];
-  version: number;
-  /** Whether a webhook signing secret exists (the secret itself is never shown again). */
-  webhookSigningKey: boolean;
-}
-
-export interface UpdatedSettings extends TenantSettingsAnswer {
-  changed: SettingsSection[];
-  /** Log id of the `config.tenant_settings.updated` entry, when something changed. */
-  auditLogId?: string;
-  /** A signing secret created because the webhook was enabled for the first time: shown once. */
-  webhookSecret?: string;
-}
+type UpdatedSettings = CallableOutput<'updateTenantSettings'>;
 
 /** The schema accepts loopback URLs for local development; only the emulators may keep them. */
 function refuseLocalWebhook(url: string | undefined): void {
@@ -58,7 +41,7 @@ function refuseLocalWebhook(url: string | undefined): void {
 export function handleUpdateTenantSettings(request: CallableRequest): Promise<UpdatedSettings> {
   return runCallable('updateTenantSettings', async () => {
     const admin = requireTenantRole(requestCaller(request), ['admin'], 'change tenant settings');
-    const { settings: update } = parseCommand(z.strictObject({ settings: tenantSettingsUpdateSchema }), request.data);
+    const { settings: update } = parseCommand(updateTenantSettingsInputSchema, request.data);
     refuseLocalWebhook(update.webhook?.url);
     const db = firestore();
     const ref = db.collection(COLLECTIONS.tenants).doc(admin.tenantId);
@@ -106,13 +89,10 @@ export function handleUpdateTenantSettings(request: CallableRequest): Promise<Up
 }
 
 /** `getTenantSettings`: the settings with defaults filled in (tenant admins; platform admins with `tenantId`). */
-export function handleGetTenantSettings(request: CallableRequest): Promise<TenantSettingsAnswer> {
+export function handleGetTenantSettings(request: CallableRequest): Promise<CallableOutput<'getTenantSettings'>> {
   return runCallable('getTenantSettings', async () => {
     const caller = requestCaller(request);
-    const { tenantId: requested } = parseCommand(
-      z.strictObject({ tenantId: z.string('must be a string').min(1).max(128).optional() }),
-      request.data,
-    );
+    const { tenantId: requested } = parseCommand(getTenantSettingsInputSchema, request.data);
     const tenantId = operatorTenant(caller, requested);
     if (tenantId === null)
       throw new CommandError('invalid_argument', 'name the tenant', [{ path: 'tenantId', message: 'is required' }]);

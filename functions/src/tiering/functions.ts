@@ -1,3 +1,4 @@
+import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { runCallable } from '../commands/callable';
@@ -15,12 +16,12 @@ import {
   searchTenant,
   type ArchiveCaller,
 } from '../domain/archive';
-import { coldSearch, type ColdSearchResult } from './cold-search';
+import { coldSearch } from './cold-search';
 import type { TieringDeps } from './context';
 import { emitArchiveEvent } from './events';
-import { runTieringJob, type TieringReport } from './job';
-import { runPurgeJob, type PurgeReport } from './purge';
-import { restoreDay, type RestoreResult } from './restore';
+import { runTieringJob } from './job';
+import { runPurgeJob } from './purge';
+import { restoreDay } from './restore';
 import { archiveBucket } from './storage';
 
 // The adapters of the cold tier: each maps a schedule or a callable onto a plain module. Tests
@@ -35,7 +36,7 @@ function callerOf(request: CallableRequest): ArchiveCaller | undefined {
 }
 
 /** Runs the tiering job on demand (tenant admin: own tenant; platform admin: one tenant or all). */
-export function handleRunTiering(request: CallableRequest): Promise<TieringReport> {
+export function handleRunTiering(request: CallableRequest): Promise<CallableOutput<'runTiering'>> {
   return runCallable('runTiering', async () => {
     const input = parseRequest(runTieringRequestSchema, request.data);
     const scope = jobScope(callerOf(request), input.tenantId);
@@ -47,7 +48,7 @@ export function handleRunTiering(request: CallableRequest): Promise<TieringRepor
 }
 
 /** Searches the caller's tenant's archives with the console's filters. */
-export function handleSearchArchives(request: CallableRequest): Promise<ColdSearchResult> {
+export function handleSearchArchives(request: CallableRequest): Promise<CallableOutput<'searchArchives'>> {
   return runCallable('searchArchives', async () => {
     const req = parseColdSearchRequest(request.data);
     const tenantId = searchTenant(callerOf(request), req.tenantId);
@@ -56,7 +57,7 @@ export function handleSearchArchives(request: CallableRequest): Promise<ColdSear
 }
 
 /** Restores one archived day of the caller's tenant (tenant admin). */
-export function handleRestoreArchiveDay(request: CallableRequest): Promise<RestoreResult> {
+export function handleRestoreArchiveDay(request: CallableRequest): Promise<CallableOutput<'restoreArchiveDay'>> {
   return runCallable('restoreArchiveDay', async () => {
     const admin = restoreTenant(callerOf(request));
     const input = parseRequest(restoreRequestSchema, request.data);
@@ -70,7 +71,7 @@ export function handleRestoreArchiveDay(request: CallableRequest): Promise<Resto
 }
 
 /** Purges archives past cold retention on demand. */
-export function handleRunArchivePurge(request: CallableRequest): Promise<PurgeReport> {
+export function handleRunArchivePurge(request: CallableRequest): Promise<CallableOutput<'runArchivePurge'>> {
   return runCallable('runArchivePurge', async () => {
     const input = parseRequest(runPurgeRequestSchema, request.data);
     const scope = jobScope(callerOf(request), input.tenantId);

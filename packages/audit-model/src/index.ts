@@ -1,9 +1,11 @@
 /**
  * The audit model shared by the Cloud Functions, the publisher SDK and the console: the catalog and
- * its value lists, the envelope schema, validation, rejections and the collection names. Nothing
- * here touches Firebase or Node, so it runs in a browser too. The console imports the zod-free
- * subpaths (`@audit-log/model/catalog`, `@audit-log/model/enums`) to keep zod out of its bundle.
+ * its value lists, the envelope schema, validation, rejections, the collection names and the
+ * request and response types of every callable. Nothing here touches Firebase or Node, so it runs
+ * in a browser too. The console imports the zod-free subpaths (`@audit-log/model/callables`,
+ * `@audit-log/model/catalog`, `@audit-log/model/enums`) to keep zod out of its bundle.
  */
+export type * from './callables';
 export * from './catalog';
 export * from './collections';
 export * from './entry';

@@ -48,11 +48,13 @@ export function parseStartExport(input: unknown): StartExportRequest {
   return { format, bom: format === 'csv' && bom, filter: parseExportFilter(parsed.data.filter) };
 }
 
-const idSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a job id') });
+export const jobIdRequestSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a job id'),
+});
 
 /** Parses `{id}` of `cancelExport`; `invalid_argument` otherwise. */
 export function parseJobId(input: unknown): string {
-  const parsed = idSchema.safeParse(input ?? {});
+  const parsed = jobIdRequestSchema.safeParse(input ?? {});
   assertExport(parsed.success, 'invalid_argument', 'name the job by id', [{ path: 'id', message: 'must be a job id' }]);
   return parsed.data.id;
 }
@@ -135,7 +137,7 @@ export const DOWNLOAD_LINK_TTL_MS = 5 * 60_000;
 export const JOB_KINDS = ['export', 'report'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-const downloadRequestSchema = z.strictObject({
+export const downloadRequestSchema = z.strictObject({
   kind: z.enum(JOB_KINDS, 'must be export or report').default('export'),
   id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a job id'),
 });

@@ -70,6 +70,14 @@ export const tenantSettingsUpdateSchema = z
   .refine((update) => Object.keys(update).length > 0, { message: 'must change at least one section' });
 export type TenantSettingsUpdate = z.infer<typeof tenantSettingsUpdateSchema>;
 
+/** `updateTenantSettings`: `{settings: {<section>: <value>, ...}}`. */
+export const updateTenantSettingsInputSchema = z.strictObject({ settings: tenantSettingsUpdateSchema });
+
+/** `getTenantSettings`: platform admins name the tenant; tenant admins read their own. */
+export const getTenantSettingsInputSchema = z.strictObject({
+  tenantId: z.string('must be a string').min(1).max(128).optional(),
+});
+
 /** The settings of a tenant document, with every default filled in; problems of a malformed one. */
 export function settingsView(tenantDoc: unknown): { settings: TenantSettingsView; problems: string[] } {
   const base = readTenantSettings(tenantDoc);

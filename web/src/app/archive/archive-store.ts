@@ -41,10 +41,10 @@ export class ArchiveStore {
   }
 
   search(request: ColdSearchRequest): Promise<ColdSearchResponse> {
-    return this.commands.call<ColdSearchResponse>('searchArchives', request);
+    return this.commands.call('searchArchives', request);
   }
 
   restore(request: RestoreRequest): Promise<RestoreResult> {
-    return this.commands.call<RestoreResult>('restoreArchiveDay', request);
+    return this.commands.call('restoreArchiveDay', request);
   }
 }

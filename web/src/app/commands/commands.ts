@@ -1,5 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { Functions } from '@angular/fire/functions';
+import type { CallableArgs, CallableName, CallableOutput } from '@audit-log/model/callables';
 import { httpsCallable } from 'firebase/functions';
 
 /** One problem with one field of a command's input, as the server reports it. */
@@ -45,15 +46,18 @@ export class CommandFailure extends Error {
 
 /**
  * The console's command channel: every change (review decisions, settings, replays) goes through
- * a callable function, never a direct Firestore write; the rules refuse those anyway.
+ * a callable function, never a direct Firestore write; the rules refuse those anyway. Typed by the
+ * callable map (`@audit-log/model/callables`): a name the functions do not export, or a request of
+ * the wrong shape, does not compile, and the answer has the type the function answers with.
  */
 @Injectable({ providedIn: 'root' })
 export class Commands {
   private readonly functions = inject(Functions);
 
-  async call<T>(name: string, data: unknown = {}): Promise<T> {
+  /** Calls callable `name`; a refusal or failure rejects with a {@link CommandFailure}. */
+  async call<N extends CallableName>(name: N, ...[request]: CallableArgs<N>): Promise<CallableOutput<N>> {
     try {
-      const result = await httpsCallable<unknown, T>(this.functions, name)(data);
+      const result = await httpsCallable<CallableArgs<N>[0], CallableOutput<N>>(this.functions, name)(request ?? {});
       return result.data;
     } catch (err) {
       throw CommandFailure.from(err);

@@ -1,3 +1,4 @@
+import type { CallableInput } from '@audit-log/model/callables';
 import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
 
 /**
@@ -17,20 +18,7 @@ export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
 export type ExportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
 /** The filter part of a `startExport` request: the console's filter with the range resolved. */
-export interface ExportFilterRequest {
-  from?: string;
-  to?: string;
-  categories?: string[];
-  levels?: string[];
-  outcomes?: string[];
-  reviewStatuses?: string[];
-  eventType?: string;
-  actorId?: string;
-  resourceType?: string;
-  resourceId?: string;
-  correlationId?: string;
-  keyword?: string;
-}
+export type ExportFilterRequest = NonNullable<CallableInput<'startExport'>['filter']>;
 
 /**
  * The export filter of a console filter at `now`. "Last 7 days" becomes absolute bounds now, so
@@ -43,8 +31,10 @@ export function exportFilterOf(filter: LogFilter, now: Date): ExportFilterReques
   if (from) out.from = from.toISOString();
   // An open end is fixed at `now`: entries arriving during the export are not part of it.
   out.to = (to ?? now).toISOString();
-  const lists = ['categories', 'levels', 'outcomes', 'reviewStatuses'] as const;
-  for (const key of lists) if (filter[key].length > 0) out[key] = [...filter[key]];
+  if (filter.categories.length > 0) out.categories = [...filter.categories];
+  if (filter.levels.length > 0) out.levels = [...filter.levels];
+  if (filter.outcomes.length > 0) out.outcomes = [...filter.outcomes];
+  if (filter.reviewStatuses.length > 0) out.reviewStatuses = [...filter.reviewStatuses];
   const singles = ['eventType', 'actorId', 'resourceType', 'resourceId', 'correlationId', 'keyword'] as const;
   for (const key of singles) {
     const value = filter[key];

@@ -39,16 +39,16 @@ export class ExportStore {
   }
 
   start(format: ExportFormat, bom: boolean, filter: ExportFilterRequest): Promise<{ exportId: string }> {
-    return this.commands.call<{ exportId: string }>('startExport', { format, bom: format === 'csv' && bom, filter });
+    return this.commands.call('startExport', { format, bom: format === 'csv' && bom, filter });
   }
 
-  cancel(id: string): Promise<unknown> {
+  cancel(id: string): Promise<{ state: 'canceled' }> {
     return this.commands.call('cancelExport', { id });
   }
 
   /** A single-use download URL (valid five minutes) for a finished export or report. */
   async downloadUrl(kind: 'export' | 'report', id: string): Promise<string> {
-    const link = await this.commands.call<{ path: string }>('createDownloadLink', { kind, id });
+    const link = await this.commands.call('createDownloadLink', { kind, id });
     return `${this.base}/${link.path}`;
   }
 }

@@ -10,6 +10,7 @@ import {
   untracked,
 } from '@angular/core';
 import { Firestore } from '@angular/fire/firestore';
+import type { CallableOutput, OutboxItem } from '@audit-log/model/callables';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
@@ -21,16 +22,7 @@ import { liveQuery } from '../core/live-query';
 import { Commands, describeFailure } from '../commands/commands';
 import { StreamGaps } from './stream-gaps/stream-gaps';
 
-interface Health {
-  windowMinutes: number;
-  stored: number;
-  deadLettered: number;
-  outboxPending: number;
-  outboxFailed: number;
-  eventsPerMinute: number;
-  deadLetterRate: number;
-  status: 'ok' | 'degraded' | 'idle';
-}
+type Health = CallableOutput<'ingestHealth'>;
 
 interface DeadLetterRow {
   id: string;
@@ -56,6 +48,24 @@ interface OutboxRow {
 /** A stored string field, or the fallback when it is absent or not a string. */
 function str(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : fallback;
+}
+
+/** An outbox document as listed: its fields are the producer's, so each is checked before it is shown. */
+function toOutboxRow(item: OutboxItem): OutboxRow {
+  const failure = item.failure as { reason?: unknown; message?: unknown } | null | undefined;
+  const eventType = str(item.eventType, '');
+  const eventId = str(item.eventId, '');
+  const source = str(item.source, '');
+  return {
+    id: item.id,
+    status: item.status,
+    ...(eventType !== '' ? { eventType } : {}),
+    ...(eventId !== '' ? { eventId } : {}),
+    ...(source !== '' ? { source } : {}),
+    ...(failure && typeof failure === 'object'
+      ? { failure: { reason: str(failure.reason), message: str(failure.message) } }
+      : {}),
+  };
 }
 
 function toDeadLetter(id: string, d: Record<string, unknown>): DeadLetterRow {
@@ -129,13 +139,13 @@ export class OperationsPage {
     if (!tenantId) return;
     try {
       const [recent, hour, failed, pending] = await Promise.all([
-        this.commands.call<Health>('ingestHealth', { tenantId, windowMinutes: 5 }),
-        this.commands.call<Health>('ingestHealth', { tenantId, windowMinutes: 60 }),
-        this.commands.call<{ items: OutboxRow[] }>('listOutbox', { tenantId, status: 'failed' }),
-        this.commands.call<{ items: OutboxRow[] }>('listOutbox', { tenantId, status: 'pending' }),
+        this.commands.call('ingestHealth', { tenantId, windowMinutes: 5 }),
+        this.commands.call('ingestHealth', { tenantId, windowMinutes: 60 }),
+        this.commands.call('listOutbox', { tenantId, status: 'failed' }),
+        this.commands.call('listOutbox', { tenantId, status: 'pending' }),
       ]);
       this.health.set([recent, hour]);
-      this.outbox.set([...failed.items, ...pending.items]);
+      this.outbox.set([...failed.items, ...pending.items].map(toOutboxRow));
       this.problem.set(null);
     } catch (err) {
       this.problem.set(describeFailure(err));
@@ -146,15 +156,14 @@ export class OperationsPage {
     this.replaying.set(row.id);
     this.replayResult.set(null);
     try {
-      const answer = await this.commands.call<{ outcome: string; reason?: string; message?: string; logId?: string }>(
-        'replayDeadLetter',
-        { deadLetterId: row.id },
-      );
-      const ok = answer.outcome !== 'rejected';
+      const answer = await this.commands.call('replayDeadLetter', { deadLetterId: row.id });
       this.replayResult.set({
         id: row.id,
-        ok,
-        text: ok ? `Replayed: ${answer.outcome}.` : `Still rejected: ${answer.reason ?? ''} ${answer.message ?? ''}`,
+        ok: answer.outcome !== 'rejected',
+        text:
+          answer.outcome === 'rejected'
+            ? `Still rejected: ${answer.reason} ${answer.message}`
+            : `Replayed: ${answer.outcome}.`,
       });
       await this.refresh();
     } catch (err) {

@@ -23,7 +23,7 @@ export class ReportStore {
   }
 
   generate(kind: ReportKind, period: { from: string; to: string }): Promise<{ reportId: string }> {
-    return this.commands.call<{ reportId: string }>('generateReport', { kind, ...period });
+    return this.commands.call('generateReport', { kind, ...period });
   }
 
   downloadUrl(id: string): Promise<string> {

@@ -78,8 +78,15 @@ function item(overrides: Partial<QueueItem> = {}): QueueItem {
   };
 }
 
-function result(action: string, reviewStatus: string): ReviewResult {
-  return { logId: 'log-1', action, reviewStatus, awaitingConfirmation: false, auditLogId: 'audit-1' };
+function result(action: ReviewResult['action'], reviewStatus: ReviewResult['reviewStatus']): ReviewResult {
+  return {
+    logId: 'log-1',
+    action,
+    reviewStatus,
+    awaitingConfirmation: false,
+    auditEventId: 'review-event-1',
+    auditLogId: 'audit-1',
+  };
 }
 
 function last<T>(list: T[]): T {

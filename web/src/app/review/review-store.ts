@@ -2,20 +2,14 @@ import { Injectable, inject } from '@angular/core';
 import { Firestore } from '@angular/fire/firestore';
 import { collection, doc, limit, onSnapshot, orderBy, query, where, type QueryConstraint } from 'firebase/firestore';
 import { OPEN_REVIEW_STATUSES } from '../core/audit-model';
+import type { CallableOutput } from '@audit-log/model/callables';
 import { Commands } from '../commands/commands';
 import { toQueueItem, type QueueItem } from './review-model';
 
 export const QUEUE_LIMIT = 100;
 
 /** What a review command answers. */
-export interface ReviewResult {
-  logId: string;
-  action: string;
-  reviewStatus: string;
-  awaitingConfirmation: boolean;
-  auditLogId: string;
-  investigationId?: string;
-}
+export type ReviewResult = CallableOutput<'decideReview'>;
 
 /**
  * The review queue: live Firestore queries of the tenant's open flagged entries (always scoped
@@ -56,14 +50,14 @@ export class ReviewStore {
   }
 
   decide(logId: string, decision: 'approve' | 'investigate' | 'escalate', note: string): Promise<ReviewResult> {
-    return this.commands.call<ReviewResult>('decideReview', { logId, decision, note });
+    return this.commands.call('decideReview', { logId, decision, note });
   }
 
   confirm(logId: string, note: string): Promise<ReviewResult> {
-    return this.commands.call<ReviewResult>('confirmReview', { logId, note });
+    return this.commands.call('confirmReview', { logId, note });
   }
 
   assign(logId: string, reviewerUid: string, note: string): Promise<ReviewResult> {
-    return this.commands.call<ReviewResult>('assignReviewer', { logId, reviewerUid, note });
+    return this.commands.call('assignReviewer', { logId, reviewerUid, note });
   }
 }

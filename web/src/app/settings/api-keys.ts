@@ -1,6 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 import { Firestore } from '@angular/fire/firestore';
 import { collection, getDocs, limit, orderBy, query, where } from 'firebase/firestore';
+import type { CallableOutput } from '@audit-log/model/callables';
 import { Commands } from '../commands/commands';
 
 export interface ApiKeyRow {
@@ -11,12 +12,8 @@ export interface ApiKeyRow {
   revoked: boolean;
 }
 
-export interface CreatedKey {
-  keyId: string;
-  key: string;
-  name: string;
-  displayPrefix: string;
-}
+/** A new key, with its plaintext shown once. */
+export type CreatedKey = CallableOutput<'createApiKey'>;
 
 /**
  * API keys of the tenant. Key records are server-only (hashes); the list is read from the audit
@@ -64,10 +61,10 @@ export class ApiKeys {
   }
 
   create(name: string): Promise<CreatedKey> {
-    return this.commands.call<CreatedKey>('createApiKey', { name });
+    return this.commands.call('createApiKey', { name });
   }
 
-  revoke(keyId: string): Promise<unknown> {
+  revoke(keyId: string): Promise<CallableOutput<'revokeApiKey'>> {
     return this.commands.call('revokeApiKey', { keyId });
   }
 }

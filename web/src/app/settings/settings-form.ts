@@ -1,3 +1,5 @@
+import type { AlertRuleInput, ClassificationOverride, TenantSettingsUpdate } from '@audit-log/model/callables';
+
 /**
  * The settings form as plain values, and its conversion to the `updateTenantSettings` input.
  * Pure, so the rules of what is sent (only changed sections, numbers as numbers, lists split)
@@ -80,11 +82,14 @@ function json(value: string, path: string): unknown {
   }
 }
 
-/** Every section, as the callable expects it. Throws {@link FormProblem} for malformed values. */
-export function sectionsOf(form: SettingsForm): Record<string, unknown> {
-  const sections: Record<string, unknown> = {
+/**
+ * Every section, as the callable expects it. Throws {@link FormProblem} for malformed values. The
+ * JSON lists are taken as typed: the server checks every field of them and names the wrong ones.
+ */
+export function sectionsOf(form: SettingsForm): TenantSettingsUpdate {
+  const sections: TenantSettingsUpdate = {
     retentionDays: num(form.retentionDays, 'retentionDays'),
-    classification: { overrides: json(form.overridesJson, 'classification.overrides') },
+    classification: { overrides: json(form.overridesJson, 'classification.overrides') as ClassificationOverride[] },
     redaction: {
       extraKeys: form.extraKeys
         .split(',')
@@ -97,7 +102,7 @@ export function sectionsOf(form: SettingsForm): Record<string, unknown> {
         REVIEW_LEVELS.map((l) => [l, num(form.deadlines[l], `review.deadlineHours.${l}`)]),
       ),
     },
-    alerts: { rules: json(form.rulesJson, 'alerts.rules') },
+    alerts: { rules: json(form.rulesJson, 'alerts.rules') as AlertRuleInput[] },
     webhook:
       form.webhookUrl.trim() === ''
         ? { enabled: form.webhookEnabled }
@@ -108,17 +113,17 @@ export function sectionsOf(form: SettingsForm): Record<string, unknown> {
       windowSeconds: num(form.windowSeconds, 'anomaly.windowSeconds'),
     },
   };
-  if (form.name.trim() !== '') sections['name'] = form.name.trim();
+  if (form.name.trim() !== '') sections.name = form.name.trim();
   return sections;
 }
 
 /** Only the sections whose value differs from what was loaded: an unchanged section is not rewritten. */
-export function changedSections(form: SettingsForm, loaded: TenantSettingsView): Record<string, unknown> {
+export function changedSections(form: SettingsForm, loaded: TenantSettingsView): TenantSettingsUpdate {
   const next = sectionsOf(form);
   const before = sectionsOf(formOf(loaded));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next)) {
-    if (JSON.stringify(value) !== JSON.stringify(before[key])) out[key] = value;
+    if (JSON.stringify(value) !== JSON.stringify(before[key as keyof TenantSettingsUpdate])) out[key] = value;
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
+import type { TenantSettingsAnswer, TenantSettingsUpdate, UpdatedTenantSettings } from '@audit-log/model/callables';
 import { Session } from '../core/auth/session';
 import { CommandFailure, Commands, describeFailure, type FieldProblem } from '../commands/commands';
 import { ApiKeys, type ApiKeyRow, type CreatedKey } from './api-keys';
@@ -12,17 +13,10 @@ import {
   formOf,
   type ReviewLevel,
   type SettingsForm,
-  type TenantSettingsView,
 } from './settings-form';
 
-interface SettingsAnswer {
-  settings: TenantSettingsView;
-  problems: string[];
-  version: number;
-  webhookSigningKey: boolean;
-  changed?: string[];
-  webhookSecret?: string;
-}
+/** The settings as last loaded or saved. */
+type SettingsAnswer = TenantSettingsAnswer | UpdatedTenantSettings;
 
 type TextField = Exclude<keyof SettingsForm, 'maskEmails' | 'webhookEnabled' | 'anomalyEnabled' | 'deadlines'>;
 type FlagField = 'maskEmails' | 'webhookEnabled' | 'anomalyEnabled';
@@ -70,7 +64,7 @@ export class SettingsPage {
 
   private async load(): Promise<void> {
     try {
-      const answer = await this.commands.call<SettingsAnswer>('getTenantSettings', {});
+      const answer = await this.commands.call('getTenantSettings');
       this.loaded.set(answer);
       this.form.set(formOf(answer.settings));
       await this.loadKeys();
@@ -105,7 +99,7 @@ export class SettingsPage {
     if (!form || !loaded) return;
     this.status.set(null);
     this.fieldProblems.set([]);
-    let settings: Record<string, unknown>;
+    let settings: TenantSettingsUpdate;
     try {
       settings = changedSections(form, loaded.settings);
     } catch (err) {
@@ -121,10 +115,10 @@ export class SettingsPage {
     }
     this.saving.set(true);
     try {
-      const answer = await this.commands.call<SettingsAnswer>('updateTenantSettings', { settings });
+      const answer = await this.commands.call('updateTenantSettings', { settings });
       this.loaded.set(answer);
       this.form.set(formOf(answer.settings));
-      this.status.set({ ok: true, text: `Saved (version ${answer.version}): ${(answer.changed ?? []).join(', ')}.` });
+      this.status.set({ ok: true, text: `Saved (version ${answer.version}): ${answer.changed.join(', ')}.` });
       if (answer.webhookSecret) this.shownSecret.set({ label: 'Webhook signing secret', value: answer.webhookSecret });
     } catch (err) {
       const failure = CommandFailure.from(err);
@@ -137,7 +131,7 @@ export class SettingsPage {
 
   protected async rotateSecret(): Promise<void> {
     try {
-      const answer = await this.commands.call<{ secret: string; version: number }>('rotateWebhookSecret', {});
+      const answer = await this.commands.call('rotateWebhookSecret');
       this.shownSecret.set({ label: `Webhook signing secret (version ${answer.version})`, value: answer.secret });
     } catch (err) {
       this.status.set({ ok: false, text: describeFailure(err) });

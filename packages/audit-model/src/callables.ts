@@ -1,0 +1,469 @@
+import type { Category, Level } from './catalog';
+import type { ArchiveState, Outcome, ReviewStatus } from './enums';
+import type { FieldError } from './errors';
+
+/**
+ * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
+ * Types only, so the console compiles it in without any runtime cost. The functions type their
+ * handlers from {@link Callables} (a handler answering another shape does not compile) and the
+ * console calls through one typed caller (a wrong name or request does not compile). Requests are
+ * what a caller may send; the server still validates every one with its schema, and a type check
+ * in the functions keeps each request type equal to its schema's input.
+ */
+
+// ---- Shared ---------------------------------------------------------------------------------
+
+/** The request of an operator run: a tenant admin runs it for their tenant, a platform admin may name one. */
+export interface OperatorRunRequest {
+  tenantId?: string;
+}
+
+/** A request with no fields. */
+export type EmptyRequest = Record<string, never>;
+
+/** A UTC calendar day, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** An ISO 8601 instant with a zone. */
+export type IsoInstant = string;
+
+// ---- API keys -------------------------------------------------------------------------------
+
+/** What an API key may do. */
+export type ApiKeyScope = 'ingest' | 'read' | 'backfill';
+
+export interface CreateApiKeyRequest {
+  name: string;
+  /** `ingest` and `read` when left out. */
+  scopes?: ApiKeyScope[];
+}
+
+/** The new key: the plaintext `key` appears here and nowhere else, ever. */
+export interface CreatedApiKey {
+  keyId: string;
+  key: string;
+  name: string;
+  displayPrefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: IsoInstant;
+}
+
+export interface RevokeApiKeyRequest {
+  keyId: string;
+}
+
+export interface RevokedApiKey {
+  keyId: string;
+  status: 'revoked';
+  revokedAt: IsoInstant;
+}
+
+// ---- Review ---------------------------------------------------------------------------------
+
+export type ReviewDecision = 'approve' | 'investigate' | 'escalate';
+
+/** What a review action did, as the review state machine names it. */
+export type ReviewActionName = 'assigned' | 'approved' | 'investigate' | 'escalated' | 'confirmed';
+
+export interface AssignReviewerRequest {
+  logId: string;
+  reviewerUid: string;
+  note?: string;
+}
+
+export interface DecideReviewRequest {
+  logId: string;
+  decision: ReviewDecision;
+  /** Why: required with every decision. */
+  note: string;
+}
+
+export interface ConfirmReviewRequest {
+  logId: string;
+  note: string;
+}
+
+/** What a review callable answers. */
+export interface ReviewActionResult {
+  logId: string;
+  action: ReviewActionName;
+  reviewStatus: ReviewStatus;
+  /** An approval under the two-person rule waits for a second reviewer. */
+  awaitingConfirmation: boolean;
+  auditEventId: string;
+  /** Log id of the audit entry that records the action. */
+  auditLogId: string;
+  investigationId?: string;
+}
+
+export interface EscalationReport {
+  scanned: number;
+  escalated: number;
+  /** Found overdue, but decided or escalated by someone else first. */
+  skipped: number;
+  escalatedLogIds: string[];
+}
+
+// ---- Exports and reports --------------------------------------------------------------------
+
+export type ExportFormat = 'ndjson' | 'json' | 'csv';
+
+/** The filter of an export: the console's log filter with the time range resolved. */
+export interface ExportFilterRequest {
+  from?: IsoInstant;
+  to?: IsoInstant;
+  categories?: Category[];
+  levels?: Level[];
+  outcomes?: Outcome[];
+  reviewStatuses?: ReviewStatus[];
+  eventType?: string;
+  actorId?: string;
+  resourceType?: string;
+  resourceId?: string;
+  correlationId?: string;
+  keyword?: string;
+}
+
+export interface StartExportRequest {
+  format: ExportFormat;
+  /** A byte order mark for spreadsheets; CSV only. */
+  bom?: boolean;
+  filter?: ExportFilterRequest;
+}
+
+export interface CancelExportRequest {
+  id: string;
+}
+
+export interface CreateDownloadLinkRequest {
+  /** `export` when left out. */
+  kind?: 'export' | 'report';
+  id: string;
+}
+
+/** A single-use link; `path` is relative to the functions' base URL. */
+export interface DownloadLink {
+  token: string;
+  path: string;
+  expiresAt: IsoInstant;
+}
+
+export type ReportKind = 'access' | 'change' | 'security' | 'compliance';
+
+export interface GenerateReportRequest {
+  kind: ReportKind;
+  /** Inclusive. */
+  from: IsoInstant;
+  /** Exclusive; at most 400 days after `from`. */
+  to: IsoInstant;
+}
+
+export interface ExportSweepReport {
+  swept: number;
+  exportIds: string[];
+}
+
+// ---- Cold tier ------------------------------------------------------------------------------
+
+/** One day the tiering job worked on. */
+export interface TieringDayOutcome {
+  tenantId: string;
+  date: IsoDate;
+  parts: Array<{ part: number; state: ArchiveState; rows: number | null; retained: number }>;
+  status: 'archived' | 'held' | 'failed' | 'busy' | 'empty' | 'deferred';
+  retryAtMs?: number;
+  error?: { code: string; message: string };
+}
+
+export interface TieringReport {
+  runId: string;
+  tenants: number;
+  days: TieringDayOutcome[];
+  /** Rows in files that reached `archived` during this run. */
+  archivedEntries: number;
+  failures: number;
+  durationMs: number;
+  stoppedAtDeadline: boolean;
+}
+
+/** `searchArchives`: the console's filter applied to the Parquet archive; `[from, to)`. */
+export interface ColdSearchRequest {
+  /** Only a platform admin names a tenant; everyone else searches their own. */
+  tenantId?: string;
+  from?: IsoInstant;
+  to?: IsoInstant;
+  categories?: Category[];
+  levels?: Level[];
+  eventTypes?: string[];
+  actorId?: string;
+  resourceType?: string;
+  resourceId?: string;
+  outcome?: Outcome;
+  keyword?: string;
+  /** 50 when left out. */
+  pageSize?: number;
+  cursor?: string;
+}
+
+/** One archived entry, with the fields the console reads (the stored entry has them all). */
+export interface ArchivedEntry {
+  logId: string;
+  eventId: string;
+  eventType: string;
+  tenantId: string;
+  occurredAt: IsoInstant;
+  recordedAt: IsoInstant;
+  source: string;
+  actor: { type: string; id?: string; name?: string; email?: string };
+  resource?: { type: string; id: string; name?: string; path?: string };
+  outcome: Outcome;
+  category: Category;
+  level: Level;
+  requiresReview: boolean;
+  reviewStatus: ReviewStatus;
+  changedFields: string[];
+  hash: string;
+}
+
+export interface ColdSearchResult {
+  entries: ArchivedEntry[];
+  /** Pass back as `cursor` for the next page; null when there is none. */
+  nextCursor: string | null;
+  /** True when the call stopped at its day budget before filling the page. */
+  partial: boolean;
+  /** The days read, newest first. */
+  days: IsoDate[];
+}
+
+export interface RestoreArchiveDayRequest {
+  date: IsoDate;
+  /** How long restored entries stay in Firestore: 1..365 days, 30 when left out. */
+  holdDays?: number;
+}
+
+export interface RestoreResult {
+  tenantId: string;
+  date: IsoDate;
+  parts: number;
+  /** Entries written back now. */
+  restored: number;
+  /** Entries already present with the same hash (an earlier, interrupted restore). */
+  alreadyPresent: number;
+  restoredUntil: IsoInstant;
+}
+
+export interface PurgeReport {
+  runId: string;
+  cutoffDate: IsoDate;
+  purged: Array<{
+    archiveId: string;
+    objectPath: string;
+    rows: number | null;
+    sha256: string | null;
+    merkleRoot: string | null;
+  }>;
+  busy: string[];
+}
+
+// ---- Tenant settings ------------------------------------------------------------------------
+
+export type AlertChannel = 'in_app' | 'email' | 'webhook';
+export type AlertRecipientRole = 'admin' | 'reviewer' | 'auditor' | 'compliance';
+
+/** Overrides classification for an event type, or a prefix ending in `*`. */
+export interface ClassificationOverride {
+  match: string;
+  category?: Category;
+  level?: Level;
+  requiresReview?: boolean;
+}
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  enabled: boolean;
+  categories: Category[];
+  levels: Level[];
+  eventTypes: string[];
+  outcomes: Outcome[];
+  channels: AlertChannel[];
+  recipientRoles: AlertRecipientRole[];
+}
+
+/** An alert rule as sent: the lists and `enabled` have defaults. */
+export type AlertRuleInput = Pick<AlertRule, 'id' | 'name'> & Partial<Omit<AlertRule, 'id' | 'name'>>;
+
+/** Every section of a tenant's settings, with the defaults filled in. */
+export interface TenantSettings {
+  name?: string;
+  retentionDays: number;
+  classification: { overrides: ClassificationOverride[] };
+  redaction: { extraKeys: string[]; maskEmails: boolean };
+  review: { deadlineHours: Record<Level, number> };
+  alerts: { rules: AlertRule[] };
+  webhook: { enabled: boolean; url?: string };
+  anomaly: { enabled: boolean; deniedThreshold: number; windowSeconds: number };
+  gapDetection: { graceSeconds: number };
+  ingest: { pubsubSources: string[]; maxBackdateDays: number; backfillSources: string[] };
+}
+
+export type SettingsSection = keyof TenantSettings;
+
+/**
+ * The sections to change. Each section sent replaces that section as a whole (fields left out
+ * inside it take their defaults); sections not sent stay as they are.
+ */
+export interface TenantSettingsUpdate {
+  name?: string;
+  retentionDays?: number;
+  classification?: { overrides?: ClassificationOverride[] };
+  redaction?: { extraKeys?: string[]; maskEmails?: boolean };
+  review?: { deadlineHours?: Partial<Record<Level, number>> };
+  alerts?: { rules?: AlertRuleInput[] };
+  webhook?: { enabled?: boolean; url?: string };
+  anomaly?: Partial<TenantSettings['anomaly']>;
+  gapDetection?: Partial<TenantSettings['gapDetection']>;
+  ingest?: Partial<TenantSettings['ingest']>;
+}
+
+export interface UpdateTenantSettingsRequest {
+  settings: TenantSettingsUpdate;
+}
+
+export interface GetTenantSettingsRequest {
+  /** Platform admins only; everyone else reads their own tenant. */
+  tenantId?: string;
+}
+
+export interface TenantSettingsAnswer {
+  tenantId: string;
+  settings: TenantSettings;
+  /** Problems of a malformed stored document (then defaults are shown and used). */
+  problems: string[];
+  version: number;
+  /** Whether a webhook signing secret exists (the secret itself is never shown again). */
+  webhookSigningKey: boolean;
+}
+
+export interface UpdatedTenantSettings extends TenantSettingsAnswer {
+  changed: SettingsSection[];
+  /** Log id of the `config.tenant_settings.updated` entry, when something changed. */
+  auditLogId?: string;
+  /** A signing secret created because the webhook was enabled for the first time: shown once. */
+  webhookSecret?: string;
+}
+
+// ---- Operations and alerts ------------------------------------------------------------------
+
+export interface ReplayDeadLetterRequest {
+  deadLetterId: string;
+}
+
+export type ReplayAnswer =
+  | { deadLetterId: string; outcome: 'stored' | 'duplicate'; logId: string; auditLogId: string }
+  | { deadLetterId: string; outcome: 'rejected'; reason: string; message: string; errors: readonly FieldError[] };
+
+export interface IngestHealthRequest {
+  tenantId?: string;
+  /** 1..1440, 60 when left out. */
+  windowMinutes?: number;
+}
+
+export interface IngestHealth {
+  tenantId: string;
+  since: IsoInstant;
+  windowMinutes: number;
+  stored: number;
+  deadLettered: number;
+  outboxPending: number;
+  outboxFailed: number;
+  /** Entries stored per minute over the window. */
+  eventsPerMinute: number;
+  /** Share of everything received in the window that was dead-lettered, 0..1. */
+  deadLetterRate: number;
+  status: 'ok' | 'degraded' | 'idle';
+}
+
+export interface ListOutboxRequest {
+  tenantId?: string;
+  /** `failed` when left out. */
+  status?: 'pending' | 'failed';
+  /** 1..200, 50 when left out. */
+  limit?: number;
+}
+
+/** An outbox document without its `changes` and `metadata`; the fields are the producer's, unchecked. */
+export interface OutboxItem {
+  id: string;
+  status: 'pending' | 'failed';
+  eventId?: unknown;
+  eventType?: unknown;
+  source?: unknown;
+  occurredAt?: unknown;
+  failure?: unknown;
+  failedAt?: unknown;
+}
+
+export interface WebhookRetryReport {
+  attempted: number;
+  /** Deliveries by the status they reached. */
+  statuses: Record<string, number>;
+}
+
+export interface RotatedWebhookSecret {
+  /** The new signing secret: shown this once. */
+  secret: string;
+  version: number;
+  auditLogId: string;
+}
+
+/** Some notifications by id, or all of the caller's unread ones. */
+export type MarkNotificationsReadRequest = { ids: string[]; all?: false } | { ids?: undefined; all: true };
+
+// ---- The map --------------------------------------------------------------------------------
+
+/** Name → request → response of every callable Cloud Function. */
+export interface Callables {
+  createApiKey: { request: CreateApiKeyRequest; response: CreatedApiKey };
+  revokeApiKey: { request: RevokeApiKeyRequest; response: RevokedApiKey };
+
+  assignReviewer: { request: AssignReviewerRequest; response: ReviewActionResult };
+  decideReview: { request: DecideReviewRequest; response: ReviewActionResult };
+  confirmReview: { request: ConfirmReviewRequest; response: ReviewActionResult };
+  runReviewEscalation: { request: OperatorRunRequest; response: EscalationReport };
+
+  startExport: { request: StartExportRequest; response: { exportId: string } };
+  cancelExport: { request: CancelExportRequest; response: { state: 'canceled' } };
+  createDownloadLink: { request: CreateDownloadLinkRequest; response: DownloadLink };
+  generateReport: { request: GenerateReportRequest; response: { reportId: string } };
+  runExportSweep: { request: OperatorRunRequest; response: ExportSweepReport };
+
+  runTiering: { request: OperatorRunRequest; response: TieringReport };
+  searchArchives: { request: ColdSearchRequest; response: ColdSearchResult };
+  restoreArchiveDay: { request: RestoreArchiveDayRequest; response: RestoreResult };
+  runArchivePurge: { request: OperatorRunRequest; response: PurgeReport };
+
+  updateTenantSettings: { request: UpdateTenantSettingsRequest; response: UpdatedTenantSettings };
+  getTenantSettings: { request: GetTenantSettingsRequest; response: TenantSettingsAnswer };
+
+  replayDeadLetter: { request: ReplayDeadLetterRequest; response: ReplayAnswer };
+  ingestHealth: { request: IngestHealthRequest; response: IngestHealth };
+  listOutbox: { request: ListOutboxRequest; response: { items: OutboxItem[] } };
+
+  runWebhookRetries: { request: EmptyRequest; response: WebhookRetryReport };
+  rotateWebhookSecret: { request: EmptyRequest; response: RotatedWebhookSecret };
+  markNotificationsRead: { request: MarkNotificationsReadRequest; response: { updated: number } };
+}
+
+/** The name of a callable. */
+export type CallableName = keyof Callables;
+
+/** What callable `N` takes. */
+export type CallableInput<N extends CallableName> = Callables[N]['request'];
+
+/** What callable `N` answers. */
+export type CallableOutput<N extends CallableName> = Callables[N]['response'];
+
+/** The arguments after the name: the request may be left out when it has no required field. */
+export type CallableArgs<N extends CallableName> =
+  Record<never, never> extends CallableInput<N> ? [request?: CallableInput<N>] : [request: CallableInput<N>];
