@@ -1,9 +1,10 @@
 /**
  * The audit model shared by the Cloud Functions, the publisher SDK and the console: the catalog and
- * its value lists, the envelope schema, validation, rejections, the collection names and the
- * request and response types of every callable. Nothing here touches Firebase or Node, so it runs
- * in a browser too. The console imports the zod-free subpaths (`@audit-log/model/callables`,
- * `@audit-log/model/catalog`, `@audit-log/model/enums`) to keep zod out of its bundle.
+ * its value lists, the envelope schema, validation, rejections, the collection names, the stored
+ * entry's shape, the query planner of `audit_logs` and the request and response types of every
+ * callable. Nothing here touches Firebase or Node, so it runs in a browser too. The console imports
+ * the zod-free subpaths (`@audit-log/model/callables`, `/catalog`, `/entry`, `/enums`,
+ * `/query-plan`) to keep zod out of its bundle.
  */
 export type * from './callables';
 export * from './catalog';
@@ -13,5 +14,6 @@ export * from './enums';
 export * from './envelope';
 export * from './errors';
 export * from './operation';
+export * from './query-plan';
 export * from './utf8';
 export * from './validate';

@@ -155,6 +155,36 @@ describe('pageOf', () => {
   });
 });
 
+describe('SERVED_COMBINATIONS', () => {
+  it('derives from the index file exactly the combinations the API served before it did', () => {
+    const before = [
+      [],
+      ['actor_id'],
+      ['event_type'],
+      ['category'],
+      ['level'],
+      ['outcome'],
+      ['category', 'level'],
+      ['category', 'outcome'],
+      ['level', 'outcome'],
+      ['actor_id', 'category'],
+      ['actor_id', 'level'],
+      ['actor_id', 'event_type'],
+      ['actor_id', 'outcome'],
+      ['event_type', 'outcome'],
+    ];
+    const key = (combo: readonly string[]) => [...combo].sort().join('+');
+    expect(SERVED_COMBINATIONS.map(key).sort()).toEqual(before.map(key).sort());
+  });
+
+  it('names every combination in the field errors of a refusal', () => {
+    const err = thrown(() => planEventQuery('t1', q({ level: 'INFO', event_type: 'a.b' })));
+    for (const pair of SERVED_COMBINATIONS.filter((c) => c.length > 1)) {
+      expect(err.errors[0]?.message).toContain(pair.join('+'));
+    }
+  });
+});
+
 describe('firestore.indexes.json', () => {
   interface IndexField {
     fieldPath: string;

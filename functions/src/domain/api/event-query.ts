@@ -4,6 +4,7 @@ import { CATEGORIES, LEVELS } from '../catalog';
 import { normalizeInstant } from '../entry';
 import { OUTCOMES } from '../envelope';
 import { ApiError, assertApi, fieldErrorsOf } from './errors';
+import { LogQueryPlanError, logQueryServed, planLogQuery, type LogQueryPlan } from '@audit-log/model/query-plan';
 
 /**
  * `GET /v1/events`: the query parameters of machine consumers, the query plan they map to, and
@@ -24,27 +25,25 @@ export type FilterParam = keyof typeof FILTER_FIELDS;
 export type FilterField = (typeof FILTER_FIELDS)[FilterParam];
 
 /**
- * Combinations of equality filters the API serves; each has a composite index (a unit spec
- * checks firestore.indexes.json). `from`/`to` combine with all of them: the range is on
- * `occurredAt`, the index's last field. Anything else is refused rather than left to fail in
- * production with a missing-index error (the emulator does not enforce indexes).
+ * Combinations of equality filters the API serves: every set of parameters whose fields a
+ * composite index in firestore.indexes.json serves, as the model's planner reads it. `from`/`to`
+ * combine with all of them: the range is on `occurredAt`, the index's last field. Anything else is
+ * refused rather than left to fail in production with a missing-index error (the emulator does
+ * not enforce indexes).
  */
-export const SERVED_COMBINATIONS: ReadonlyArray<readonly FilterParam[]> = [
-  [],
-  ['actor_id'],
-  ['event_type'],
-  ['category'],
-  ['level'],
-  ['outcome'],
-  ['category', 'level'],
-  ['category', 'outcome'],
-  ['level', 'outcome'],
-  ['actor_id', 'category'],
-  ['actor_id', 'level'],
-  ['actor_id', 'event_type'],
-  ['actor_id', 'outcome'],
-  ['event_type', 'outcome'],
-];
+export const SERVED_COMBINATIONS: ReadonlyArray<readonly FilterParam[]> = servedCombinations();
+
+function servedCombinations(): FilterParam[][] {
+  const params = Object.keys(FILTER_FIELDS) as FilterParam[];
+  const served: FilterParam[][] = [];
+  for (let mask = 0; mask < 1 << params.length; mask++) {
+    const combo = params.filter((_, i) => mask & (1 << i));
+    const equals = combo.map((name) => ({ field: FILTER_FIELDS[name], values: ['x'] }));
+    if (logQueryServed({ tenantId: 'x', equals })) served.push(combo);
+  }
+  // Fewest filters first, so the list reads from single filters to pairs.
+  return served.sort((a, b) => a.length - b.length);
+}
 
 export const QUERY_LIMITS = { defaultPageSize: 50, maxPageSize: 500, maxEventTypes: 30 } as const;
 
@@ -111,6 +110,16 @@ function describeCombination(params: readonly string[]): string {
   return params.length === 0 ? 'no filter' : params.join('+');
 }
 
+/** A refused combination as an API error, one field error per parameter involved. */
+function unsupported(used: readonly FilterParam[]): ApiError {
+  const combos = SERVED_COMBINATIONS.filter((c) => c.length > 1)
+    .map(describeCombination)
+    .join(', ');
+  return new ApiError('unsupported_filter_combination', `filters ${describeCombination(used)} cannot be combined`, {
+    errors: used.map((name) => ({ path: name, message: `combines only as: any single filter, ${combos}` })),
+  });
+}
+
 /**
  * Turns query parameters (every value of every name, as a URL holds them) into a plan for the
  * caller's tenant, or throws `invalid_argument`, `unsupported_filter_combination` or
@@ -141,27 +150,22 @@ export function planEventQuery(tenantId: string, query: Readonly<Record<string, 
   });
 
   const used = (Object.keys(FILTER_FIELDS) as FilterParam[]).filter((name) => params[name] !== undefined);
-  const served = SERVED_COMBINATIONS.some(
-    (combo) => combo.length === used.length && used.every((u) => combo.includes(u)),
-  );
-  assertApi(served, 'unsupported_filter_combination', `filters ${describeCombination(used)} cannot be combined`, {
-    errors: used.map((name) => ({
-      path: name,
-      message: `combines only as: any single filter, ${SERVED_COMBINATIONS.filter((c) => c.length > 1)
-        .map(describeCombination)
-        .join(', ')}`,
-    })),
-  });
-
-  const filters: EqualityFilter[] = used.map((name) => {
-    const value = params[name]!;
-    if (Array.isArray(value)) {
-      return value.length === 1
-        ? { field: FILTER_FIELDS[name], op: '==', value: value[0]! }
-        : { field: FILTER_FIELDS[name], op: 'in', value };
-    }
-    return { field: FILTER_FIELDS[name], op: '==', value };
-  });
+  let planned: LogQueryPlan;
+  try {
+    planned = planLogQuery({
+      tenantId,
+      equals: used.map((name) => {
+        const value = params[name]!;
+        return { field: FILTER_FIELDS[name], values: Array.isArray(value) ? value : [value] };
+      }),
+    });
+  } catch (err) {
+    // The other refusals cannot happen here: the tenant comes from a verified key, and the schema
+    // bounds the one list parameter (event_type) to 30 values.
+    throw err instanceof LogQueryPlanError && err.code === 'unsupported_combination' ? unsupported(used) : err;
+  }
+  // Without a range in the request the planner emits `tenantId ==`, then one condition per filter.
+  const filters = planned.where.filter((c) => c.field !== 'tenantId') as EqualityFilter[];
   const fingerprint = sha256Hex(canonicalJson({ tenantId, filters, from, to })).slice(0, 16);
   const plan: EventQueryPlan = {
     tenantId,

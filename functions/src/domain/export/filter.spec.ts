@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExportError } from './errors';
-import { describeExportFilter, parseExportFilter, planExportQuery, SERVED_SHAPES, shapeServed } from './filter';
+import { describeExportFilter, parseExportFilter, planExportQuery } from './filter';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -103,33 +101,18 @@ describe('planExportQuery', () => {
   });
 });
 
-describe('SERVED_SHAPES', () => {
-  it('lists only combinations a composite index in firestore.indexes.json serves', () => {
-    const file = JSON.parse(readFileSync(join(__dirname, '../../../../firestore.indexes.json'), 'utf8')) as {
-      indexes: Array<{
-        collectionGroup: string;
-        fields: Array<{ fieldPath: string; order?: string; arrayConfig?: string }>;
-      }>;
-    };
-    const available = new Set(
-      file.indexes
-        .filter((i) => i.collectionGroup === 'audit_logs')
-        .filter((i) => i.fields[0]?.fieldPath === 'tenantId')
-        .filter((i) => i.fields.at(-1)?.fieldPath === 'occurredAt' && i.fields.at(-1)?.order === 'DESCENDING')
-        .map((i) => {
-          const middle = i.fields.slice(1, -1);
-          const equality = middle.filter((f) => f.order).map((f) => f.fieldPath);
-          const keyword = middle.some((f) => f.arrayConfig === 'CONTAINS' && f.fieldPath === 'searchTokens');
-          return `${[...equality].sort().join('+')}|${keyword}`;
-        }),
-    );
-    // The unfiltered query is served by (tenantId, occurredAt DESC).
-    for (const shape of SERVED_SHAPES) {
-      expect(available, `${shape.equality.join('+')} keyword=${shape.keyword}`).toContain(
-        `${[...shape.equality].sort().join('+')}|${shape.keyword}`,
-      );
+describe('refused combinations', () => {
+  it('name every filter involved, by the key the caller sent, and say which one to drop', () => {
+    let error: ExportError | undefined;
+    try {
+      planExportQuery('acme', parseExportFilter({ actorId: 'u-1', keyword: 'x' }));
+    } catch (err) {
+      error = err as ExportError;
     }
-    expect(shapeServed(['level', 'category'], false)).toBe(true);
+    expect(error?.message).toBe('filtering by actorId and keyword together is not supported');
+    expect(error?.errors.map((e) => e.path)).toEqual(['filter.actorId', 'filter.keyword']);
+    // Dropping either leaves a served query, so both messages say so.
+    for (const e of error?.errors ?? []) expect(e.message).toMatch(/without it the rest can run$/);
   });
 });
 

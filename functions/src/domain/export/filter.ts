@@ -3,7 +3,16 @@ import { CATEGORIES, LEVELS } from '../catalog';
 import { REVIEW_STATUSES } from '../classify';
 import { normalizeInstant } from '../entry';
 import { OUTCOMES } from '../envelope';
-import { ExportError, assertExport, issuesToFieldErrors } from './errors';
+import {
+  KEYWORD_FIELD,
+  LOG_FILTER_KEYS,
+  LogQueryPlanError,
+  MAX_DISJUNCTIONS,
+  filterConditions,
+  planLogQuery,
+  type LogQueryPlan,
+} from '@audit-log/model/query-plan';
+import { ExportError, issuesToFieldErrors } from './errors';
 
 /**
  * The console's filter model (web/src/app/logs/filters/log-filter.ts) as the export worker runs
@@ -72,7 +81,7 @@ export function parseExportFilter(input: unknown): ExportFilter {
 export interface ExportWhere {
   field: string;
   op: '==' | 'in' | 'array-contains';
-  value: string | boolean | readonly string[];
+  value: string | boolean | readonly (string | boolean)[];
 }
 
 /** What the worker runs: always `tenantId ==`, then equality filters, newest first within `[from, to)`. */
@@ -85,94 +94,55 @@ export interface ExportQueryPlan {
   to?: string;
 }
 
-/**
- * Equality field sets (plus an optional `searchTokens` array-contains) that a composite index
- * `(tenantId, ...fields, occurredAt DESC)` in firestore.indexes.json serves; a unit spec checks
- * every one against that file. The emulator serves any query, so this list is the only guard
- * against a filter that would fail in production with "requires an index".
- */
-export const SERVED_SHAPES: ReadonlyArray<{ equality: readonly string[]; keyword: boolean }> = [
-  { equality: [], keyword: false },
-  { equality: ['category'], keyword: false },
-  { equality: ['level'], keyword: false },
-  { equality: ['eventType'], keyword: false },
-  { equality: ['actor.id'], keyword: false },
-  { equality: ['outcome'], keyword: false },
-  { equality: ['reviewStatus'], keyword: false },
-  { equality: ['resource.type'], keyword: false },
-  { equality: ['resource.type', 'resource.id'], keyword: false },
-  { equality: ['context.correlationId'], keyword: false },
-  { equality: ['category', 'level'], keyword: false },
-  { equality: ['category', 'outcome'], keyword: false },
-  { equality: ['category', 'reviewStatus'], keyword: false },
-  { equality: ['level', 'outcome'], keyword: false },
-  { equality: ['level', 'reviewStatus'], keyword: false },
-  { equality: ['requiresReview', 'reviewStatus'], keyword: false },
-  { equality: ['actor.id', 'category'], keyword: false },
-  { equality: ['actor.id', 'level'], keyword: false },
-  { equality: ['actor.id', 'outcome'], keyword: false },
-  { equality: ['actor.id', 'eventType'], keyword: false },
-  { equality: ['eventType', 'outcome'], keyword: false },
-  { equality: [], keyword: true },
-  { equality: ['category'], keyword: true },
-  { equality: ['level'], keyword: true },
-];
+/** The export filter's key for each stored field, so errors point at what the caller sent. */
+const KEY_OF: Readonly<Record<string, string>> = Object.fromEntries([
+  ...LOG_FILTER_KEYS.map(({ key, field }) => [field, key] as const),
+  [KEYWORD_FIELD, 'keyword'],
+]);
 
-/** Firestore allows at most 30 disjunctions per query once `in` lists are multiplied out. */
-export const MAX_DISJUNCTIONS = 30;
-
-const EQUALITY: ReadonlyArray<{ key: keyof ExportFilter; field: string; all: number }> = [
-  { key: 'categories', field: 'category', all: CATEGORIES.length },
-  { key: 'levels', field: 'level', all: LEVELS.length },
-  { key: 'outcomes', field: 'outcome', all: OUTCOMES.length },
-  { key: 'reviewStatuses', field: 'reviewStatus', all: REVIEW_STATUSES.length },
-  { key: 'eventType', field: 'eventType', all: Infinity },
-  { key: 'actorId', field: 'actor.id', all: Infinity },
-  { key: 'resourceType', field: 'resource.type', all: Infinity },
-  { key: 'resourceId', field: 'resource.id', all: Infinity },
-  { key: 'correlationId', field: 'context.correlationId', all: Infinity },
-];
-
-/** Whether an index serves the equality fields (any order) with or without a keyword. */
-export function shapeServed(equality: readonly string[], keyword: boolean): boolean {
-  const key = [...equality].sort().join('+');
-  return SERVED_SHAPES.some((s) => s.keyword === keyword && [...s.equality].sort().join('+') === key);
+/** A planner refusal as an export error with one field error per filter involved. */
+function exportErrorOf(err: LogQueryPlanError): ExportError {
+  if (err.code === 'too_many_alternatives') {
+    return new ExportError('invalid_argument', 'too many alternatives', [
+      {
+        path: 'filter',
+        message: `expands to ${err.disjunctions} alternatives; at most ${MAX_DISJUNCTIONS} are allowed`,
+      },
+    ]);
+  }
+  if (err.code === 'no_tenant') return new ExportError('permission_denied', 'the caller has no tenant');
+  const keys = err.fields.map((f) => KEY_OF[f] ?? f);
+  return new ExportError(
+    'unsupported_filter_combination',
+    `filtering by ${keys.join(' and ')} together is not supported`,
+    err.fields.map((field, i) => {
+      const others = keys.filter((_, j) => j !== i).join(', ');
+      const hint = err.suggestions.includes(field) ? '; without it the rest can run' : '';
+      return {
+        path: `filter.${keys[i] ?? field}`,
+        message: `cannot be combined with ${others}: no index serves this combination${hint}`,
+      };
+    }),
+  );
 }
 
 /**
- * Plans the query of `filter` within `tenantId`. Selecting every value of a list is the same as
- * no condition and is left out (one index fewer). Throws `unsupported_filter_combination` when no
+ * Plans the query of `filter` within `tenantId` with the model's planner, which derives what is
+ * runnable from firestore.indexes.json. Selecting every value of a list is the same as no
+ * condition and is left out (one index fewer). Throws `unsupported_filter_combination` when no
  * index serves the combination and `invalid_argument` when `in` lists multiply past 30.
  */
 export function planExportQuery(tenantId: string, filter: ExportFilter): ExportQueryPlan {
-  const where: ExportWhere[] = [{ field: 'tenantId', op: '==', value: tenantId }];
-  const fields: string[] = [];
-  let disjunctions = 1;
-  for (const spec of EQUALITY) {
-    const raw = filter[spec.key];
-    const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    if (values.length === 0 || values.length >= spec.all) continue;
-    fields.push(spec.field);
-    if (values.length === 1) where.push({ field: spec.field, op: '==', value: values[0]! });
-    else {
-      where.push({ field: spec.field, op: 'in', value: values });
-      disjunctions *= values.length;
-    }
+  let plan: LogQueryPlan;
+  try {
+    plan = planLogQuery({ tenantId, ...filterConditions(filter) });
+  } catch (err) {
+    throw err instanceof LogQueryPlanError ? exportErrorOf(err) : err;
   }
-  assertExport(disjunctions <= MAX_DISJUNCTIONS, 'invalid_argument', 'too many alternatives', [
-    { path: 'filter', message: `expands to ${disjunctions} alternatives; at most ${MAX_DISJUNCTIONS} are allowed` },
-  ]);
-  const keyword = filter.keyword !== undefined;
-  if (keyword) where.push({ field: 'searchTokens', op: 'array-contains', value: filter.keyword! });
-  assertExport(
-    shapeServed(fields, keyword),
-    'unsupported_filter_combination',
-    `filtering by ${[...fields, ...(keyword ? ['keyword'] : [])].join(' and ')} together is not supported`,
-    [{ path: 'filter', message: 'no index serves this combination of filters; remove one of them' }],
-  );
   return {
     tenantId,
-    where,
+    // Without a range in the request the planner emits only equality and array-contains conditions.
+    where: plan.where as ExportWhere[],
     ...(filter.from !== undefined ? { from: filter.from } : {}),
     ...(filter.to !== undefined ? { to: filter.to } : {}),
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import indexFile from '../../../../../firestore.indexes.json';
 import { CATEGORIES, LEVELS, OUTCOMES, REVIEW_STATUSES } from '../../core/audit-model';
 import { emptyFilter, type LogFilter, type TimeRange } from '../filters/log-filter';
-import { IndexCatalog } from './index-catalog';
+import { IndexCatalog } from '@audit-log/model/query-plan';
 import { MAX_DISJUNCTIONS, QueryPlanError, planLogQuery, type LogQueryPlan } from './log-query';
 
 const scope = { tenantId: 'tenant-a' };
@@ -234,10 +234,10 @@ describe('planLogQuery', () => {
   });
 });
 
-describe('IndexCatalog', () => {
-  it('reads only audit_logs indexes that start with tenantId and end with occurredAt desc', () => {
-    const catalog = IndexCatalog.fromConfig({
-      indexes: [
+describe('planLogQuery with another index list', () => {
+  it('plans only what that list serves, so the console follows the index file', () => {
+    const catalog = IndexCatalog.fromIndexes(
+      [
         {
           collectionGroup: 'audit_logs',
           queryScope: 'COLLECTION',
@@ -247,30 +247,13 @@ describe('IndexCatalog', () => {
             { fieldPath: 'occurredAt', order: 'DESCENDING' },
           ],
         },
-        {
-          collectionGroup: 'audit_logs',
-          queryScope: 'COLLECTION',
-          fields: [
-            { fieldPath: 'tenantId', order: 'ASCENDING' },
-            { fieldPath: 'category', order: 'ASCENDING' },
-            { fieldPath: 'occurredAt', order: 'ASCENDING' },
-          ],
-        },
-        {
-          collectionGroup: 'other',
-          queryScope: 'COLLECTION',
-          fields: [
-            { fieldPath: 'tenantId', order: 'ASCENDING' },
-            { fieldPath: 'outcome', order: 'ASCENDING' },
-            { fieldPath: 'occurredAt', order: 'DESCENDING' },
-          ],
-        },
       ],
-    });
-    expect(catalog.serves(['level'], null)).toBe(true);
-    expect(catalog.serves(['category'], null)).toBe(false);
-    expect(catalog.serves(['outcome'], null)).toBe(false);
-    expect(catalog.serves([], null)).toBe(false);
-    expect(IndexCatalog.fromConfig(null).all()).toEqual([]);
+      'audit_logs',
+    );
+    const levels = planLogQuery(emptyFilter({ levels: ['ERROR'] }), scope, { now, limit: 10 }, catalog);
+    expect(levels.index).toEqual(['tenantId', 'level', 'occurredAt desc']);
+    expect(() => planLogQuery(emptyFilter(), scope, { now, limit: 10 }, catalog)).toThrowError(
+      expect.objectContaining({ code: 'unsupported_combination' }),
+    );
   });
 });
