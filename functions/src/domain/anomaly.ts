@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sha256Hex } from './canonical';
 import type { Actor, Resource } from './envelope';
+import { issueLines } from '@audit-log/model';
 
 /**
  * The repeated-denials rule: N `permission.check.denied` events by the same actor on the same
@@ -46,7 +47,7 @@ export function readAnomalySettings(tenantDoc: unknown): { settings: AnomalySett
   if (result.success) return { settings: result.data, problems: [] };
   return {
     settings: DEFAULT_ANOMALY_SETTINGS,
-    problems: result.error.issues.map((i) => `anomaly.${i.path.map(String).join('.')}: ${i.message}`),
+    problems: issueLines(result.error.issues, 'anomaly'),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { classify } from './classify';
 import type { FieldError } from './errors';
 import { AuditFailure } from './failure';
+import { fieldErrorsOf } from '@audit-log/model';
 
 /**
  * Which business collections change capture watches, and how their changes are named and
@@ -159,9 +160,7 @@ const targetsSchema = z
 export function parseCaptureTargets(value: unknown): CaptureTarget[] {
   const parsed = targetsSchema.safeParse(value);
   if (!parsed.success) {
-    throw new CaptureConfigError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-    );
+    throw new CaptureConfigError(fieldErrorsOf(parsed.error.issues));
   }
   const errors: FieldError[] = [];
   const seenNames = new Set<string>();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sha256Hex } from './canonical';
 import type { FieldError } from './errors';
+import { issueLines } from '@audit-log/model';
 
 /**
  * What a client may put in the transactional outbox. Any signed-in member of a tenant can write
@@ -59,7 +60,7 @@ export function readOutboxPolicy(tenantDoc: unknown): { policy: OutboxPolicy; pr
   if (result.success) return { policy: result.data, problems: [] };
   return {
     policy: DEFAULT_OUTBOX_POLICY,
-    problems: result.error.issues.map((i) => `outbox.${i.path.map(String).join('.')}: ${i.message}`),
+    problems: issueLines(result.error.issues, 'outbox'),
   };
 }
 

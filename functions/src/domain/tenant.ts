@@ -3,6 +3,7 @@ import { alertSettingsSchema } from './alerts/rules';
 import { webhookSettingsSchema } from './alerts/webhook';
 import { CATEGORIES, LEVELS } from './catalog';
 import { reviewSettingsSchema } from './review/deadline';
+import { issueLines } from '@audit-log/model';
 
 /** One tenant override: `match` is an exact event type or a prefix ending in `*` (`repo.*`). */
 export const classificationOverrideSchema = z.strictObject({
@@ -82,7 +83,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = tenantSettingsSchema.pars
 export function readTenantSettings(data: unknown): { settings: TenantSettings; problems: string[] } {
   const result = tenantSettingsSchema.safeParse(data ?? {});
   if (result.success) return { settings: result.data, problems: [] };
-  const problems = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+  const problems = issueLines(result.error.issues);
   const broken = new Set(result.error.issues.map((i) => i.path[0]));
   const sections = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
   const kept = Object.fromEntries(Object.entries(sections).filter(([key]) => !broken.has(key)));

@@ -51,3 +51,25 @@ export function assertValid(
 export function describeFieldErrors(errors: readonly FieldError[]): string {
   return errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ');
 }
+
+/** A schema issue as zod reports it: where in the input, and what is wrong there. */
+export interface SchemaIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+}
+
+/**
+ * Field errors of schema issues, each addressed by its dotted path below `prefix` (`filter`,
+ * `events.3`); an issue of the whole input is addressed by the prefix itself.
+ */
+export function fieldErrorsOf(issues: readonly SchemaIssue[], prefix = ''): FieldError[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: issue.message };
+  });
+}
+
+/** One `path: message` line per schema issue, for an operator's log of a malformed setting. */
+export function issueLines(issues: readonly SchemaIssue[], prefix = ''): string[] {
+  return fieldErrorsOf(issues, prefix).map((e) => `${e.path}: ${e.message}`);
+}

@@ -1,6 +1,6 @@
 import { compiledOnDemand } from './compiled';
 import { envelopeSchema, LIMITS, type Envelope, type Operation } from './envelope';
-import { RejectionError, assertValid, type FieldError } from './errors';
+import { RejectionError, assertValid, fieldErrorsOf, type FieldError } from './errors';
 import { deriveOperation } from './operation';
 import { utf8ByteLength } from './utf8';
 
@@ -126,17 +126,13 @@ export const compiledEnvelopeSchema = compiledOnDemand(envelopeSchema);
 function schemaErrors(value: unknown): Envelope {
   const result = compiledEnvelopeSchema().safeParse(value);
   if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    // zod reports unknown keys on the parent object; name each key so the producer sees which.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: path ? `${path}.${key}` : key,
-        message: 'is not a field of the contract',
-      }));
-    }
-    return [{ path, message: issue.message }];
-  });
+  // zod reports unknown keys on the parent object; name each key so the producer sees which.
+  const issues = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'is not a field of the contract' }))
+      : [issue],
+  );
+  const errors = fieldErrorsOf(issues);
   throw new RejectionError('schema_violation', 'envelope does not match the contract', errors);
 }
 

@@ -1,4 +1,3 @@
-import type { FieldError } from '../errors';
 import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } from '../failure';
 
 /**
@@ -58,13 +57,5 @@ export class ApiError extends AuditFailure<ApiErrorCode> {
 /** Throws an {@link ApiError} unless `condition` holds. */
 export const assertApi: FailureAssertion<ApiErrorCode> = assertionFor(ApiError);
 
-/** Field errors of a zod failure, with an optional path prefix (`events[3].`). */
-export function fieldErrorsOf(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  prefix = '',
-): FieldError[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: issue.message };
-  });
-}
+/** Field errors of a zod failure (the model's one formatter), for the API's importers. */
+export { fieldErrorsOf } from '@audit-log/model';

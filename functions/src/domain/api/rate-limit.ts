@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueLines } from '@audit-log/model';
 
 /**
  * Per-tenant ingest rate of the HTTP API, counted in events (a batch of 200 costs 200): at most
@@ -28,7 +29,7 @@ export function readRateLimit(tenantDoc: unknown): { rateLimit: RateLimit; probl
   if (result.success) return { rateLimit: result.data.api.rateLimit, problems: [] };
   return {
     rateLimit: DEFAULT_RATE_LIMIT,
-    problems: result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
+    problems: issueLines(result.error.issues),
   };
 }
 
@@ -50,7 +51,7 @@ function readApiRate(
 ): { rateLimit?: RateLimit; problems: string[] } {
   const result = apiFieldSchema(field).safeParse(tenantDoc ?? {});
   if (!result.success) {
-    return { problems: result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`) };
+    return { problems: issueLines(result.error.issues) };
   }
   const api = result.data.api;
   const rateLimit = api?.[field];

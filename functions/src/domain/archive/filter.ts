@@ -5,6 +5,7 @@ import { OUTCOMES } from '../envelope';
 import { ArchiveError } from './errors';
 import { isoMicrosToMillis, millisToIsoMicros } from './instant';
 import { utcDate } from './layout';
+import { fieldErrorsOf } from '@audit-log/model';
 
 const iso = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 const token = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -54,7 +55,7 @@ export type ColdSearchRequest = z.infer<typeof coldSearchRequestSchema>;
 export function parseColdSearchRequest(input: unknown): ColdSearchRequest {
   const parsed = coldSearchRequestSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const errors = fieldErrorsOf(parsed.error.issues);
   throw new ArchiveError('invalid_argument', 'invalid search request', errors);
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ArchiveError } from './errors';
 import { isIsoDate } from './layout';
+import { fieldErrorsOf } from '@audit-log/model';
 
 const tenantId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a tenant id');
 
@@ -20,6 +21,6 @@ export const runPurgeRequestSchema = z.strictObject({ tenantId: tenantId.optiona
 export function parseRequest<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const errors = fieldErrorsOf(parsed.error.issues);
   throw new ArchiveError('invalid_argument', 'invalid request', errors);
 }

@@ -1,19 +1,13 @@
+import { fieldErrorsOf } from '@audit-log/model';
 import { z } from 'zod';
 import { NO_CONTROL_CHARS } from '../envelope';
 import { CommandError } from './errors';
-
-/** Field errors of a zod failure, addressed by dotted paths. */
-export function fieldErrors(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-): Array<{ path: string; message: string }> {
-  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-}
 
 /** Parses callable input with a schema, turning issues into `invalid_argument` field errors. */
 export function parseCommand<T>(schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
-  throw new CommandError('invalid_argument', 'the request data breaks a rule', fieldErrors(result.error.issues));
+  throw new CommandError('invalid_argument', 'the request data breaks a rule', fieldErrorsOf(result.error.issues));
 }
 
 /** A document id as the commands accept it: no slashes, bounded. */

@@ -1,4 +1,3 @@
-import type { FieldError } from '../errors';
 import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } from '../failure';
 
 /**
@@ -34,10 +33,3 @@ export class ExportError extends AuditFailure<ExportErrorCode> {
 
 /** Throws an {@link ExportError} unless `condition` holds. */
 export const assertExport: FailureAssertion<ExportErrorCode> = assertionFor(ExportError);
-
-/** Field-level errors of a failed zod parse, addressed by dotted path. */
-export function issuesToFieldErrors(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-): FieldError[] {
-  return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}

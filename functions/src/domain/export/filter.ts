@@ -12,7 +12,8 @@ import {
   planLogQuery,
   type LogQueryPlan,
 } from '@audit-log/model/query-plan';
-import { ExportError, issuesToFieldErrors } from './errors';
+import { ExportError } from './errors';
+import { fieldErrorsOf } from '@audit-log/model';
 
 /**
  * The console's filter model (web/src/app/logs/filters/log-filter.ts) as the export worker runs
@@ -70,11 +71,7 @@ export function parseExportFilter(input: unknown): ExportFilter {
       ...(f.to !== undefined ? { to: normalizeInstant(f.to) } : {}),
     };
   }
-  throw new ExportError(
-    'invalid_argument',
-    'the filter breaks a rule',
-    issuesToFieldErrors(parsed.error.issues).map((e) => ({ ...e, path: e.path ? `filter.${e.path}` : 'filter' })),
-  );
+  throw new ExportError('invalid_argument', 'the filter breaks a rule', fieldErrorsOf(parsed.error.issues, 'filter'));
 }
 
 /** One condition of a plan; the Firestore adapter maps it one to one onto `where()`. */

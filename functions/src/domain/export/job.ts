@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFormat } from './encoders';
-import { ExportError, assertExport, issuesToFieldErrors } from './errors';
+import { ExportError, assertExport } from './errors';
 import { parseExportFilter, type ExportFilter } from './filter';
+import { fieldErrorsOf } from '@audit-log/model';
 
 /**
  * The life of an export job (`audit_exports/{id}`):
@@ -38,11 +39,7 @@ export interface StartExportRequest {
 export function parseStartExport(input: unknown): StartExportRequest {
   const parsed = startExportRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new ExportError(
-      'invalid_argument',
-      'the export request breaks a rule',
-      issuesToFieldErrors(parsed.error.issues),
-    );
+    throw new ExportError('invalid_argument', 'the export request breaks a rule', fieldErrorsOf(parsed.error.issues));
   }
   const { format, bom } = parsed.data;
   return { format, bom: format === 'csv' && bom, filter: parseExportFilter(parsed.data.filter) };
@@ -146,7 +143,7 @@ export const downloadRequestSchema = z.strictObject({
 export function parseDownloadRequest(input: unknown): { kind: JobKind; id: string } {
   const parsed = downloadRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new ExportError('invalid_argument', 'name the file to download', issuesToFieldErrors(parsed.error.issues));
+    throw new ExportError('invalid_argument', 'name the file to download', fieldErrorsOf(parsed.error.issues));
   }
   return parsed.data;
 }

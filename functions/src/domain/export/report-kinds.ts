@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { Category, Level } from '../catalog';
 import { REVIEW_STATUSES } from '../classify';
 import { normalizeInstant } from '../entry';
-import { ExportError, issuesToFieldErrors } from './errors';
+import { ExportError } from './errors';
 import type { ExportWhere } from './filter';
 import type { ExportRecord } from './record';
+import { fieldErrorsOf } from '@audit-log/model';
 
 /** The four compliance reports. */
 export const REPORT_KINDS = ['access', 'change', 'security', 'compliance'] as const;
@@ -159,11 +160,7 @@ export interface ReportPeriod {
 export function parseGenerateReport(input: unknown): { kind: ReportKind; period: ReportPeriod } {
   const parsed = generateReportRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new ExportError(
-      'invalid_argument',
-      'the report request breaks a rule',
-      issuesToFieldErrors(parsed.error.issues),
-    );
+    throw new ExportError('invalid_argument', 'the report request breaks a rule', fieldErrorsOf(parsed.error.issues));
   }
   return {
     kind: parsed.data.kind,

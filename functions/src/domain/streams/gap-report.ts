@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StreamGap } from './stream-state';
+import { issueLines } from '@audit-log/model';
 
 /** Reserved source of the entries the ingest service records about itself (gap reports). */
 export const INGEST_SYSTEM_SOURCE = 'audit-ingest';
@@ -34,7 +35,7 @@ export function readGapDetectionSettings(tenantDoc: unknown): { settings: GapDet
   if (parsed.success) return { settings: parsed.data, problems: [] };
   return {
     settings: DEFAULT_GAP_DETECTION,
-    problems: parsed.error.issues.map((i) => `gapDetection.${i.path.map(String).join('.')}: ${i.message}`),
+    problems: issueLines(parsed.error.issues, 'gapDetection'),
   };
 }
 
