@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const lib = (p) => require(join(here, '..', 'functions', 'lib', p));
 const { csvLine, ndjsonEncoder, toExportRecord, ReportAccumulator } = lib('domain/export/index.js');
-const { reportDocument, renderPdf } = lib('export/report-pdf.js');
+const { reportDocument, renderPdf } = lib('reports/report-pdf.js');
 
 const args = new Map();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i], process.argv[i + 1]);

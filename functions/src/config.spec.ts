@@ -5,7 +5,7 @@ import { declaredParams } from 'firebase-functions/params';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_REPORT_FONT, DEFAULT_REPORT_FONT_BOLD, captureTargetsAtLoad, platform, settings } from './config';
 import { DEFAULT_AUTH_TENANT } from './domain/auth-events';
-import { bodyFontSpecs } from './export/report-fonts';
+import { bodyFontSpecs } from './reports/report-fonts';
 
 // The configuration module: what each parameter is worth when nothing sets it, that a value set
 // by firebase-tools wins, and that functions/.env names every parameter at its default (the

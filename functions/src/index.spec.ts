@@ -35,7 +35,7 @@ function load(target: string | undefined, exportName = target): Loaded {
 
 const HEAVY = ['@duckdb/node-api', '@duckdb/node-bindings', 'pdfmake', 'echarts'];
 /** The folders of the console API and the jobs: an ingest instance has no business loading them. */
-const NOT_INGEST = ['tiering', 'export', 'review', 'settings', 'operations', 'streams', 'reactions'];
+const NOT_INGEST = ['tiering', 'export', 'reports', 'review', 'settings', 'operations', 'streams', 'reactions'];
 
 describe('function registry', () => {
   it('lists every function for discovery, and no benchmark trigger outside the emulator', () => {
@@ -53,8 +53,8 @@ describe('function registry', () => {
     ['ingestOutbox', NOT_INGEST],
     ['capture.repos', NOT_INGEST],
     // The HTTP API serves the stream watermarks and reads, besides ingest.
-    ['api', ['tiering', 'export', 'reactions', 'settings', 'operations']],
-    ['reactToEntry', ['tiering', 'export', 'settings', 'operations', 'streams', 'outbox', 'auth']],
+    ['api', ['tiering', 'export', 'reports', 'reactions', 'settings', 'operations']],
+    ['reactToEntry', ['tiering', 'export', 'reports', 'settings', 'operations', 'streams', 'outbox', 'auth']],
   ])(
     'loads %s without DuckDB, pdfmake, echarts or the other functions',
     (target, foreign) => {

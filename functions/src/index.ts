@@ -3,18 +3,17 @@
 // instance loads only the module of the function it serves (lazy-exports.ts), so ingest never
 // loads DuckDB, pdfmake or echarts. The type-only imports keep every name checked by the compiler.
 import type * as Alerts from './alerts/functions';
-import type * as AuthBlocking from './auth/blocking';
-import type * as Capture from './capture/capture';
-import type * as ExportFunctions from './export/export-functions';
-import type * as ReportFunctions from './export/report-functions';
-import type * as SweepFunctions from './export/sweep-functions';
-import type * as Http from './http';
-import type * as PubSub from './ingest/pubsub';
+import type * as AuthBlocking from './auth/functions';
+import type * as Capture from './capture/functions';
+import type * as ExportFunctions from './export/functions';
+import type * as ReportFunctions from './reports/functions';
+import type * as Http from './http/functions';
+import type * as PubSub from './ingest/functions';
 import type * as Operations from './operations/functions';
-import type * as Outbox from './outbox/outbox';
-import type * as Reactions from './reactions/react-to-entry';
+import type * as Outbox from './outbox/functions';
+import type * as Reactions from './reactions/functions';
 import type * as Review from './review/functions';
-import type * as Settings from './settings/commands';
+import type * as Settings from './settings/functions';
 import type * as Streams from './streams/functions';
 import type * as Tiering from './tiering/functions';
 import type * as BenchBaseline from './bench/baseline';
@@ -25,17 +24,17 @@ import { exportLazily } from './lazy-exports';
 const registered = exports as object;
 
 // Ingest
-exportLazily(registered, () => require('./ingest/pubsub') as typeof PubSub, ['ingestPubSub']);
-exportLazily(registered, () => require('./outbox/outbox') as typeof Outbox, ['ingestOutbox']);
-exportLazily(registered, () => require('./capture/capture') as typeof Capture, ['capture']);
-exportLazily(registered, () => require('./auth/blocking') as typeof AuthBlocking, [
+exportLazily(registered, () => require('./ingest/functions') as typeof PubSub, ['ingestPubSub']);
+exportLazily(registered, () => require('./outbox/functions') as typeof Outbox, ['ingestOutbox']);
+exportLazily(registered, () => require('./capture/functions') as typeof Capture, ['capture']);
+exportLazily(registered, () => require('./auth/functions') as typeof AuthBlocking, [
   'authBeforeUserCreated',
   'authBeforeUserSignedIn',
 ]);
-exportLazily(registered, () => require('./http') as typeof Http, ['api', 'createApiKey', 'revokeApiKey']);
+exportLazily(registered, () => require('./http/functions') as typeof Http, ['api', 'createApiKey', 'revokeApiKey']);
 
 // Reactions to stored entries
-exportLazily(registered, () => require('./reactions/react-to-entry') as typeof Reactions, ['reactToEntry']);
+exportLazily(registered, () => require('./reactions/functions') as typeof Reactions, ['reactToEntry']);
 
 // Cold tier
 exportLazily(registered, () => require('./tiering/functions') as typeof Tiering, [
@@ -48,19 +47,17 @@ exportLazily(registered, () => require('./tiering/functions') as typeof Tiering,
 ]);
 
 // Exports and reports
-exportLazily(registered, () => require('./export/export-functions') as typeof ExportFunctions, [
+exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [
   'startExport',
   'cancelExport',
   'createDownloadLink',
   'downloadExport',
   'exportWorker',
   'exportWorkerSlice',
-]);
-exportLazily(registered, () => require('./export/sweep-functions') as typeof SweepFunctions, [
   'runExportSweep',
   'sweepStaleExportsScheduled',
 ]);
-exportLazily(registered, () => require('./export/report-functions') as typeof ReportFunctions, [
+exportLazily(registered, () => require('./reports/functions') as typeof ReportFunctions, [
   'generateReport',
   'reportWorker',
   'reportsMonthly',
@@ -82,7 +79,7 @@ exportLazily(registered, () => require('./alerts/functions') as typeof Alerts, [
 ]);
 
 // Settings and operations
-exportLazily(registered, () => require('./settings/commands') as typeof Settings, [
+exportLazily(registered, () => require('./settings/functions') as typeof Settings, [
   'updateTenantSettings',
   'getTenantSettings',
 ]);

@@ -6,7 +6,7 @@ import { defaultDeliveryNetwork } from '../../functions/src/alerts/webhook-trans
 import { deliveryId, mailId, notificationId, verifyWebhookSignature } from '../../functions/src/domain/alerts';
 import { logIdFor } from '../../functions/src/domain/ids';
 import type { EntryCreatedEvent } from '../../functions/src/reactions/new-activity';
-import { handleNewEntry } from '../../functions/src/reactions/react-to-entry';
+import { handleNewEntry } from '../../functions/src/reactions/functions';
 import { ok, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';

@@ -20,7 +20,7 @@ import {
 } from '../../functions/src/reactions/entry-reactions';
 import { ENTRY_REACTIONS_LEDGER } from '../../functions/src/reactions/ledger';
 import type { EntryCreatedEvent } from '../../functions/src/reactions/new-activity';
-import { handleNewEntry } from '../../functions/src/reactions/react-to-entry';
+import { handleNewEntry } from '../../functions/src/reactions/functions';
 import { toStored } from '../../functions/src/store/converters';
 import { envelope } from '../fixtures/envelopes';
 import { ok, tenantUser, type User } from '../support/commands';

@@ -15,7 +15,7 @@ import {
   waitForJob,
 } from '../support/exports';
 import { createTenant } from '../support/ingest-paths';
-import { scheduleMonthlyReports } from '../../functions/src/export/report-functions';
+import { scheduleMonthlyReports } from '../../functions/src/reports/functions';
 
 // PDF compliance reports end to end: the callable queues a report, the worker reads the period,
 // renders the PDF (charts, CJK text, page numbers) and stores it with its SHA-256; the file is

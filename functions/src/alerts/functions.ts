@@ -12,7 +12,7 @@ import { handleRotateWebhookSecret } from './secret';
 import { retryDueWebhookDeliveries } from './webhook-retry';
 
 // Registrations of alerts. New entries reach dispatchAlerts through the trigger `reactToEntry`
-// (reactions/react-to-entry.ts). The retry sweep is a plain module (webhook-retry.ts) with an admin
+// (reactions/functions.ts). The retry sweep is a plain module (webhook-retry.ts) with an admin
 // entry point, because the emulator never fires schedules.
 
 /** Runs the webhook retry sweep now (tenant admin: own tenant; platform admin: one or all). */

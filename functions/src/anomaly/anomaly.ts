@@ -6,7 +6,7 @@ import { tenantSettingsReader } from '../tenants/tenant-settings';
 
 /**
  * The repeated-denials rule, run on new audit entries by the trigger `reactToEntry`
- * (reactions/react-to-entry.ts). Each `permission.check.denied`
+ * (reactions/functions.ts). Each `permission.check.denied`
  * entry is counted in its window's counter document inside a transaction (so concurrent
  * instances count exactly); the denial that crosses the tenant's threshold emits the CRITICAL
  * SECURITY event through the common ingest entry point with an event id fixed by the window,

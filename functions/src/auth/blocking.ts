@@ -1,5 +1,5 @@
-import { beforeUserCreated, beforeUserSignedIn, type AuthBlockingEvent } from 'firebase-functions/v2/identity';
-import { REGION, settings } from '../config';
+import type { AuthBlockingEvent } from 'firebase-functions/v2/identity';
+import { settings } from '../config';
 import { DEFAULT_AUTH_TENANT, authEventEnvelope, type AuthEventKind } from '../domain/auth-events';
 import type { DocumentReference } from 'firebase-admin/firestore';
 import { logIdFor } from '../domain/ids';
@@ -88,13 +88,3 @@ export async function recordAuthEvent(kind: AuthEventKind, event: AuthBlockingEv
     return null;
   }
 }
-
-/** Blocking function before user creation: records `auth.user.created`, changes nothing. */
-export const authBeforeUserCreated = beforeUserCreated({ region: REGION, timeoutSeconds: 7 }, async (event) => {
-  await recordAuthEvent('created', event);
-});
-
-/** Blocking function before sign-in: records `auth.login`, changes nothing. */
-export const authBeforeUserSignedIn = beforeUserSignedIn({ region: REGION, timeoutSeconds: 7 }, async (event) => {
-  await recordAuthEvent('signedIn', event);
-});

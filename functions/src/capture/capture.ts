@@ -5,9 +5,9 @@ import {
   type DocumentSnapshot,
   type FirestoreAuthEvent,
 } from 'firebase-functions/v2/firestore';
-import { REGION, captureTargetsAtLoad } from '../config';
+import { REGION } from '../config';
 import { captureEnvelope } from '../domain/capture';
-import { captureTargetsFromSetting, type CaptureTarget } from '../domain/capture-config';
+import type { CaptureTarget } from '../domain/capture-config';
 import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { documentToJson } from './firestore-json';
@@ -76,6 +76,3 @@ export function captureTriggers(targets: readonly CaptureTarget[]): Record<strin
   }
   return triggers;
 }
-
-// Read while the module loads: the targets decide which triggers exist (see config.ts).
-export const capture = captureTriggers(captureTargetsFromSetting(captureTargetsAtLoad()));

@@ -1,7 +1,6 @@
 import { FieldValue, type DocumentReference, type DocumentData } from 'firebase-admin/firestore';
-import { onDocumentCreated, type FirestoreEvent, type QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
+import type { FirestoreEvent, QueryDocumentSnapshot } from 'firebase-functions/v2/firestore';
 import { documentToJson } from '../capture/firestore-json';
-import { REGION } from '../config';
 import { firestore } from '../firebase';
 import { ingest, rejectBeforeIngest, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
@@ -112,8 +111,3 @@ export async function handleOutboxCreated(
     throw err;
   }
 }
-
-export const ingestOutbox = onDocumentCreated(
-  { document: `${COLLECTIONS.outbox}/{id}`, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
-  handleOutboxCreated,
-);

@@ -11,7 +11,7 @@ import { handleAssignReviewer, handleConfirmReview, handleDecideReview } from '.
 import { escalateOverdueReviews } from './escalation';
 
 // Registrations of the review workflow. Review deadlines are stamped by the trigger `reactToEntry`
-// (reactions/react-to-entry.ts). The scheduled escalation is a plain module
+// (reactions/functions.ts). The scheduled escalation is a plain module
 // (escalation.ts) with an admin entry point, because the emulator never fires schedules.
 
 // A reviewer whose role was removed must not approve anything with the token they still hold.

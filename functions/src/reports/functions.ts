@@ -9,10 +9,10 @@ import { REGION } from '../config';
 import { firestore } from '../firebase';
 import { downloadFileName, parseGenerateReport, previousMonth, REPORT_KINDS, reportRequester } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
-import { recordAudit } from './audit';
+import { recordAudit } from '../export/audit';
 import { newReportDoc, reportObjectPath } from './report-jobs';
 import { runReport, type ReportWorkerDeps } from './report-worker';
-import { exportBucket } from './storage';
+import { exportBucket } from '../export/storage';
 
 function deps(): ReportWorkerDeps {
   return { db: firestore(), bucket: exportBucket(), now: () => new Date(), audit: recordAudit };

@@ -12,11 +12,11 @@ import {
   type Requester,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
-import { logPages, recordOf } from './log-source';
-import * as logs from './logs';
+import { logPages, recordOf } from '../export/log-source';
+import * as logs from '../export/logs';
 import { reportDocument, renderPdf } from './report-pdf';
 import { reportRef, type ReportJob, type ReportRequester } from './report-jobs';
-import { saveObject, type Bucket } from './storage';
+import { saveObject, type Bucket } from '../export/storage';
 
 export interface ReportWorkerDeps {
   db: Firestore;

@@ -2,9 +2,12 @@ import type { CallableOutput } from '@audit-log/model/callables';
 import { FieldValue } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { onCall, onRequest, type CallableRequest } from 'firebase-functions/v2/https';
-import { runCallable } from '../commands/callable';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
+import { operatorTenant, parseCommand } from '../domain/commands';
+import { runEscalationInputSchema } from '../domain/review';
 import { firestore } from '../firebase';
 import {
   assertExport,
@@ -24,6 +27,7 @@ import {
 import { recordAudit } from './audit';
 import { handleDownload, issueDownloadLink, type DownloadDeps } from './downloads';
 import { exportRef, exportsCollection, jobFromDoc, newExportDoc } from './export-jobs';
+import { sweepStaleExports } from './export-sweep';
 import { runExportSlice, type ExportWorkerDeps } from './export-worker';
 import { exportBucket } from './storage';
 
@@ -133,4 +137,31 @@ export const exportWorker = onDocumentCreated({ ...workerOptions, document: 'aud
 export const exportWorkerSlice = onDocumentCreated(
   { ...workerOptions, document: 'audit_exports/{exportId}/slices/{slice}' },
   (event) => runExportSlice(workerDeps(), event.params.exportId, Number(event.params.slice)),
+);
+
+// Registrations of the export sweep: every 15 minutes, and on demand for admins (the emulator
+// never fires schedules). Both do the same, so running it extra is harmless.
+
+/** `runExportSweep({tenantId?})`: a tenant admin sweeps their tenant, a platform admin one tenant or all. */
+export function handleRunExportSweep(request: CallableRequest): Promise<CallableOutput<'runExportSweep'>> {
+  return runCallable('runExportSweep', async () => {
+    const caller = requestCaller(request);
+    // Same input as the other operator runs: an optional tenant id.
+    const input = parseCommand(runEscalationInputSchema, request.data);
+    const tenantId = operatorTenant(caller, input.tenantId);
+    return sweepStaleExports(firestore(), {
+      ...(tenantId !== null ? { tenantId } : {}),
+      now: new Date(),
+      audit: recordAudit,
+    });
+  });
+}
+export const runExportSweep = onCall(COMMAND_OPTIONS, withFreshToken(handleRunExportSweep));
+
+/** Every 15 minutes: an abandoned export shows as failed within 45 minutes of its last sign of life. */
+export const sweepStaleExportsScheduled = onSchedule(
+  { schedule: 'every 15 minutes', region: REGION, memory: '256MiB', timeoutSeconds: 300, retryCount: 1 },
+  async () => {
+    await sweepStaleExports(firestore(), { now: new Date(), audit: recordAudit });
+  },
 );
