@@ -94,6 +94,22 @@ describe('delivery confirmation', () => {
     expect(sink.stats.pending).toBe(2);
   });
 
+  it('waits twice as long before each further re-send, so a slow pipeline is not flooded with copies', async () => {
+    // Nothing is stored yet: the pipeline is behind, not losing. Re-sends must thin out.
+    const { sink, transport, advance } = setup(() => false);
+    await sink.send([event(0)]);
+    const resendsAt: number[] = [];
+    for (let t = 0; t < 32_000; t += 500) {
+      const before = transport.sends;
+      await sink.check();
+      if (transport.sends > before) resendsAt.push(t);
+      advance(500);
+    }
+    // Grace 1 s: re-sent at 1 s, then after 2 s, 4 s, 8 s, then every 16 s (the cap).
+    expect(resendsAt).toEqual([1000, 3000, 7000, 15_000, 31_000]);
+    expect(sink.stats).toMatchObject({ resent: 5, resentEvents: 1, pending: 1 });
+  });
+
   it('keeps a bounded number of unconfirmed events and says which it gave up', async () => {
     const { sink, given } = setup(() => false, { maxPending: 3 });
     await sink.send([event(0), event(1), event(2), event(3), event(4)]);

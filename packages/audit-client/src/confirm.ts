@@ -6,7 +6,11 @@ import type { StreamWatermark, WatermarkSource } from './watermarks';
 export interface ConfirmationOptions {
   /** Where watermarks come from: `new HttpWatermarks({ apiKey })`. */
   watermarks: WatermarkSource;
-  /** How long a published event may take to be stored before it is re-sent. Default 10 minutes. */
+  /**
+   * How long a published event may take to be stored before it is re-sent. Default 10 minutes.
+   * Each further re-send of the same event waits twice as long as the one before, up to 16 times
+   * the grace period.
+   */
   graceMs?: number;
   /** Unconfirmed events kept at most; beyond it the oldest is given up (see `onGiveUp`). Default 10,000. */
   maxPending?: number;
@@ -36,8 +40,16 @@ export interface ConfirmationStats {
 interface Pending {
   event: AuditEvent;
   sentAt: number;
-  resent: boolean;
+  /** Re-sends so far: each doubles the wait before the next one. */
+  resends: number;
 }
+
+/**
+ * Doublings of the grace period at most. A missing event is usually one the pipeline has not
+ * reached yet, not one it lost: re-sending it at a fixed pace adds a copy to the backlog every
+ * period and, when the pipeline is slower than the period, feeds the very overload that delays it.
+ */
+const MAX_BACKOFF_DOUBLINGS = 4;
 
 /** Watermark pages read per stream and check: each page covers up to 1,000 stored numbers. */
 const MAX_PAGES_PER_CHECK = 50;
@@ -126,7 +138,7 @@ export class ConfirmingSink implements AuditSink {
     let stream = this.streams.get(key);
     if (!stream) this.streams.set(key, (stream = new Map<number, Pending>()));
     if (stream.has(event.sequence)) return;
-    stream.set(event.sequence, { event, sentAt: now, resent: false });
+    stream.set(event.sequence, { event, sentAt: now, resends: 0 });
     this.size++;
     while (this.size > this.maxPending) this.giveUpOldest();
   }
@@ -174,15 +186,20 @@ export class ConfirmingSink implements AuditSink {
       from = mark.scannedThrough + 1;
     }
     const now = this.clock();
-    const due = missing.filter((p) => now - p.sentAt >= this.graceMs && stream.has(p.event.sequence!));
+    const due = missing.filter((p) => now - p.sentAt >= this.waitBeforeResend(p) && stream.has(p.event.sequence!));
     if (due.length === 0) return;
     await this.inner.send(due.map((p) => p.event));
     for (const p of due) {
-      if (!p.resent) this.counts.resentEvents++;
-      p.resent = true;
+      if (p.resends === 0) this.counts.resentEvents++;
+      p.resends++;
       p.sentAt = now;
       this.counts.resent++;
     }
+  }
+
+  /** The grace period, doubled for every re-send so far (bounded). */
+  private waitBeforeResend(pending: Pending): number {
+    return this.graceMs * 2 ** Math.min(pending.resends, MAX_BACKOFF_DOUBLINGS);
   }
 
   /** Settles what the watermark decides; returns true when events above what it saw remain. */
