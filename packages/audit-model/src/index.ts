@@ -4,7 +4,7 @@
  * entry's shape, the query planner of `audit_logs` and the request and response types of every
  * callable. Nothing here touches Firebase or Node, so it runs in a browser too. The console imports
  * the zod-free subpaths (`@audit-log/model/callables`, `/catalog`, `/entry`, `/enums`,
- * `/query-plan`) to keep zod out of its bundle.
+ * `/filter-summary`, `/query-plan`) to keep zod out of its bundle.
  */
 export type * from './callables';
 export * from './catalog';
@@ -13,6 +13,7 @@ export * from './entry';
 export * from './enums';
 export * from './envelope';
 export * from './errors';
+export * from './filter-summary';
 export * from './operation';
 export * from './query-plan';
 export * from './utf8';

@@ -14,6 +14,7 @@ import {
 } from '@audit-log/model/query-plan';
 import { ExportError } from './errors';
 import { fieldErrorsOf } from '@audit-log/model';
+import { filterSummaryParts } from '@audit-log/model/filter-summary';
 
 /**
  * The console's filter model (web/src/app/logs/filters/log-filter.ts) as the export worker runs
@@ -147,20 +148,7 @@ export function planExportQuery(tenantId: string, filter: ExportFilter): ExportQ
 
 /** A short human summary of a filter, for the report cover and the export list. */
 export function describeExportFilter(filter: ExportFilter): string {
-  const parts: string[] = [];
-  const many = (name: string, values: readonly string[]) => {
-    if (values.length > 0) parts.push(`${name} ${values.join(' or ')}`);
-  };
-  many('category', filter.categories);
-  many('level', filter.levels);
-  many('outcome', filter.outcomes);
-  many('review', filter.reviewStatuses);
-  if (filter.eventType) parts.push(`type ${filter.eventType}`);
-  if (filter.actorId) parts.push(`actor ${filter.actorId}`);
-  if (filter.resourceType)
-    parts.push(`resource ${filter.resourceType}${filter.resourceId ? `/${filter.resourceId}` : ''}`);
-  if (filter.correlationId) parts.push(`correlation ${filter.correlationId}`);
-  if (filter.keyword) parts.push(`"${filter.keyword}"`);
+  const parts = filterSummaryParts(filter);
   if (filter.from || filter.to) parts.push(`${filter.from ?? '…'} to ${filter.to ?? 'now'}`);
   return parts.length > 0 ? parts.join(', ') : 'all entries';
 }

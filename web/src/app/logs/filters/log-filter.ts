@@ -1,4 +1,5 @@
 import type { Category, Level, Outcome, ReviewStatus } from '../../core/audit-model';
+import { filterSummaryParts } from '@audit-log/model/filter-summary';
 
 /** Relative ranges offered in the filter bar; `all` means no time condition at all. */
 export const RANGE_PRESETS = ['15m', '1h', '24h', '7d', '30d', '90d', 'all'] as const;
@@ -86,19 +87,6 @@ export function cleanText(value: string | null | undefined): string | null {
 
 /** A short human summary of the active filters, for headings and empty states. */
 export function describeFilter(filter: LogFilter): string {
-  const parts: string[] = [];
-  const list = (name: string, values: readonly string[]) => {
-    if (values.length > 0) parts.push(`${name} ${values.join(' or ')}`);
-  };
-  list('category', filter.categories);
-  list('level', filter.levels);
-  list('outcome', filter.outcomes);
-  list('review', filter.reviewStatuses);
-  if (filter.eventType) parts.push(`type ${filter.eventType}`);
-  if (filter.actorId) parts.push(`actor ${filter.actorId}`);
-  if (filter.resourceType)
-    parts.push(`resource ${filter.resourceType}${filter.resourceId ? `/${filter.resourceId}` : ''}`);
-  if (filter.correlationId) parts.push(`correlation ${filter.correlationId}`);
-  if (filter.keyword) parts.push(`"${filter.keyword}"`);
+  const parts = filterSummaryParts(filter);
   return parts.length > 0 ? parts.join(', ') : 'no filters';
 }
