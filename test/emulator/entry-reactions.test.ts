@@ -27,6 +27,7 @@ import { ok, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';
 import { Receiver } from '../support/webhook-receiver';
+import { DENIED_RESOURCE, denialFields } from '../support/denials';
 
 // One trigger, `reactToEntry`, runs the anomaly, alert and review-deadline reactions of every
 // stored entry. End to end through Pub/Sub: entries that concern all three get each effect once.
@@ -37,7 +38,7 @@ import { Receiver } from '../support/webhook-receiver';
 const db = () => adminDb();
 const HOUR = 3_600_000;
 const WINDOW_MS = 300_000;
-const RESOURCE = { type: 'repository', id: 'r-vault', name: 'vault' };
+const RESOURCE = DENIED_RESOURCE;
 
 /** Denials are made CRITICAL (so they alert and need review) and counted by the anomaly rule. */
 function tenantSettings(threshold: number, extra: DocumentData = {}): DocumentData {
@@ -49,17 +50,7 @@ function tenantSettings(threshold: number, extra: DocumentData = {}): DocumentDa
 }
 
 function denial(tenantId: string, actorId: string, at: number): Record<string, unknown> {
-  return {
-    eventType: DENIED_EVENT_TYPE,
-    source: 'authz-service',
-    occurredAt: new Date(at).toISOString(),
-    outcome: 'denied',
-    actor: { type: 'user', id: actorId },
-    resource: RESOURCE,
-    changes: undefined,
-    metadata: { permission: 'repo.admin' },
-    tenantId,
-  };
+  return { ...denialFields(actorId, at), tenantId };
 }
 
 function windowKey(tenantId: string, actorId: string, at: number, threshold: number) {

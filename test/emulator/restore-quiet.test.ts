@@ -6,7 +6,6 @@ import { mailId, notificationId } from '../../functions/src/domain/alerts';
 import {
   ANOMALY_EVENT_TYPE,
   ANOMALY_SOURCE,
-  DENIED_EVENT_TYPE,
   anomalyEventId,
   windowKeyOf,
   type AnomalySettings,
@@ -21,6 +20,7 @@ import { tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';
 import { countExisting, dateDaysAgo, tieringDeps } from '../support/tiering';
+import { DENIED_RESOURCE, denialFields } from '../support/denials';
 
 // Restoring an archived day writes its entries back unchanged, and Firestore fires every create
 // trigger on audit_logs for them. This suite restores a day that holds enough denials to cross
@@ -33,7 +33,7 @@ requireEmulators('FIRESTORE', 'PUBSUB', 'FIREBASE_AUTH', 'FIREBASE_STORAGE');
 const db = adminDb();
 
 const ANOMALY: AnomalySettings = { enabled: true, deniedThreshold: 5, windowSeconds: 300 };
-const RESOURCE = { type: 'repository', id: 'r-vault', name: 'vault' };
+const RESOURCE = DENIED_RESOURCE;
 const HOUR = 3_600_000;
 const tenant = uniqueTenant('restore-quiet');
 const day = dateDaysAgo(120);
@@ -47,18 +47,7 @@ function oldEntry(overrides: Record<string, unknown>): AuditEntry {
   return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
 }
 
-function denial(actorId: string, at: number): Record<string, unknown> {
-  return {
-    eventType: DENIED_EVENT_TYPE,
-    source: 'authz-service',
-    occurredAt: new Date(at).toISOString(),
-    outcome: 'denied',
-    actor: { type: 'user', id: actorId },
-    resource: RESOURCE,
-    changes: undefined,
-    metadata: { permission: 'repo.admin' },
-  };
-}
+const denial = denialFields;
 
 const VISIBILITY = {
   eventType: 'repo.visibility_changed',
