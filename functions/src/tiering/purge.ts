@@ -1,3 +1,4 @@
+import type { PurgeReport } from '@audit-log/model/callables';
 import { rm } from 'node:fs/promises';
 import {
   ArchiveError,
@@ -17,18 +18,8 @@ export interface PurgeOptions extends TieringOptions {
   coldRetentionDays?: number;
 }
 
-export interface PurgeReport {
-  runId: string;
-  cutoffDate: string;
-  purged: Array<{
-    archiveId: string;
-    objectPath: string;
-    rows: number | null;
-    sha256: string | null;
-    merkleRoot: string | null;
-  }>;
-  busy: string[];
-}
+/** What a purge run did: the `purgeArchives` answer of the callable map. */
+export type { PurgeReport };
 
 /**
  * Deletes archives whose day is past cold retention. Each purge is recorded: the part moves

@@ -1,5 +1,6 @@
+import type { CallableInput } from '@audit-log/model/callables';
 import type { FieldProblem } from '../commands/commands';
-import { CATEGORIES, LEVELS, OUTCOMES, type Category, type Level, type Outcome } from '../core/audit-model';
+import { CATEGORIES, LEVELS, OUTCOMES } from '../core/audit-model';
 import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
 import type { QueryScope } from '../logs/query/log-query';
 
@@ -9,23 +10,8 @@ import type { QueryScope } from '../logs/query/log-query';
  * outcome, a list of event types, no review status or correlation id). Pure and unit-tested.
  */
 
-/** The `searchArchives` request (functions/src/domain/archive/filter.ts). */
-export interface ColdSearchRequest {
-  /** Sent only by a platform admin, who must name the tenant; everyone else searches their own. */
-  tenantId?: string;
-  from?: string;
-  to?: string;
-  categories?: Category[];
-  levels?: Level[];
-  eventTypes?: string[];
-  actorId?: string;
-  resourceType?: string;
-  resourceId?: string;
-  outcome?: Outcome;
-  keyword?: string;
-  pageSize: number;
-  cursor?: string;
-}
+/** The `searchArchives` request of the callable map; the console always names its page size. */
+export type ColdSearchRequest = CallableInput<'searchArchives'> & { pageSize: number };
 
 /** The `searchArchives` answer; entries are read defensively with {@link toColdEntry}. */
 export interface ColdSearchResponse {
