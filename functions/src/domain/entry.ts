@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Hex } from './canonical';
 import type { StoredEntry } from '@audit-log/model';
+import { HASHED_FIELDS } from '@audit-log/model/entry';
 
 /**
  * A stored audit entry as the domain sees it (the model's `StoredEntry`). `occurredAt` is the
@@ -8,32 +9,7 @@ import type { StoredEntry } from '@audit-log/model';
  */
 export type AuditEntry = StoredEntry<string>;
 
-/**
- * The fields the hash covers: everything the producer said (after redaction) and everything
- * the classifier decided. Left out on purpose: `logId` and `searchTokens` (derived again from
- * hashed fields), `reviewStatus` (changes during review), `recordedAt` (set by the store), `hash`.
- */
-export const HASHED_FIELDS = [
-  'specVersion',
-  'eventId',
-  'eventType',
-  'tenantId',
-  'occurredAt',
-  'source',
-  'sequence',
-  'actor',
-  'resource',
-  'operation',
-  'outcome',
-  'changes',
-  'metadata',
-  'context',
-  'category',
-  'level',
-  'requiresReview',
-  'changedFields',
-  'redactions',
-] as const satisfies ReadonlyArray<keyof AuditEntry>;
+export { HASHED_FIELDS } from '@audit-log/model/entry';
 
 export type HashedEntry = Pick<AuditEntry, (typeof HASHED_FIELDS)[number]>;
 

@@ -65,3 +65,41 @@ export interface StoredEntry<Instant = string> {
   searchTokens: string[];
   hash: string;
 }
+
+/**
+ * The fields the hash covers: everything the producer said (after redaction) and everything
+ * the classifier decided. Left out on purpose: `logId` and `searchTokens` (derived again from
+ * hashed fields), `reviewStatus` (changes during review), `recordedAt` (set by the store), `hash`.
+ */
+export const HASHED_FIELDS = [
+  'specVersion',
+  'eventId',
+  'eventType',
+  'tenantId',
+  'occurredAt',
+  'source',
+  'sequence',
+  'actor',
+  'resource',
+  'operation',
+  'outcome',
+  'changes',
+  'metadata',
+  'context',
+  'category',
+  'level',
+  'requiresReview',
+  'changedFields',
+  'redactions',
+] as const satisfies ReadonlyArray<keyof StoredEntry>;
+
+/**
+ * The object whose canonical JSON an entry's `hash` is the SHA-256 of: the hashed fields of a
+ * stored entry with `occurredAt` as the ISO string (UTC, milliseconds) the functions hashed.
+ * The console recomputes hashes from it; the functions build the same object faster.
+ */
+export function hashedForm(entry: StoredEntry<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of HASHED_FIELDS) if (entry[field] !== undefined) out[field] = entry[field];
+  return out;
+}

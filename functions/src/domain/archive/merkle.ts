@@ -48,6 +48,11 @@ export class MerkleAccumulator {
     return this.n;
   }
 
+  /** The leaves so far, sorted (32 bytes each): what inclusion proofs index into. */
+  sorted(): Buffer {
+    return sortLeaves(this.buf.subarray(0, this.n * LEAF), this.n);
+  }
+
   /** The root and the number of leaves that repeat an earlier one (0 for a valid archive). */
   finish(): { root: string; count: number; duplicates: number } {
     const sorted = sortLeaves(this.buf.subarray(0, this.n * LEAF), this.n);
@@ -63,7 +68,7 @@ export class MerkleAccumulator {
  * Sorts n 32-byte leaves. SHA-256 values are uniform, so a counting pass on the first two bytes
  * leaves buckets of a handful of leaves each, finished by insertion sort: linear time, one copy.
  */
-function sortLeaves(leaves: Buffer, n: number): Buffer {
+export function sortLeaves(leaves: Buffer, n: number): Buffer {
   const counts = new Uint32Array(65537);
   for (let i = 0; i < n; i++) counts[leaves.readUInt16BE(i * LEAF) + 1]!++;
   for (let b = 1; b <= 65536; b++) counts[b]! += counts[b - 1]!;
@@ -92,31 +97,55 @@ function sortLeaves(leaves: Buffer, n: number): Buffer {
   return out;
 }
 
-/** RFC 6962 root of n leaves already in order, bottom-up. */
-function rootOfSorted(leaves: Buffer, n: number): Buffer {
-  if (n === 0) return sha256(Buffer.alloc(0));
+/** The leaf nodes of n sorted leaves: SHA-256(0x00 || leaf) each. */
+function leafLevel(sorted: Buffer, n: number): Buffer {
   const prefixed = Buffer.alloc(1 + LEAF);
-  let level = Buffer.alloc(n * LEAF);
+  const level = Buffer.alloc(n * LEAF);
   for (let i = 0; i < n; i++) {
-    prefixed[0] = 0x00;
-    leaves.copy(prefixed, 1, i * LEAF, (i + 1) * LEAF);
+    sorted.copy(prefixed, 1, i * LEAF, (i + 1) * LEAF);
     sha256(prefixed).copy(level, i * LEAF);
   }
+  return level;
+}
+
+/** The level above: pairs hashed as SHA-256(0x01 || left || right), a lone last node promoted. */
+function levelAbove(level: Buffer, width: number): Buffer {
+  const next = Math.ceil(width / 2);
+  const out = Buffer.alloc(next * LEAF);
   const pair = Buffer.alloc(1 + 2 * LEAF);
   pair[0] = 0x01;
-  let width = n;
-  while (width > 1) {
-    const next = Math.ceil(width / 2);
-    const out = Buffer.alloc(next * LEAF);
-    for (let i = 0; i + 1 < width; i += 2) {
-      level.copy(pair, 1, i * LEAF, (i + 2) * LEAF);
-      sha256(pair).copy(out, (i / 2) * LEAF);
-    }
-    if (width % 2 === 1) level.copy(out, (next - 1) * LEAF, (width - 1) * LEAF, width * LEAF);
-    level = out;
-    width = next;
+  for (let i = 0; i + 1 < width; i += 2) {
+    level.copy(pair, 1, i * LEAF, (i + 2) * LEAF);
+    sha256(pair).copy(out, (i / 2) * LEAF);
   }
+  if (width % 2 === 1) level.copy(out, (next - 1) * LEAF, (width - 1) * LEAF, width * LEAF);
+  return out;
+}
+
+/** RFC 6962 root of n leaves already in order, bottom-up. */
+export function rootOfSorted(leaves: Buffer, n: number): Buffer {
+  if (n === 0) return sha256(Buffer.alloc(0));
+  let level = leafLevel(leaves, n);
+  for (let width = n; width > 1; width = Math.ceil(width / 2)) level = levelAbove(level, width);
   return level.subarray(0, LEAF);
+}
+
+/**
+ * The RFC 6962 audit path of leaf `index` among n sorted leaves: the sibling of each level from
+ * the leaves up, skipping levels where the node is a lone last one (promoted unchanged).
+ */
+export function auditPath(sorted: Buffer, n: number, index: number): Buffer[] {
+  if (!Number.isInteger(index) || index < 0 || index >= n) throw new RangeError(`leaf ${index} is not among ${n}`);
+  const path: Buffer[] = [];
+  let level = leafLevel(sorted, n);
+  let at = index;
+  for (let width = n; width > 1; width = Math.ceil(width / 2)) {
+    const sibling = at ^ 1;
+    if (sibling < width) path.push(Buffer.from(level.subarray(sibling * LEAF, (sibling + 1) * LEAF)));
+    level = levelAbove(level, width);
+    at = Math.floor(at / 2);
+  }
+  return path;
 }
 
 /** Convenience for small sets: the root of a list of hex hashes. */

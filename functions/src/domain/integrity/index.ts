@@ -1,0 +1,3 @@
+export * from './checkpoint';
+export * from './leaves';
+export * from './signing';
