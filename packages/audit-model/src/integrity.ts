@@ -151,3 +151,74 @@ export function toHex(bytes: Uint8Array): string {
   for (const b of bytes) out += b.toString(16).padStart(2, '0');
   return out;
 }
+
+/** Where a checkpoint's leaves and its anchor copy live in Cloud Storage. */
+export const integrityObjects = {
+  /** JSON `{ checkpointId, leaves: [[logId, hash], ...] }`, sorted by logId; its root is signed. */
+  leaves: (tenantId: string, seq: number) =>
+    `integrity/tenant=${tenantId}/checkpoints/${String(seq).padStart(10, '0')}.leaves.json`,
+  /** The signed checkpoint as JSON, written once (create-only) where Firestore admins cannot rewrite it. */
+  anchor: (tenantId: string, seq: number) =>
+    `integrity/tenant=${tenantId}/anchors/${String(seq).padStart(10, '0')}.json`,
+  anchorPrefix: (tenantId: string) => `integrity/tenant=${tenantId}/anchors/`,
+} as const;
+
+/** A public key of the chain, `audit_checkpoint_keys/{keyId}`. */
+export interface CheckpointKey {
+  keyId: string;
+  algorithm: typeof CHECKPOINT_SIGNATURE_ALGORITHM;
+  /** Base64 of the 32 raw Ed25519 public key bytes (Web Crypto's "raw" format). */
+  publicKey: string;
+}
+
+/** Every way verification can find the log tampered with. */
+export const INTEGRITY_FINDING_KINDS = [
+  /** An entry's stored hash is not the hash of its contents (a field changed, hash left alone). */
+  'entry_hash_mismatch',
+  /** An entry differs from the one its checkpoint signed (changed and its hash recomputed). */
+  'entry_modified',
+  /** A signed entry is gone from Firestore and from the archive. */
+  'entry_deleted',
+  /** An entry no checkpoint signed, in a window that a checkpoint closed. */
+  'entry_inserted',
+  /** An entry older than the grace period that no checkpoint covers yet (chain stalled or cut). */
+  'entry_uncovered',
+  /** A checkpoint whose hash, signature, key or window is wrong. */
+  'checkpoint_invalid',
+  /** A checkpoint that is not linked to its predecessor. */
+  'checkpoint_chain_broken',
+  /** A checkpoint missing from Firestore: a gap in the chain, or the newest one dropped. */
+  'checkpoint_missing',
+  /** A checkpoint that differs from its anchored copy. */
+  'checkpoint_anchor_mismatch',
+  /** An archived day whose Parquet rows do not give its manifest's or its checkpoints' roots. */
+  'archive_modified',
+] as const;
+export type IntegrityFindingKind = (typeof INTEGRITY_FINDING_KINDS)[number];
+
+export interface IntegrityFinding {
+  kind: IntegrityFindingKind;
+  message: string;
+  logId?: string;
+  checkpointId?: string;
+  /** Archive day, `YYYY-MM-DD`. */
+  date?: string;
+}
+
+/** A verification run, `audit_integrity_runs/{id}` (the scheduled check and manual runs). */
+export interface IntegrityRunRecord<Instant = string> {
+  tenantId: string;
+  trigger: 'scheduled' | 'manual';
+  startedAt: Instant;
+  finishedAt: Instant;
+  /** The `recordedAt` period checked, `[from, to)`. */
+  from: Instant;
+  to: Instant;
+  ok: boolean;
+  entriesChecked: number;
+  checkpointsChecked: number;
+  archivedDaysChecked: number;
+  findingCount: number;
+  /** The first findings (at most 100). */
+  findings: IntegrityFinding[];
+}
