@@ -12,6 +12,7 @@ import {
   encodeCursor,
   positionBeforeDay,
   rowToEntry,
+  type ArchivedAuditEntry,
   searchDays,
   SEARCHABLE_STATES,
   type ArchiveRecord,
@@ -40,7 +41,7 @@ export interface ColdSearchOptions {
 }
 
 export interface ColdSearchResult {
-  entries: Array<AuditEntry & { recordedAt: string }>;
+  entries: ArchivedAuditEntry[];
   /** Pass back as `cursor` for the next page; null when there is none. */
   nextCursor: string | null;
   /** True when the call stopped at its day budget before filling the page. */
