@@ -227,13 +227,15 @@ describe('an entry reviewed while its day is being archived', () => {
     await createTenant(db, tenant);
     const entries = entriesOn(tenant, date, 20);
     await seed(db, entries);
-    const reviewed = entries[5]!;
+    // A flagged entry (repo.visibility_changed): its review state is in its review doc.
+    const reviewed = entries[7]!;
+    expect(reviewed.requiresReview).toBe(true);
     const first = await runTieringJob(tieringDeps(), {
       tenantIds: [tenant],
       hook: async (step) => {
         // A review decision lands between verification and deletion (server-side, as review does).
         if (step === 'verified') {
-          await db.collection('audit_logs').doc(reviewed.logId).update({ reviewStatus: 'approved' });
+          await db.collection('audit_reviews').doc(reviewed.logId).update({ status: 'approved' });
         }
       },
     });

@@ -30,7 +30,9 @@ interface ChunkResult {
 /** True when the stored entry and its review doc are exactly the archived row (review state included). */
 function matches(snap: DocumentSnapshot, review: DocumentSnapshot, row: ArchiveRow): boolean {
   try {
-    return sameRow(toArchiveRow(withReviewState(snap.data() ?? {}, review.data())), row);
+    // As the writer built the row: only a flagged entry's review doc counts (store/reviews.ts).
+    const state = snap.get('requiresReview') === true ? review.data() : undefined;
+    return sameRow(toArchiveRow(withReviewState(snap.data() ?? {}, state)), row);
   } catch {
     return false;
   }
