@@ -66,11 +66,10 @@ async function expectUntouched(logId: string, written: Timestamp): Promise<void>
 
 /** Waits for the review doc to satisfy a condition (the trigger stamps the deadline later). */
 function reviewWhere(logId: string, what: string, until: (d: DocumentData) => boolean): Promise<DocumentData> {
-  return waitFor(
-    async () => (await reviewRef(logId).get()).data() ?? {},
-    until,
-    { what: `audit_reviews/${logId}: ${what}`, timeoutMs: 60_000 },
-  );
+  return waitFor(async () => (await reviewRef(logId).get()).data() ?? {}, until, {
+    what: `audit_reviews/${logId}: ${what}`,
+    timeoutMs: 60_000,
+  });
 }
 
 const actions = (d: DocumentData) => (d.decisions as Array<{ action: string }>).map((x) => x.action);

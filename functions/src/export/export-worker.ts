@@ -17,7 +17,7 @@ import {
   type SliceBudget,
 } from '../domain/export';
 import { exportRef, failedExportEvent, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
-import { countMatches, cursorOf, logPages, recordOf } from './log-source';
+import { countMatches, logPages, recordOf } from './log-source';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
 

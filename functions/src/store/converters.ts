@@ -18,7 +18,7 @@ export function toStored(entry: AuditEntry, recordedAt: Date): StoredAuditEntry 
  * entry as stored, so the copied instants are the entry's own Timestamps.
  */
 export function toStoredReview(stored: StoredAuditEntry): Record<string, unknown> {
-  return initialReviewDoc(stored as unknown as Record<string, unknown>);
+  return initialReviewDoc(stored);
 }
 
 /** Back to the domain shape, e.g. to recompute and verify an entry's hash. */

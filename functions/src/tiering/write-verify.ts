@@ -1,10 +1,4 @@
-import {
-  Timestamp,
-  type DocumentSnapshot,
-  type Firestore,
-  type QueryDocumentSnapshot,
-  type QuerySnapshot,
-} from 'firebase-admin/firestore';
+import { Timestamp, type QueryDocumentSnapshot, type QuerySnapshot } from 'firebase-admin/firestore';
 import { rm } from 'node:fs/promises';
 import {
   ArchiveError,
