@@ -86,9 +86,12 @@ const stored = async () => {
   const snaps = await db.getAll(...ids.map((id) => db.collection('audit_logs').doc(id)));
   return snaps;
 };
-await waitUntil('every event stored with its review deadline', async () =>
-  (await stored()).every((s) => s.exists && (s.get('requiresReview') !== true || s.get('review.dueAt'))),
-);
+// The deadline is stamped on the review doc (audit_reviews); entries are never updated.
+const reviews = () => db.getAll(...ids.map((id) => db.collection('audit_reviews').doc(id)));
+await waitUntil('every event stored with its review deadline', async () => {
+  const [entries, due] = await Promise.all([stored(), reviews()]);
+  return entries.every((s, i) => s.exists && (s.get('requiresReview') !== true || due[i].get('dueAt')));
+});
 // Quiet: the tenant's entry count (anomalies included) stops growing for 10 s.
 let last = -1;
 let since = Date.now();

@@ -107,14 +107,21 @@ interface Stored {
   reviewStatus: string;
 }
 
-/** What Firestore holds for a tenant, read with the Admin SDK: the ground truth. */
+/**
+ * What Firestore holds for a tenant, read with the Admin SDK: the ground truth. Review status is
+ * in the entries' review docs (audit_reviews; entries never change), `none` without one.
+ */
 async function storedEntries(tenantId: string): Promise<Stored[]> {
-  const snap = await adminDb().collection('audit_logs').where('tenantId', '==', tenantId).get();
+  const [snap, reviews] = await Promise.all([
+    adminDb().collection('audit_logs').where('tenantId', '==', tenantId).get(),
+    adminDb().collection('audit_reviews').where('tenantId', '==', tenantId).get(),
+  ]);
+  const status = new Map(reviews.docs.map((d) => [d.id, d.get('status') as string]));
   return snap.docs.map((d) => ({
     logId: d.id,
     category: d.get('category') as string,
     level: d.get('level') as string,
-    reviewStatus: d.get('reviewStatus') as string,
+    reviewStatus: status.get(d.id) ?? 'none',
   }));
 }
 

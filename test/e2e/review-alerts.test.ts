@@ -79,7 +79,7 @@ describe('review queue and alert bell in Chromium', () => {
       await page.getByTestId('review-note').fill('Planned open-sourcing, approved by the owner');
       await approve.click();
 
-      // The detail panel listens to the entry itself: the committed decision appears without a reload.
+      // The detail panel listens to the entry's review doc: the committed decision appears without a reload.
       await expect.poll(() => page.getByTestId('review-status').textContent(), { timeout: 15_000 }).toBe('approved');
       await expect
         .poll(() => page.getByTestId('review-history').textContent())
@@ -87,8 +87,11 @@ describe('review queue and alert bell in Chromium', () => {
       await row.waitFor({ state: 'detached', timeout: 15_000 });
       await screenshot(page, 'review-approved');
 
-      const stored = (await adminDb().collection('audit_logs').doc(logId).get()).data()!;
-      expect(stored.reviewStatus).toBe('approved');
+      // Stored in the entry's review doc; the entry itself was never written.
+      const stored = (await adminDb().collection('audit_reviews').doc(logId).get()).data()!;
+      expect(stored.status).toBe('approved');
+      const entrySnap = await adminDb().collection('audit_logs').doc(logId).get();
+      expect(entrySnap.updateTime!.isEqual(entrySnap.createTime!)).toBe(true);
 
       // The decision is an audit entry of its own, found by log search.
       const decision = await waitFor(

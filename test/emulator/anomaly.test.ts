@@ -87,12 +87,13 @@ describe('repeated denials anomaly', () => {
 
     const anomalyLogId = logIdFor(tenant, ANOMALY_SOURCE, anomalyEventId(key));
     const entry = await waitForDoc(db().collection('audit_logs').doc(anomalyLogId), 'anomaly stored');
+    // Flagged for review: pending in its review doc, stored in the same write as the entry.
+    expect((await db().collection('audit_reviews').doc(anomalyLogId).get()).get('status')).toBe('pending');
     expect(entry).toMatchObject({
       eventType: ANOMALY_EVENT_TYPE,
       category: 'SECURITY',
       level: 'CRITICAL',
       requiresReview: true,
-      reviewStatus: 'pending',
       actor: { type: 'user', id: 'u-mallory' },
       resource: RESOURCE,
       metadata: {

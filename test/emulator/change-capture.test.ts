@@ -125,7 +125,6 @@ describe('change capture of watched collections', () => {
       category: 'AUTHORIZATION',
       level: 'CRITICAL',
       requiresReview: true,
-      reviewStatus: 'pending',
       changedFields: ['role'],
     });
 

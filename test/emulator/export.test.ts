@@ -219,6 +219,61 @@ describe('JSON exports', () => {
   });
 });
 
+describe('a review-status filter', () => {
+  it('exports exactly the entries whose review doc has the status, newest first, with that status', async () => {
+    // A tenant of its own: review decisions here must not change the other suites' expectations.
+    const tenantC = uniqueTenant('export-review');
+    await createTenant(db, tenantC);
+    const source = entriesOf(tenantC, 40);
+    await seedEntries(db, source);
+    const flagged = source.filter((e) => e.requiresReview);
+    expect(flagged.length).toBeGreaterThan(5);
+    // Review decisions land in the review docs (the server's review functions write there).
+    const approved = flagged.slice(0, 3);
+    await Promise.all(approved.map((e) => db.collection('audit_reviews').doc(e.logId).update({ status: 'approved' })));
+    const auditorC = await signInWithClaims({ tenantId: tenantC, role: 'auditor' });
+    const { bytes } = await exportAndDownload(
+      { format: 'ndjson', filter: { ...JANUARY, reviewStatuses: ['approved'] } },
+      auditorC.idToken,
+    );
+    const lines = bytes
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ExportRecord);
+    expect(lines.map((r) => r.logId).sort()).toEqual(approved.map((e) => e.logId).sort());
+    expect(sortedByOrder(lines)).toBe(true);
+    expect(lines).toEqual(
+      lines.map((r) =>
+        expectedRecord(
+          source.find((e) => e.logId === r.logId)!,
+          'approved',
+        ),
+      ),
+    );
+
+    // Every other entry keeps its seeded status in an unfiltered export of the period.
+    const all = await exportAndDownload({ format: 'json', filter: JANUARY }, auditorC.idToken);
+    const records = JSON.parse(all.bytes.toString('utf8')) as ExportRecord[];
+    const done = new Set(approved.map((e) => e.logId));
+    expect(records).toEqual(
+      records.map((r) => {
+        const e = source.find((x) => x.logId === r.logId)!;
+        return expectedRecord(e, done.has(e.logId) ? 'approved' : undefined);
+      }),
+    );
+
+    // A review status combines only with what audit_reviews copies (level, category).
+    expect(
+      await callStatus(
+        'startExport',
+        { format: 'ndjson', filter: { reviewStatuses: ['pending'], keyword: 'x' } },
+        auditorC.idToken,
+      ),
+    ).toBe('INVALID_ARGUMENT');
+  });
+});
+
 describe('tenant isolation and downloads', () => {
   it('never includes another tenant: the other tenant exports only its own rows', async () => {
     const adminB = await signInWithClaims({ tenantId: tenantB, role: 'admin' });

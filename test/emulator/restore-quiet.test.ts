@@ -11,7 +11,7 @@ import {
   type AnomalySettings,
 } from '../../functions/src/domain/anomaly';
 import { logIdFor } from '../../functions/src/domain/ids';
-import { toStored } from '../../functions/src/store/converters';
+import { toStored, toStoredReview, type StoredAuditEntry } from '../../functions/src/store/converters';
 import { escalateOverdueReviews } from '../../functions/src/review/escalation';
 import { runTieringJob } from '../../functions/src/tiering/job';
 import { envelope } from '../fixtures/envelopes';
@@ -81,27 +81,32 @@ const oldIds = oldEntries.map((e) => e.logId);
  * escalated entry carries the review map the workflow left on it; the pending one never got a
  * deadline (a restore must not start one now).
  */
-function storedDocs(): Map<string, DocumentData> {
-  const docs = new Map<string, DocumentData>();
+function storedDocs(): { entries: Map<string, DocumentData>; reviews: Map<string, DocumentData> } {
+  const entries = new Map<string, DocumentData>();
+  const reviews = new Map<string, DocumentData>();
   for (const e of oldEntries) {
     const recordedAt = new Date(Date.parse(e.occurredAt) + 1000);
     const doc: DocumentData = { ...toStored(e, recordedAt) };
+    entries.set(e.logId, doc);
+    if (!e.requiresReview) continue;
+    // The review docs ingest wrote with the flagged entries (audit_reviews; entries never change).
+    const review: DocumentData = toStoredReview(doc as StoredAuditEntry);
     if (e === escalated) {
       const dueAt = Timestamp.fromMillis(recordedAt.getTime() + 24 * HOUR);
       const at = Timestamp.fromMillis(dueAt.toMillis() + 10 * 60_000);
-      doc.reviewStatus = 'escalated';
-      doc.review = {
+      Object.assign(review, {
+        status: 'escalated',
         version: 1,
         dueAt,
         decisions: [
           { action: 'escalated', by: null, note: 'review deadline passed', at, status: 'escalated', eventId: 'x-1' },
         ],
         overdueEscalatedAt: at,
-      };
+      });
     }
-    docs.set(e.logId, doc);
+    reviews.set(e.logId, review);
   }
-  return docs;
+  return { entries, reviews };
 }
 
 beforeAll(async () => {
@@ -116,15 +121,19 @@ afterAll(async () => {
 describe('restoring an archived day', () => {
   it('raises no anomaly, alert or review deadline for the restored entries; new activity still does', async () => {
     expect(escalated.level).toBe('CRITICAL');
-    expect(pending).toMatchObject({ level: 'CRITICAL', requiresReview: true, reviewStatus: 'pending' });
+    expect(pending).toMatchObject({ level: 'CRITICAL', requiresReview: true });
     const stored = storedDocs();
     const batch = db.batch();
-    for (const [logId, doc] of stored) batch.create(db.collection('audit_logs').doc(logId), doc);
+    for (const [logId, doc] of stored.entries) batch.create(db.collection('audit_logs').doc(logId), doc);
+    for (const [logId, doc] of stored.reviews) batch.create(db.collection('audit_reviews').doc(logId), doc);
     await batch.commit();
 
     const archived = await runTieringJob(tieringDeps(), { tenantIds: [tenant] });
     expect(archived.failures).toBe(0);
     expect(await countExisting(db, oldIds)).toBe(0);
+    // The review docs left the warm tier with their entries (the archive keeps their state).
+    const reviewRefs = [...stored.reviews.keys()].map((id) => db.collection('audit_reviews').doc(id));
+    expect((await db.getAll(...reviewRefs)).filter((r) => r.exists)).toEqual([]);
 
     const answer = await callCallable('restoreArchiveDay', { date: day, holdDays: 5 }, admin.idToken);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -156,8 +165,8 @@ describe('restoring an archived day', () => {
     await waitForDoc(db.collection('mail').doc(mailId(sentinelId, 'critical', admin.email)), 'its email', 60_000);
     await waitForDoc(notes.doc(notificationId(freshAnomalyId, 'critical', admin.uid)), 'the new anomaly alert', 60_000);
     await waitFor(
-      () => db.collection('audit_logs').doc(sentinelId).get(),
-      (s) => s.get('review.dueAt') instanceof Timestamp,
+      () => db.collection('audit_reviews').doc(sentinelId).get(),
+      (s) => s.get('dueAt') instanceof Timestamp,
       { what: 'the review deadline of the new entry', timeoutMs: 60_000 },
     );
 
@@ -187,10 +196,13 @@ describe('restoring an archived day', () => {
     expect(mailedIds.has(sentinelId)).toBe(true);
     expect(oldIds.filter((id) => mailedIds.has(id))).toEqual([]);
 
-    // The restored entries are exactly as stored: the escalated one keeps its review map, the
-    // pending one got no deadline, so nothing is reset and escalation has nothing to repeat.
+    // The restored entries are exactly as stored, and their review docs too: the escalated one
+    // keeps its review record, the pending one got no deadline, so nothing is reset and
+    // escalation has nothing to repeat.
     const back = await db.getAll(...oldIds.map((id) => db.collection('audit_logs').doc(id)));
-    for (const snap of back) expect(snap.data(), snap.id).toEqual(stored.get(snap.id));
+    for (const snap of back) expect(snap.data(), snap.id).toEqual(stored.entries.get(snap.id));
+    const reviewsBack = await db.getAll(...reviewRefs);
+    for (const snap of reviewsBack) expect(snap.data(), snap.id).toEqual(stored.reviews.get(snap.id));
     const escalation = await escalateOverdueReviews(db, { tenantId: tenant });
     expect(oldIds.filter((id) => escalation.escalatedLogIds.includes(id))).toEqual([]);
   });

@@ -47,12 +47,12 @@ async function flaggedEntries(
     envelopes.map(async (e) => {
       const logId = logIdFor(tenant, e.source as string, e.eventId as string);
       const data = await waitFor(
-        () => db().collection('audit_logs').doc(logId).get(),
-        (s) => s.get('review.dueAt') instanceof Timestamp,
-        { what: `review.dueAt of ${logId}`, timeoutMs: 60_000 },
+        () => db().collection('audit_reviews').doc(logId).get(),
+        (s) => s.get('dueAt') instanceof Timestamp,
+        { what: `dueAt of audit_reviews/${logId}`, timeoutMs: 60_000 },
       );
       expect(data.get('level')).toBe(level);
-      return { logId, dueAt: data.get('review.dueAt') as Timestamp };
+      return { logId, dueAt: data.get('dueAt') as Timestamp };
     }),
   );
 }
@@ -77,9 +77,7 @@ describe('overdue escalation', () => {
     // entry's is not. (The emulator's clock cannot be moved, so the deadlines are.)
     const past = Timestamp.fromMillis(Date.now() - 60_000);
     await Promise.all(
-      [...overdue, decided].map(({ logId }) =>
-        db().collection('audit_logs').doc(logId).update({ 'review.dueAt': past }),
-      ),
+      [...overdue, decided].map(({ logId }) => db().collection('audit_reviews').doc(logId).update({ dueAt: past })),
     );
     const now = new Date();
     expect(now.getTime()).toBeLessThan(notYet[0]!.dueAt.toMillis());
@@ -123,17 +121,17 @@ describe('overdue escalation', () => {
     expect(new Set(mine.map((e) => (e.resource as { id: string }).id))).toEqual(ours);
     expect(mine.every((e) => (e.actor as { type: string }).type === 'system')).toBe(true);
 
-    expect((await db().collection('audit_logs').doc(notYet[0]!.logId).get()).get('reviewStatus')).toBe('pending');
-    expect((await db().collection('audit_logs').doc(decided.logId).get()).get('reviewStatus')).toBe('investigating');
+    expect((await readEntry(db(), notYet[0]!.logId)).reviewStatus).toBe('pending');
+    expect((await readEntry(db(), decided.logId)).reviewStatus).toBe('investigating');
   });
 
   it('runs from the admin entry point and from the scheduled function, still once', async () => {
     const [item] = await flaggedEntries(1, 'CRITICAL');
     // Time passes: the deadline is now behind us (the emulator's clock cannot be moved).
     await db()
-      .collection('audit_logs')
+      .collection('audit_reviews')
       .doc(item!.logId)
-      .update({ 'review.dueAt': Timestamp.fromMillis(Date.now() - 60_000) });
+      .update({ dueAt: Timestamp.fromMillis(Date.now() - 60_000) });
 
     expect(await fails('runReviewEscalation', {}, reviewer.idToken)).toMatchObject({ status: 'PERMISSION_DENIED' });
     const scheduled = fetch(`${FUNCTIONS_BASE}/escalateOverdueReviewsScheduled-0`, {

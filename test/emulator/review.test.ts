@@ -9,7 +9,8 @@ import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../supp
 
 // The review workflow through the real callables, over HTTP with ID tokens from the Auth
 // emulator: flagged entries arrive through Pub/Sub, reviewers decide, and every decision changes
-// only the entry's review fields and is itself an audit entry linked to the reviewed one.
+// only the entry's review doc (audit_reviews; the entry never changes) and is itself an audit
+// entry linked to the reviewed one.
 
 const db = () => adminDb();
 let tenant: string;
@@ -68,8 +69,8 @@ async function flagged(kind: 'security' | 'config'): Promise<string> {
         });
   await publishEnvelope(envelope);
   const logId = logIdFor(tenant, envelope.source as string, envelope.eventId as string);
-  const data = await waitForDoc(db().collection('audit_logs').doc(logId), `flagged ${kind} entry`);
-  expect(data).toMatchObject({ requiresReview: true, reviewStatus: 'pending', level: 'CRITICAL' });
+  await waitForDoc(db().collection('audit_logs').doc(logId), `flagged ${kind} entry`);
+  expect(await entry(logId)).toMatchObject({ requiresReview: true, reviewStatus: 'pending', level: 'CRITICAL' });
   return logId;
 }
 
@@ -78,7 +79,7 @@ function entry(logId: string) {
 }
 
 describe('decideReview', () => {
-  it('approves with a note: only the review fields change, and the decision is a linked audit entry', async () => {
+  it('approves with a note: only the review doc changes, and the decision is a linked audit entry', async () => {
     const logId = await flagged('config');
     const before = await entry(logId);
 

@@ -73,7 +73,7 @@ describe('publisher SDK on the emulators', () => {
       changedFields: ['name', 'visibility'],
     });
     const second = await waitForDoc(logRef(madePublic), 'repo.visibility_changed entry');
-    expect(second).toMatchObject({ sequence: 1, level: 'CRITICAL', requiresReview: true, reviewStatus: 'pending' });
+    expect(second).toMatchObject({ sequence: 1, level: 'CRITICAL', requiresReview: true });
   });
 
   it('records permission decisions and failed logins through the helpers', async () => {

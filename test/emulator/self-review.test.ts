@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIdFor } from '../../functions/src/domain/ids';
-import { fails, ok, tenantUser, type User } from '../support/commands';
+import { fails, ok, readEntry, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForDoc } from '../support/ingest-paths';
 
@@ -48,8 +48,12 @@ async function flaggedBy(actorUid: string, kind: 'security' | 'config'): Promise
         });
   await publishEnvelope(envelope);
   const logId = logIdFor(tenant, String(envelope.source), String(envelope.eventId));
-  const data = await waitForDoc(db().collection('audit_logs').doc(logId), `flagged ${kind} entry`);
-  expect(data).toMatchObject({ requiresReview: true, reviewStatus: 'pending', actor: { id: actorUid } });
+  await waitForDoc(db().collection('audit_logs').doc(logId), `flagged ${kind} entry`);
+  expect(await readEntry(db(), logId)).toMatchObject({
+    requiresReview: true,
+    reviewStatus: 'pending',
+    actor: { id: actorUid },
+  });
   return logId;
 }
 
@@ -63,8 +67,7 @@ describe('self-review', () => {
         SELF_REVIEW,
       );
     }
-    const stored = await db().collection('audit_logs').doc(logId).get();
-    expect(stored.get('reviewStatus')).toBe('pending');
+    expect((await readEntry(db(), logId)).reviewStatus).toBe('pending');
     expect(await ok('decideReview', { logId, decision: 'approve', note: 'checked' }, bob.idToken)).toMatchObject({
       reviewStatus: 'approved',
     });

@@ -1,7 +1,8 @@
 import { Timestamp, type Query } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../functions/src/domain';
-import { archiveObjectPath } from '../../functions/src/domain/archive';
+import { archiveObjectPath, withReviewState } from '../../functions/src/domain/archive';
+import { fromFirestore } from '../../functions/src/commands/instants';
 import { fromStored } from '../../functions/src/store/converters';
 import { runTieringJob } from '../../functions/src/tiering/job';
 import { callCallable, signInWithClaims } from '../support/api-client';
@@ -21,7 +22,7 @@ import {
 requireEmulators('FIRESTORE', 'FIREBASE_STORAGE', 'FIREBASE_AUTH');
 const db = adminDb();
 
-type Entry = AuditEntry & { recordedAt: string };
+type Entry = AuditEntry & { recordedAt: string; reviewStatus?: string; review?: unknown };
 interface Filters {
   from?: string;
   to?: string;
@@ -35,7 +36,10 @@ interface Filters {
   keyword?: string;
 }
 
-/** The console's hot query for the same filters: tenant first, newest first. */
+/**
+ * The console's hot query for the same filters: tenant first, newest first; each entry with the
+ * review state of its review doc (audit_reviews), as the archive keeps it.
+ */
 async function hotSearch(tenantId: string, f: Filters): Promise<Entry[]> {
   let q: Query = db.collection('audit_logs').where('tenantId', '==', tenantId);
   if (f.from) q = q.where('occurredAt', '>=', Timestamp.fromDate(new Date(f.from)));
@@ -49,7 +53,13 @@ async function hotSearch(tenantId: string, f: Filters): Promise<Entry[]> {
   if (f.outcome) q = q.where('outcome', '==', f.outcome);
   if (f.keyword) q = q.where('searchTokens', 'array-contains', f.keyword.toLowerCase());
   const snap = await q.orderBy('occurredAt', 'desc').get();
-  return snap.docs.map((d) => fromStored(d.data()));
+  if (snap.empty) return [];
+  const reviews = await db.getAll(...snap.docs.map((d) => db.collection('audit_reviews').doc(d.id)));
+  return snap.docs.map((d, i) => {
+    const review = reviews[i]!.data();
+    const state = review ? (fromFirestore(review) as Record<string, unknown>) : undefined;
+    return withReviewState({ ...fromStored(d.data()) }, state) as unknown as Entry;
+  });
 }
 
 /** Every page of the cold search callable, following cursors. */
@@ -178,7 +188,11 @@ describe('restoring a day', () => {
     const snaps = await db.getAll(...day.map((e) => db.collection('audit_logs').doc(e.logId)));
     for (const [i, snap] of snaps.entries()) {
       expect(snap.exists).toBe(true);
-      expect(fromStored(snap.data()!)).toEqual(hot.get('no filter')!.find((h) => h.logId === day[i]!.logId));
+      // The entry comes back without review state; a flagged one's state goes back to its review doc.
+      const { reviewStatus, review: _review, ...entry } = hot.get('no filter')!.find((h) => h.logId === day[i]!.logId)!;
+      expect(fromStored(snap.data()!)).toEqual(entry);
+      const reviewDoc = await db.collection('audit_reviews').doc(snap.id).get();
+      expect(reviewDoc.exists ? reviewDoc.get('status') : 'none').toBe(reviewStatus);
     }
     const [archive] = [...(await archivesOf(db, tA)).values()].filter((a) => a.date === d1);
     expect(archive).toMatchObject({ state: 'restored', eventLogId: null, cycle: 1 });

@@ -53,6 +53,8 @@ const isTenantAdmin = (c: Caller, t: string) => sameTenant(c, t) && c.claims?.ro
 
 const TENANT_SCOPED: TenantScoped[] = [
   { collection: 'audit_logs', canRead: readsAudit },
+  // The review state of flagged entries: read like the entries, never written by a client.
+  { collection: 'audit_reviews', canRead: readsAudit },
   { collection: 'audit_archives', canRead: readsAudit },
   { collection: 'audit_checkpoints', canRead: readsAudit },
   { collection: 'audit_dead_letters', canRead: (c, t) => isPlatformAdmin(c) || isTenantAdmin(c, t) },
@@ -81,7 +83,7 @@ beforeEach(async () => {
     const db = ctx.firestore() as unknown as Firestore;
     for (const tenantId of TENANTS) {
       for (const { collection: name } of TENANT_SCOPED) {
-        await setDoc(doc(db, name, `${tenantId}-doc`), { tenantId, level: 'INFO', reviewStatus: 'none' });
+        await setDoc(doc(db, name, `${tenantId}-doc`), { tenantId, level: 'INFO', status: 'pending' });
       }
       await setDoc(doc(db, 'tenants', tenantId), { name: tenantId, retentionDays: 90 });
       await setDoc(doc(db, 'tenants', tenantId, 'members', `admin-${tenantId}`), { role: 'admin' });
@@ -108,6 +110,8 @@ describe.each(CALLERS)('$name', (caller) => {
       await (allowed ? assertSucceeds(getDocs(listing)) : assertFails(getDocs(listing)));
       await assertFails(setDoc(doc(db, name, `${tenantId}-new`), { tenantId }));
       await assertFails(updateDoc(ref, { level: 'CRITICAL', reviewStatus: 'approved' }));
+      await assertFails(updateDoc(ref, { status: 'approved' }));
+      await assertFails(setDoc(ref, { tenantId, status: 'approved' }));
       await assertFails(deleteDoc(ref));
     });
 

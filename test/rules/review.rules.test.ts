@@ -16,9 +16,10 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rulesEnvironment, type Claims } from '../support/rules-env';
 
-// Rules of the review workflow and alerts: the tenant's reviewers and admins read the queue and
-// its investigations, recipients read their notifications, and no client ever writes review
-// fields, investigations, notifications, mail, webhook deliveries or the signing secret.
+// Rules of the review workflow and alerts: the tenant's audit readers read the review queue
+// (audit_reviews), reviewers and admins its investigations, recipients their notifications, and
+// no client (admins included) ever writes an entry, a review doc, investigations, notifications,
+// mail, webhook deliveries or the signing secret.
 
 const TENANTS = ['tenant-a', 'tenant-b'] as const;
 const ROLES = ['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const;
@@ -67,15 +68,22 @@ beforeEach(async () => {
   await env.withSecurityRulesDisabled(async (ctx) => {
     const db = ctx.firestore() as unknown as Firestore;
     for (const tenantId of TENANTS) {
-      await setDoc(doc(db, 'audit_logs', LOG_ID(tenantId)), {
+      const occurredAt = Timestamp.fromDate(new Date('2026-03-01T12:00:00Z'));
+      const copied = {
         tenantId,
         eventType: 'security.anomaly.repeated_denials',
         level: 'CRITICAL',
         category: 'SECURITY',
-        requiresReview: true,
-        reviewStatus: 'pending',
-        occurredAt: Timestamp.fromDate(new Date('2026-03-01T12:00:00Z')),
-        review: { version: 0, decisions: [], dueAt: Timestamp.fromDate(new Date('2026-03-02T12:00:00Z')) },
+      };
+      await setDoc(doc(db, 'audit_logs', LOG_ID(tenantId)), { ...copied, requiresReview: true, occurredAt });
+      await setDoc(doc(db, 'audit_reviews', LOG_ID(tenantId)), {
+        ...copied,
+        logId: LOG_ID(tenantId),
+        occurredAt,
+        status: 'pending',
+        version: 0,
+        decisions: [],
+        dueAt: Timestamp.fromDate(new Date('2026-03-02T12:00:00Z')),
       });
       await setDoc(doc(db, 'tenants', tenantId, 'investigations', LOG_ID(tenantId)), {
         tenantId,
@@ -98,9 +106,9 @@ beforeEach(async () => {
 
 function queue(db: Firestore, tenantId: string) {
   return query(
-    collection(db, 'audit_logs'),
+    collection(db, 'audit_reviews'),
     where('tenantId', '==', tenantId),
-    where('reviewStatus', 'in', ['pending', 'investigating', 'escalated']),
+    where('status', 'in', ['pending', 'investigating', 'escalated']),
     orderBy('occurredAt', 'desc'),
   );
 }
@@ -125,14 +133,32 @@ describe.each(CALLERS)('$name', (caller) => {
     await (allowed ? assertSucceeds(getDocs(open)) : assertFails(getDocs(open)));
   });
 
-  it.each(TENANTS)('never writes review fields of an entry of %s', async (tenantId) => {
+  it.each(TENANTS)('reads the review doc of an entry of %s exactly when it reads the entry', async (tenantId) => {
+    const db = dbOf(caller);
+    const review = getDoc(doc(db, 'audit_reviews', LOG_ID(tenantId)));
+    await (readsAudit(caller, tenantId) ? assertSucceeds(review) : assertFails(review));
+    // Rules are not filters: a listing without the tenant condition is refused (platform admins
+    // read every tenant).
+    const unscoped = getDocs(query(collection(db, 'audit_reviews'), where('status', '==', 'pending')));
+    await (platform(caller) ? assertSucceeds(unscoped) : assertFails(unscoped));
+  });
+
+  it.each(TENANTS)('never updates or deletes an entry of %s, nor writes its review doc', async (tenantId) => {
     const db = dbOf(caller);
     const ref = doc(db, 'audit_logs', LOG_ID(tenantId));
     await assertFails(updateDoc(ref, { reviewStatus: 'approved' }));
     await assertFails(updateDoc(ref, { 'review.assignee': { uid: caller.uid ?? 'x' } }));
-    await assertFails(updateDoc(ref, { 'review.awaitingConfirmation': { by: { uid: 'someone-else' } } }));
+    await assertFails(updateDoc(ref, { level: 'INFO' }));
     await assertFails(setDoc(ref, { reviewStatus: 'approved' }, { merge: true }));
+    await assertFails(setDoc(ref, { tenantId, level: 'INFO' }));
     await assertFails(deleteDoc(ref));
+    const review = doc(db, 'audit_reviews', LOG_ID(tenantId));
+    await assertFails(updateDoc(review, { status: 'approved' }));
+    await assertFails(updateDoc(review, { assignee: { uid: caller.uid ?? 'x' } }));
+    await assertFails(updateDoc(review, { awaitingConfirmation: { by: { uid: 'someone-else' } } }));
+    await assertFails(setDoc(review, { status: 'approved' }, { merge: true }));
+    await assertFails(deleteDoc(review));
+    await assertFails(setDoc(doc(db, 'audit_reviews', `${tenantId}-forged`), { tenantId, status: 'approved' }));
   });
 
   it.each(TENANTS)('never writes investigations, notifications, mail or deliveries of %s', async (tenantId) => {

@@ -79,11 +79,43 @@ export interface StoredReview {
   overdueEscalatedAt?: unknown;
 }
 
-/** An audit entry's data with its review fields typed. */
+/** An audit entry's data with its review state (from `audit_reviews`) typed. */
 export type StoredEntry = Record<string, unknown> & { reviewStatus: string; review: StoredReview };
 
+/** The members of a review doc that form the review record (the rest copies the entry). */
+const RECORD_KEYS = [
+  'version',
+  'assignee',
+  'assignedAt',
+  'assignedBy',
+  'dueAt',
+  'decisions',
+  'awaitingConfirmation',
+  'investigationId',
+  'overdueEscalatedAt',
+  'closedAt',
+];
+
+/** The review state of an entry: `audit_reviews/{logId}`, or none when it has no review doc. */
+export async function readReview(
+  db: Firestore,
+  logId: string,
+): Promise<{ reviewStatus: string; review: StoredReview }> {
+  const data = (await db.collection('audit_reviews').doc(logId).get()).data();
+  if (!data) return { reviewStatus: 'none', review: { version: 0, decisions: [] } };
+  const review = Object.fromEntries(RECORD_KEYS.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+  return { reviewStatus: data.status as string, review: review as unknown as StoredReview };
+}
+
+/**
+ * An entry's stored data joined with its review state. The entry document itself never holds
+ * review state (entries are never updated); `reviewStatus` and `review` here come from its review
+ * doc, so the review suites read the state where the console and the API read it.
+ */
 export async function readEntry(db: Firestore, logId: string): Promise<StoredEntry> {
   const snap = await db.collection('audit_logs').doc(logId).get();
   if (!snap.exists) throw new Error(`no audit entry ${logId}`);
-  return snap.data() as StoredEntry;
+  const data = snap.data()!;
+  if ('reviewStatus' in data || 'review' in data) throw new Error(`audit_logs/${logId} carries review state`);
+  return { ...data, ...(await readReview(db, logId)) };
 }

@@ -2,7 +2,7 @@ import { getStorage } from 'firebase-admin/storage';
 import type { Firestore } from 'firebase-admin/firestore';
 import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
 import { toExportRecord, type ExportRecord } from '../../functions/src/domain/export';
-import { toStored } from '../../functions/src/store/converters';
+import { toStored, toStoredReview } from '../../functions/src/store/converters';
 import { callCallable, FUNCTIONS_BASE } from './api-client';
 import { adminApp, PROJECT_ID, waitFor } from './emulators';
 
@@ -17,15 +17,22 @@ export function builtEntry(raw: Record<string, unknown>): AuditEntry {
   return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
 }
 
-/** The export record an entry must come back as. */
-export function expectedRecord(entry: AuditEntry): ExportRecord {
+/**
+ * The export record an entry must come back as: with the review status of its review doc, as
+ * seeded (pending for a flagged entry, none otherwise) unless a test changes it.
+ */
+export function expectedRecord(entry: AuditEntry, reviewStatus?: string): ExportRecord {
   return toExportRecord({
     ...entry,
+    reviewStatus: reviewStatus ?? (entry.requiresReview ? 'pending' : 'none'),
     recordedAt: new Date(Date.parse(entry.occurredAt) + RECORDED_DELAY_MS).toISOString(),
   });
 }
 
-/** Writes entries with batched Admin writes (500 per batch, a few batches in flight). */
+/**
+ * Writes entries with batched Admin writes (500 per batch, a few batches in flight); a flagged
+ * entry gets its pending review doc in the same batch, as ingest writes it.
+ */
 export async function seedEntries(db: Firestore, entries: Iterable<AuditEntry>, inFlight = 4): Promise<number> {
   let batch = db.batch();
   let size = 0;
@@ -40,13 +47,15 @@ export async function seedEntries(db: Firestore, entries: Iterable<AuditEntry>, 
     if (pending.size >= inFlight) await Promise.race(pending);
   };
   for (const entry of entries) {
-    batch.create(
-      db.collection('audit_logs').doc(entry.logId),
-      toStored(entry, new Date(Date.parse(entry.occurredAt) + RECORDED_DELAY_MS)),
-    );
+    const stored = toStored(entry, new Date(Date.parse(entry.occurredAt) + RECORDED_DELAY_MS));
+    batch.create(db.collection('audit_logs').doc(entry.logId), stored);
     size++;
+    if (entry.requiresReview) {
+      batch.create(db.collection('audit_reviews').doc(entry.logId), toStoredReview(stored));
+      size++;
+    }
     total++;
-    if (size === 500) await commit();
+    if (size >= 499) await commit();
   }
   if (size > 0) await commit();
   await Promise.all(pending);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
 import { fromArchiveRow, isoMicrosToInstant, type ArchiveRow } from '../../functions/src/domain/archive';
-import { toStored, type StoredAuditEntry } from '../../functions/src/store/converters';
+import { toStored, toStoredReview, type StoredAuditEntry } from '../../functions/src/store/converters';
 import type { TieringDeps } from '../../functions/src/tiering/context';
 import { openDuckDb } from '../../functions/src/tiering/duckdb';
 import { emitArchiveEvent } from '../../functions/src/tiering/events';
@@ -83,12 +83,14 @@ export function entriesOn(
 /** Writes entries in the stored shape with the Admin SDK (as ingest would have). */
 export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promise<Map<string, StoredAuditEntry>> {
   const stored = new Map<string, StoredAuditEntry>();
-  for (let i = 0; i < entries.length; i += 400) {
+  // Up to two writes an entry (a flagged one has its review doc, as ingest writes it): 200 a batch.
+  for (let i = 0; i < entries.length; i += 200) {
     const batch = db.batch();
-    for (const e of entries.slice(i, i + 400)) {
+    for (const e of entries.slice(i, i + 200)) {
       const doc = toStored(e, new Date(Date.parse(e.occurredAt) + 1234));
       stored.set(e.logId, doc);
       batch.create(db.collection('audit_logs').doc(e.logId), doc);
+      if (e.requiresReview) batch.create(db.collection('audit_reviews').doc(e.logId), toStoredReview(doc));
     }
     await batch.commit();
   }

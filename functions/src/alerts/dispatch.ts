@@ -1,7 +1,7 @@
 import type { DocumentData, Firestore } from 'firebase-admin/firestore';
 import { alertDispatched } from '../commands/logs';
 import { fromFirestore } from '../commands/instants';
-import { CATEGORIES, LEVELS, OUTCOMES, REVIEW_STATUSES } from '../domain';
+import { CATEGORIES, LEVELS, OUTCOMES } from '../domain';
 import {
   alertEmail,
   alertNotificationText,
@@ -54,9 +54,9 @@ export function alertEntryOf(logId: string, data: DocumentData): AlertEntry | nu
       ? { resource: { type: r.type, id: r.id, ...(typeof r.name === 'string' ? { name: r.name } : {}) } }
       : {}),
     requiresReview: json.requiresReview === true,
-    reviewStatus: (REVIEW_STATUSES as readonly unknown[]).includes(json.reviewStatus)
-      ? (json.reviewStatus as AlertEntry['reviewStatus'])
-      : 'none',
+    // Alerts react to a new entry, whose review (in audit_reviews, never on the entry) has not
+    // started yet: a flagged entry is pending, any other has none.
+    reviewStatus: json.requiresReview === true ? 'pending' : 'none',
     hash: String(json.hash),
   };
 }

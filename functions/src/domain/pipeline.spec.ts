@@ -89,7 +89,8 @@ describe('prepareEvent', () => {
     expect(entry.category).toBe('AUTHENTICATION');
     expect(entry.level).toBe('INFO');
     expect(entry.requiresReview).toBe(false);
-    expect(entry.reviewStatus).toBe('none');
+    // Review state is never part of the entry: it lives in audit_reviews.
+    expect(entry).not.toHaveProperty('reviewStatus');
     expect(entry.sequence).toBe(3);
   });
 
@@ -216,7 +217,6 @@ describe('buildEntry', () => {
       category: 'SYSTEM_CONFIGURATION',
       level: 'CRITICAL',
       requiresReview: true,
-      reviewStatus: 'pending',
       changedFields: ['visibility'],
       redactions: [],
     });

@@ -69,7 +69,6 @@ export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, tr
     category: classification.category,
     level: classification.level,
     requiresReview: classification.requiresReview,
-    reviewStatus: classification.reviewStatus,
     changedFields: fields,
     redactions: redactor.paths,
     searchTokens: searchTokens({

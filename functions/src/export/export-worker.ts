@@ -17,7 +17,7 @@ import {
   type SliceBudget,
 } from '../domain/export';
 import { exportRef, failedExportEvent, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
-import { countMatches, cursorOf, logPages, recordOf } from './log-source';
+import { countMatches, logPages, recordOf } from './log-source';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
 
@@ -152,11 +152,11 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
         logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
         return;
       }
-      for (const doc of page) {
-        await writer.write(encoder.record(recordOf(doc), rows));
+      for (const doc of page.docs) {
+        await writer.write(encoder.record(recordOf(doc, page.reviews.get(doc.id)), rows));
         rows++;
       }
-      cursor = cursorOf(page[page.length - 1]!);
+      cursor = page.last;
       if (progressDue(policy, rows - rowsAtReport, Date.now() - reportedAt)) {
         memory.sample();
         await ref.update({
@@ -170,7 +170,7 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
         reportedAt = Date.now();
       }
       const sliceRows = rows - job.rowsWritten;
-      if (page.length === pageSize && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
+      if (page.full && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
         handOver = true;
         break;
       }

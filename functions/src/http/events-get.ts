@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { FieldPath, Timestamp, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request } from 'firebase-functions/v2/https';
+import { reviewRecordOf, reviewStatusOf } from '@audit-log/model';
 import { fromFirestore } from '../commands/instants';
 import {
   ApiError,
@@ -14,6 +15,7 @@ import {
 } from '../domain/api';
 import { ingestSystemEvent } from '../ingest/ingest';
 import { COLLECTIONS } from '../store/collections';
+import { reviewDocsOf } from '../store/reviews';
 import { authenticate } from './auth';
 import { requestFailed } from './logs';
 import type { RateLimiter } from './rate-store';
@@ -41,14 +43,21 @@ function positionOf(doc: QueryDocumentSnapshot): CursorPosition {
 }
 
 /**
- * An entry as machine consumers get it: contract fields, and every instant as an ISO 8601 UTC
- * string, at any depth. Converting the whole document rather than the contract's two instants
- * matters because server-written maps hold Timestamps too (`review.dueAt`, `review.decisions[].at`
- * and others), and a Timestamp in JSON is an unusable `{_seconds, _nanoseconds}` object.
+ * An entry as machine consumers get it: contract fields with its review state (`reviewStatus`,
+ * and the `review` map when it has a review doc), and every instant as an ISO 8601 UTC string,
+ * at any depth. Converting the whole document rather than the contract's two instants matters
+ * because the review record holds Timestamps too (`review.dueAt`, `review.decisions[].at` and
+ * others), and a Timestamp in JSON is an unusable `{_seconds, _nanoseconds}` object.
  */
-export function toApiEntry(doc: QueryDocumentSnapshot): Record<string, unknown> {
+export function toApiEntry(doc: QueryDocumentSnapshot, review?: Record<string, unknown>): Record<string, unknown> {
+  const withReview = {
+    ...doc.data(),
+    // A flagged entry whose review doc is not there yet reads as pending, as review does.
+    reviewStatus: review ? reviewStatusOf(review) : doc.get('requiresReview') === true ? 'pending' : 'none',
+    ...(review ? { review: reviewRecordOf(review) } : {}),
+  };
   // Search tokens are an index of the console's keyword search, not part of the record.
-  const { searchTokens: _tokens, ...entry } = fromFirestore(doc.data()) as Record<string, unknown>;
+  const { searchTokens: _tokens, ...entry } = fromFirestore(withReview) as Record<string, unknown>;
   return entry;
 }
 
@@ -72,6 +81,7 @@ export async function getEvents(db: Firestore, limiter: RateLimiter, req: Reques
     );
   }
   const page = pageOf(plan, await runEventQuery(db, plan), positionOf);
+  const reviews = await reviewDocsOf(db, page.items);
   const readId = randomBytes(12).toString('hex');
   const event = eventsReadEvent({
     principal,
@@ -89,5 +99,10 @@ export async function getEvents(db: Firestore, limiter: RateLimiter, req: Reques
     throw new ApiError('unavailable', 'the read could not be recorded; retry the request', { retryAfterSeconds: 1 });
   }
   const headers = { 'RateLimit-Limit': String(rate.limit.burst), 'RateLimit-Remaining': String(rate.remaining) };
-  sendJson(res, 200, { entries: page.items.map(toApiEntry), next_cursor: page.nextCursor }, headers);
+  sendJson(
+    res,
+    200,
+    { entries: page.items.map((d) => toApiEntry(d, reviews.get(d.id))), next_cursor: page.nextCursor },
+    headers,
+  );
 }

@@ -38,7 +38,6 @@ const REPORT_FIELDS = [
   'actor',
   'resource',
   'requiresReview',
-  'reviewStatus',
   'changedFields',
   'metadata',
 ];
@@ -120,8 +119,8 @@ export async function runReport(deps: ReportWorkerDeps, reportId: string): Promi
         to: job.period.to,
       };
       for await (const page of logPages(deps.db, plan, deps.pageSize ?? 1000, null, REPORT_FIELDS)) {
-        for (const doc of page) {
-          const entry = recordOf(doc) as unknown as ReportEntry;
+        for (const doc of page.docs) {
+          const entry = recordOf(doc, page.reviews.get(doc.id)) as unknown as ReportEntry;
           if (countedBy(definition.populations, index, entry)) accumulator.add(entry);
         }
       }

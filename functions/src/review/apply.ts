@@ -4,6 +4,8 @@ import { CommandError } from '../domain/commands';
 import {
   investigationRecord,
   reviewAuditEnvelope,
+  reviewDocAfter,
+  reviewSubjectInput,
   reviewSubjectSchema,
   type ReviewSubject,
   type ReviewTransition,
@@ -30,10 +32,40 @@ export function entryRef(db: Firestore, logId: string) {
   return db.collection(COLLECTIONS.logs).doc(logId);
 }
 
-/** The review view of stored entry data; null when it is not a readable audit entry. */
-export function subjectOf(logId: string, data: Record<string, unknown>): ReviewSubject | null {
-  const parsed = reviewSubjectSchema.safeParse(fromFirestore(data));
-  return parsed.success ? { logId, ...parsed.data } : null;
+/** The review state of an entry: `audit_reviews/{logId}` (the entry itself is never updated). */
+export function reviewRef(db: Firestore, logId: string) {
+  return db.collection(COLLECTIONS.reviews).doc(logId);
+}
+
+/** A subject with the stored entry data it was read from (the review doc copies some of it). */
+export type StoredSubject = ReviewSubject & { readonly entry: Record<string, unknown> };
+
+/**
+ * The review view of a stored entry and its review doc; null when it is not a readable audit
+ * entry.
+ */
+export function subjectOf(
+  logId: string,
+  data: Record<string, unknown>,
+  review: Record<string, unknown> | undefined,
+): StoredSubject | null {
+  const parsed = reviewSubjectSchema.safeParse(fromFirestore(reviewSubjectInput(data, review)));
+  return parsed.success ? { logId, ...parsed.data, entry: data } : null;
+}
+
+/**
+ * Reads an entry and its review doc inside a transaction, or null when the entry is missing or
+ * unreadable. Reading the entry never writes it.
+ */
+export async function readStoredSubject(
+  tx: Transaction,
+  db: Firestore,
+  logId: string,
+): Promise<StoredSubject | 'missing' | 'unreadable'> {
+  const [snap, review] = await tx.getAll(entryRef(db, logId), reviewRef(db, logId));
+  const data = snap!.data();
+  if (!data) return 'missing';
+  return subjectOf(logId, data, review!.data()) ?? 'unreadable';
 }
 
 /**
@@ -45,13 +77,12 @@ export async function readSubject(
   db: Firestore,
   tenantId: string,
   logId: string,
-): Promise<ReviewSubject> {
-  const snap = await tx.get(entryRef(db, logId));
-  const data = snap.data();
-  if (!data || data.tenantId !== tenantId)
+): Promise<StoredSubject> {
+  const subject = await readStoredSubject(tx, db, logId);
+  if (subject === 'missing' || (subject !== 'unreadable' && subject.tenantId !== tenantId))
     throw new CommandError('not_found', `no audit entry ${logId} in this tenant`);
-  const subject = subjectOf(logId, data);
-  if (!subject) throw new CommandError('not_reviewable', `audit entry ${logId} has no readable review fields`);
+  if (subject === 'unreadable')
+    throw new CommandError('not_reviewable', `audit entry ${logId} has no readable review fields`);
   return subject;
 }
 
@@ -67,21 +98,21 @@ export interface AppliedTransition {
 }
 
 /**
- * Writes one review action inside the transaction that read the entry: only the review fields
- * of the entry, the audit event (outbox), the investigation, and the admins' notifications of
+ * Writes one review action inside the transaction that read the entry: the entry's review doc
+ * (never the entry, which is immutable), the audit event (outbox), the investigation, and the admins' notifications of
  * an escalation, all or nothing. Must run after every read of the transaction.
  */
 export function applyTransition(
   tx: Transaction,
   db: Firestore,
-  subject: ReviewSubject,
+  subject: StoredSubject,
   t: ReviewTransition,
   admins: readonly Recipient[],
 ): AppliedTransition {
-  tx.update(entryRef(db, subject.logId), {
-    reviewStatus: t.reviewStatus,
-    review: toFirestoreInstants(t.review, INSTANT_KEYS),
-  });
+  // The whole doc is rewritten from the entry just read and the new record, so members the
+  // transition cleared (a confirmed approval's `awaitingConfirmation`) go away.
+  const record = toFirestoreInstants(t.review, INSTANT_KEYS) as ReviewSubject['review'];
+  tx.set(reviewRef(db, subject.logId), reviewDocAfter(subject.entry, t.reviewStatus, record));
   const auditLogId = stageAuditEvent(tx, db, reviewAuditEnvelope(subject, t));
 
   const invRef = investigationRef(db, subject.tenantId, subject.logId);

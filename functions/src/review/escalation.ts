@@ -3,7 +3,7 @@ import { tenantRecipients, type Recipient } from '../alerts/recipients';
 import { reviewEscalationRun } from '../commands/logs';
 import { escalateOverdue } from '../domain/review';
 import { COLLECTIONS } from '../store/collections';
-import { applyTransition, entryRef, subjectOf } from './apply';
+import { applyTransition, readStoredSubject } from './apply';
 
 export interface EscalationOptions {
   now?: Date;
@@ -24,8 +24,9 @@ export interface EscalationReport {
 }
 
 /**
- * Escalates every flagged entry that is still `pending` past its `review.dueAt`. Each entry is
- * escalated in its own transaction that re-reads it and asks the domain again; the domain
+ * Escalates every flagged entry that is still `pending` past its due date, found through its
+ * review doc (`audit_reviews`, where `status` and `dueAt` live; the entry is never written).
+ * Each entry is escalated in its own transaction that re-reads it and asks the domain again; the domain
  * refuses an entry that is no longer pending or already carries `overdueEscalatedAt`. So two
  * runs at once (a schedule overlapping a manual run, or a retried schedule) escalate each entry
  * exactly once, write one audit event and notify the admins once.
@@ -39,12 +40,12 @@ export async function escalateOverdueReviews(
   const report: EscalationReport = { scanned: 0, escalated: 0, skipped: 0, escalatedLogIds: [] };
   const admins = new Map<string, Promise<Recipient[]>>();
 
-  let query: Query = db.collection(COLLECTIONS.logs);
+  let query: Query = db.collection(COLLECTIONS.reviews);
   if (options.tenantId !== undefined) query = query.where('tenantId', '==', options.tenantId);
   query = query
-    .where('reviewStatus', '==', 'pending')
-    .where('review.dueAt', '<=', Timestamp.fromDate(now))
-    .orderBy('review.dueAt')
+    .where('status', '==', 'pending')
+    .where('dueAt', '<=', Timestamp.fromDate(now))
+    .orderBy('dueAt')
     .limit(pageSize);
 
   let after: DocumentSnapshot | undefined;
@@ -57,11 +58,10 @@ export async function escalateOverdueReviews(
       if (!admins.has(tenantId)) admins.set(tenantId, tenantRecipients(db, tenantId, ['admin']));
       const recipients = await admins.get(tenantId)!;
       const done = await db.runTransaction(async (tx) => {
-        const snap = await tx.get(entryRef(db, doc.id));
-        const data = snap.data();
-        const subject = data ? subjectOf(doc.id, data) : null;
-        const transition = subject ? escalateOverdue(subject, now) : null;
-        if (!subject || !transition) return false;
+        const subject = await readStoredSubject(tx, db, doc.id);
+        if (typeof subject === 'string') return false;
+        const transition = escalateOverdue(subject, now);
+        if (!transition) return false;
         applyTransition(tx, db, subject, transition, recipients);
         return true;
       });

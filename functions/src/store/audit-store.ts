@@ -1,7 +1,7 @@
 import type { DocumentReference, Firestore } from 'firebase-admin/firestore';
 import { sameEvent, type AuditEntry } from '../domain';
 import { COLLECTIONS } from './collections';
-import { fromStored, toStored } from './converters';
+import { fromStored, toStored, toStoredReview } from './converters';
 
 export type StoreResult = 'stored' | 'duplicate' | 'conflict' | { unstorable: string };
 
@@ -42,10 +42,29 @@ export function isPermanentStoreError(err: unknown): boolean {
 export async function storeEntry(db: Firestore, entry: AuditEntry, recordedAt: Date): Promise<StoreResult> {
   const ref = db.collection(COLLECTIONS.logs).doc(entry.logId);
   try {
-    await ref.create(toStored(entry, recordedAt));
+    if (entry.requiresReview) await createWithReview(db, ref, entry, recordedAt);
+    else await ref.create(toStored(entry, recordedAt));
     return 'stored';
   } catch (err) {
     return settleFailedCreate(ref, entry, err);
+  }
+}
+
+/**
+ * Creates an entry that requires review and its review doc in one atomic batch, so the review
+ * queue never misses a stored entry. Both are `create()`: an entry that exists fails the batch
+ * (a duplicate, settled by the caller). A review doc that exists without its entry (kept while
+ * the entry was archived, then the event redelivered or restored) is left alone: the entry is
+ * created by itself.
+ */
+async function createWithReview(db: Firestore, ref: DocumentReference, entry: AuditEntry, recordedAt: Date) {
+  const stored = toStored(entry, recordedAt);
+  const reviewRef = db.collection(COLLECTIONS.reviews).doc(entry.logId);
+  try {
+    await db.batch().create(ref, stored).create(reviewRef, toStoredReview(stored)).commit();
+  } catch (err) {
+    if (codeOf(err) !== ALREADY_EXISTS || (await ref.get()).exists) throw err;
+    await ref.create(stored);
   }
 }
 
@@ -69,6 +88,9 @@ export async function storeEntries(
     (err) => codeOf(err) !== ALREADY_EXISTS && !isPermanentStoreError(err) && err.failedAttempts < BULK_ATTEMPTS,
   );
   const results = entries.map(async (entry): Promise<StoreResult> => {
+    // An entry that requires review is stored with its review doc atomically (a BulkWriter has
+    // no atomic pairs); such entries are the rare CRITICAL and SECURITY ones.
+    if (entry.requiresReview) return storeEntry(db, entry, recordedAt);
     const ref = db.collection(COLLECTIONS.logs).doc(entry.logId);
     try {
       // Inside the try: the SDK checks the document when it is queued and throws there.

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEntry } from '../domain';
 import {
   ArchiveError,
   archiveId,
@@ -12,6 +11,7 @@ import {
   encodeCursor,
   positionBeforeDay,
   rowToEntry,
+  type ArchivedAuditEntry,
   searchDays,
   SEARCHABLE_STATES,
   type ArchiveRecord,
@@ -40,7 +40,7 @@ export interface ColdSearchOptions {
 }
 
 export interface ColdSearchResult {
-  entries: Array<AuditEntry & { recordedAt: string }>;
+  entries: ArchivedAuditEntry[];
   /** Pass back as `cursor` for the next page; null when there is none. */
   nextCursor: string | null;
   /** True when the call stopped at its day budget before filling the page. */

@@ -1,10 +1,11 @@
-import type { DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
+import type { DocumentSnapshot, Firestore, WriteBatch } from 'firebase-admin/firestore';
 import { rm } from 'node:fs/promises';
 import {
   ArchiveError,
   sameRow,
   toArchiveRow,
   transition,
+  withReviewState,
   type ArchiveRecord,
   type ArchiveRow,
 } from '../domain/archive';
@@ -26,33 +27,40 @@ interface ChunkResult {
   retained: string[];
 }
 
-/** True when the stored document is exactly the archived row (review fields included). */
-function matches(snap: DocumentSnapshot, row: ArchiveRow): boolean {
+/** True when the stored entry and its review doc are exactly the archived row (review state included). */
+function matches(snap: DocumentSnapshot, review: DocumentSnapshot, row: ArchiveRow): boolean {
   try {
-    return sameRow(toArchiveRow(snap.data() ?? {}), row);
+    // As the writer built the row: only a flagged entry's review doc counts (store/reviews.ts).
+    const state = snap.get('requiresReview') === true ? review.data() : undefined;
+    return sameRow(toArchiveRow(withReviewState(snap.data() ?? {}, state)), row);
   } catch {
     return false;
   }
 }
 
 /**
- * Compares one batch of archived rows with their Firestore documents and deletes the ones that
- * match, each guarded by the update time we read, so a document that changes in between is never
- * deleted. Documents already gone were deleted by an earlier, interrupted run. Documents that
- * differ (a review decision landed after the file was written) are kept warm: "retained".
+ * Compares one batch of archived rows with their Firestore documents (entry and review doc) and
+ * deletes the ones that match, each document guarded by the update time we read (a missing review
+ * doc by its absence), so one that changes in between is never deleted. An entry leaves the warm
+ * tier with its review doc, so the review queue never lists an entry Firestore no longer holds.
+ * Entries already gone were deleted by an earlier, interrupted run. Entries whose review state
+ * differs (a review decision landed after the file was written) are kept warm: "retained".
  */
 async function deleteChunk(db: Firestore, rows: readonly ArchiveRow[]): Promise<ChunkResult> {
   const refs = rows.map((r) => db.collection(COLLECTIONS.logs).doc(r.logId));
+  const reviewRefs = rows.map((r) => db.collection(COLLECTIONS.reviews).doc(r.logId));
   const snaps = await db.getAll(...refs);
+  const reviews = await db.getAll(...reviewRefs);
   const result: ChunkResult = { deleted: 0, gone: 0, retained: [] };
   const batch = db.batch();
-  const toDelete: Array<{ row: ArchiveRow; snap: DocumentSnapshot }> = [];
+  const toDelete: Array<{ row: ArchiveRow; snap: DocumentSnapshot; review: DocumentSnapshot }> = [];
   snaps.forEach((snap, i) => {
     const row = rows[i]!;
+    const review = reviews[i]!;
     if (!snap.exists) result.gone++;
-    else if (matches(snap, row)) {
-      batch.delete(snap.ref, { lastUpdateTime: snap.updateTime! });
-      toDelete.push({ row, snap });
+    else if (matches(snap, review, row)) {
+      deleteGuarded(batch, snap, review);
+      toDelete.push({ row, snap, review });
     } else result.retained.push(row.logId);
   });
   if (toDelete.length === 0) return result;
@@ -63,15 +71,23 @@ async function deleteChunk(db: Firestore, rows: readonly ArchiveRow[]): Promise<
     if ((err as { code?: unknown }).code !== FAILED_PRECONDITION) throw err;
     // Someone changed one of them: settle each on its own.
     for (const { row, snap } of toDelete) {
-      const fresh = await snap.ref.get();
-      if (!fresh.exists) result.gone++;
-      else if (matches(fresh, row)) {
-        await fresh.ref.delete({ lastUpdateTime: fresh.updateTime! });
+      const [fresh, review] = await db.getAll(snap.ref, db.collection(COLLECTIONS.reviews).doc(row.logId));
+      if (!fresh!.exists) result.gone++;
+      else if (matches(fresh!, review!, row)) {
+        await deleteGuarded(db.batch(), fresh!, review!).commit();
         result.deleted++;
       } else result.retained.push(row.logId);
     }
   }
   return result;
+}
+
+/** Adds the deletes of an entry and its review doc, each only if unchanged since it was read. */
+function deleteGuarded(batch: WriteBatch, snap: DocumentSnapshot, review: DocumentSnapshot): WriteBatch {
+  batch.delete(snap.ref, { lastUpdateTime: snap.updateTime! });
+  // A review doc that appeared since the read fails the precondition: the entry is kept warm.
+  batch.delete(review.ref, review.exists ? { lastUpdateTime: review.updateTime! } : { exists: false });
+  return batch;
 }
 
 /**

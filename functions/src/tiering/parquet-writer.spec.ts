@@ -110,7 +110,8 @@ function docs(n: number): Array<Record<string, unknown>> {
       { via: 'pubsub' },
     );
     const ms = Date.parse(e.occurredAt);
-    return { ...e, occurredAt: instant(ms), recordedAt: instant(ms + 5) };
+    // As the job maps it: the entry plus its review status (none: not flagged).
+    return { ...e, reviewStatus: 'none', occurredAt: instant(ms), recordedAt: instant(ms + 5) };
   });
 }
 

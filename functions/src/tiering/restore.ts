@@ -1,4 +1,4 @@
-import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { Timestamp, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryHash, logIdFor } from '../domain';
@@ -10,6 +10,7 @@ import {
   fromArchiveRow,
   isIsoDate,
   isoMicrosToInstant,
+  splitReviewState,
   transition,
   type ArchiveRecord,
   type ArchiveRow,
@@ -49,6 +50,24 @@ function isoToTimestamp(iso: string): Timestamp {
   return new Timestamp(seconds, nanoseconds);
 }
 
+/** gRPC ALREADY_EXISTS, as the Admin SDK reports a `create()` of an existing document. */
+const ALREADY_EXISTS = 6;
+
+/** Creates each review doc that does not exist yet; an existing one is left alone. */
+async function createMissing(
+  docs: ReadonlyArray<{ ref: DocumentReference; data: Record<string, unknown> }>,
+): Promise<void> {
+  await Promise.all(
+    docs.map(async ({ ref, data }) => {
+      try {
+        await ref.create(data);
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+      }
+    }),
+  );
+}
+
 /**
  * Writes one batch of rows back under their original ids with `create()` (never overwriting),
  * then reads them back and checks id and recomputed hash. An existing document with another hash
@@ -61,6 +80,7 @@ async function restoreChunk(
   const refs = rows.map((r) => db.collection(COLLECTIONS.logs).doc(r.logId));
   const existing = await db.getAll(...refs);
   const batch = db.batch();
+  const reviews: Array<{ ref: DocumentReference; data: Record<string, unknown> }> = [];
   let restored = 0;
   let present = 0;
   existing.forEach((snap, i) => {
@@ -71,11 +91,16 @@ async function restoreChunk(
       }
       present++;
     } else {
-      batch.create(refs[i]!, fromArchiveRow(row, isoToTimestamp));
+      // The entry goes back without review state; a flagged entry's state goes back to its
+      // review doc, which an existing one (kept or already restored) wins over.
+      const { entry, review } = splitReviewState(fromArchiveRow(row, isoToTimestamp));
+      batch.create(refs[i]!, entry);
+      if (review) reviews.push({ ref: db.collection(COLLECTIONS.reviews).doc(row.logId), data: review });
       restored++;
     }
   });
   if (restored > 0) await batch.commit();
+  await createMissing(reviews);
   const back = await db.getAll(...refs);
   back.forEach((snap, i) => {
     const row = rows[i]!;

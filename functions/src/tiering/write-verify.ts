@@ -11,12 +11,14 @@ import {
   TimeRange,
   toArchiveRow,
   transition,
+  withReviewState,
   type ArchiveRecord,
   type ArchiveRow,
   type Manifest,
   type VerificationProblem,
 } from '../domain/archive';
 import { COLLECTIONS } from '../store/collections';
+import { reviewDocsOf } from '../store/reviews';
 import type { RunContext } from './context';
 import { openDuckDb } from './duckdb';
 import * as logs from './logs';
@@ -59,8 +61,8 @@ export async function dayHasEntries(ctx: RunContext, tenantId: string, date: str
   return !snap.empty;
 }
 
-function rowOf(doc: QueryDocumentSnapshot): ArchiveRow {
-  const row = toArchiveRow(doc.data());
+function rowOf(doc: QueryDocumentSnapshot, review: Record<string, unknown> | undefined): ArchiveRow {
+  const row = toArchiveRow(withReviewState(doc.data(), review));
   if (row.logId !== doc.id) {
     throw new ArchiveError('unarchivable_entry', `audit_logs/${doc.id} has logId ${String(row.logId)}`, [
       { path: 'logId', message: 'must equal the document id' },
@@ -105,7 +107,8 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
       next = more ? dayPage(ctx, tenantId, date, last) : Promise.resolve({ empty: true } as QuerySnapshot);
       // Handled when awaited on the next turn; this only keeps an early failure from being "unhandled".
       next.catch(() => undefined);
-      const rows = docs.map(rowOf);
+      const reviews = await reviewDocsOf(ctx.deps.db, docs);
+      const rows = docs.map((d) => rowOf(d, reviews.get(d.id)));
       const accepted = await writer.write(rows, ctx.maxBytesPerPart);
       for (const row of rows.slice(0, accepted)) {
         try {

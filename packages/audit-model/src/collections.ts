@@ -1,6 +1,8 @@
 /** Collection names of the public contract. */
 export const COLLECTIONS = {
   logs: 'audit_logs',
+  /** Review state of the entries that require review, one per entry (`audit_logs` never changes). */
+  reviews: 'audit_reviews',
   deadLetters: 'audit_dead_letters',
   /** Server only: the unredacted payload of a dead letter whose copy was redacted, for replay. */
   deadLetterPayloads: 'audit_dead_letter_payloads',

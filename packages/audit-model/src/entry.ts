@@ -1,5 +1,5 @@
 import type { Category, Level } from './catalog';
-import type { ActorType, Operation, Outcome, ReviewStatus } from './enums';
+import type { ActorType, Operation, Outcome } from './enums';
 
 /**
  * The stored audit entry of the contract (contract.md, "Stored entry"), written once here for the
@@ -38,7 +38,8 @@ export interface EntryContext {
 
 /**
  * An entry as stored, generic in how its instant is held: the functions' domain keeps
- * `occurredAt` as the normalized ISO string it hashes, the console reads a `Date`.
+ * `occurredAt` as the normalized ISO string it hashes, the console reads a `Date`. Review state is
+ * not part of it: an entry is never updated, so review lives in `audit_reviews/{logId}`.
  */
 export interface StoredEntry<Instant = string> {
   logId: string;
@@ -59,7 +60,6 @@ export interface StoredEntry<Instant = string> {
   category: Category;
   level: Level;
   requiresReview: boolean;
-  reviewStatus: ReviewStatus;
   changedFields: string[];
   redactions: string[];
   searchTokens: string[];

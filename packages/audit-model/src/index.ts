@@ -16,5 +16,6 @@ export * from './errors';
 export * from './filter-summary';
 export * from './operation';
 export * from './query-plan';
+export * from './review';
 export * from './utf8';
 export * from './validate';

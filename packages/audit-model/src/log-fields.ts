@@ -13,19 +13,16 @@ export const LOG_FIELDS = {
   category: { kind: 'equality', values: CATEGORIES },
   level: { kind: 'equality', values: LEVELS },
   outcome: { kind: 'equality', values: OUTCOMES },
-  reviewStatus: { kind: 'equality', values: REVIEW_STATUSES },
   requiresReview: { kind: 'equality', values: [true, false] },
   eventType: { kind: 'equality' },
   'actor.id': { kind: 'equality' },
   'resource.type': { kind: 'equality' },
   'resource.id': { kind: 'equality' },
   'context.correlationId': { kind: 'equality' },
-  'review.assignee.uid': { kind: 'equality' },
   source: { kind: 'equality' },
   searchTokens: { kind: 'contains' },
   occurredAt: { kind: 'order' },
   recordedAt: { kind: 'order' },
-  'review.dueAt': { kind: 'order' },
   sequence: { kind: 'order' },
 } as const satisfies Readonly<
   Record<string, { kind: 'equality' | 'contains' | 'order'; values?: readonly (string | boolean)[] }>
@@ -38,6 +35,16 @@ export type LogField = keyof typeof LOG_FIELDS;
 export type EqualityField = FieldsOfKind<'equality'>;
 export type ContainsField = FieldsOfKind<'contains'>;
 export type OrderField = FieldsOfKind<'order'>;
+
+/**
+ * The review-status filter. Not a field of `audit_logs` (entries never change; review state is
+ * `status` of `audit_reviews/{logId}`): the planner runs a listing that filters by it on
+ * `audit_reviews`, which copies the entry fields it can combine with.
+ */
+export const REVIEW_STATUS_FILTER = 'reviewStatus';
+export const REVIEW_STATUS_VALUES = REVIEW_STATUSES;
+/** What a shared filter key constrains: a field of `audit_logs`, or the review status. */
+export type FilterField = EqualityField | typeof REVIEW_STATUS_FILTER;
 
 /** Where every tenant-facing listing starts: newest first by when the event happened. */
 export const DEFAULT_ORDER = { field: 'occurredAt', direction: 'desc' } as const satisfies {
@@ -59,7 +66,7 @@ export const LOG_FILTER_KEYS = [
   { key: 'resourceType', field: 'resource.type' },
   { key: 'resourceId', field: 'resource.id' },
   { key: 'correlationId', field: 'context.correlationId' },
-] as const satisfies ReadonlyArray<{ key: string; field: EqualityField }>;
+] as const satisfies ReadonlyArray<{ key: string; field: FilterField }>;
 export type LogFilterKey = (typeof LOG_FILTER_KEYS)[number]['key'];
 
 /** The shared filter's keyword: one lower-cased search token. */
@@ -72,7 +79,7 @@ export type LogFilterValues = {
 
 /** The equality conditions and keyword of a shared filter, ready for `planLogQuery`. */
 export function filterConditions(filter: LogFilterValues): {
-  equals: Array<{ field: EqualityField; values: readonly string[] }>;
+  equals: Array<{ field: FilterField; values: readonly string[] }>;
   contains: { field: ContainsField; value: string } | null;
 } {
   const equals = LOG_FILTER_KEYS.map(({ key, field }) => {

@@ -3,7 +3,7 @@
 // carry this package but not the index file; log-indexes.spec.ts fails when the two differ.
 import type { IndexDefinition } from './index-catalog';
 
-/** Every composite index of `audit_logs` in firestore.indexes.json, in the file's order. */
+/** Every composite index of `audit_logs` and `audit_reviews` in firestore.indexes.json, in the file's order. */
 export const LOG_INDEXES: readonly IndexDefinition[] = [
   {
     collectionGroup: 'audit_logs',
@@ -73,15 +73,6 @@ export const LOG_INDEXES: readonly IndexDefinition[] = [
     queryScope: 'COLLECTION',
     fields: [
       { fieldPath: 'tenantId', order: 'ASCENDING' },
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
-      { fieldPath: 'occurredAt', order: 'DESCENDING' },
-    ],
-  },
-  {
-    collectionGroup: 'audit_logs',
-    queryScope: 'COLLECTION',
-    fields: [
-      { fieldPath: 'tenantId', order: 'ASCENDING' },
       { fieldPath: 'searchTokens', arrayConfig: 'CONTAINS' },
       { fieldPath: 'occurredAt', order: 'DESCENDING' },
     ],
@@ -93,36 +84,6 @@ export const LOG_INDEXES: readonly IndexDefinition[] = [
       { fieldPath: 'tenantId', order: 'ASCENDING' },
       { fieldPath: 'category', order: 'ASCENDING' },
       { fieldPath: 'level', order: 'ASCENDING' },
-      { fieldPath: 'occurredAt', order: 'DESCENDING' },
-    ],
-  },
-  {
-    collectionGroup: 'audit_logs',
-    queryScope: 'COLLECTION',
-    fields: [
-      { fieldPath: 'tenantId', order: 'ASCENDING' },
-      { fieldPath: 'requiresReview', order: 'ASCENDING' },
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
-      { fieldPath: 'occurredAt', order: 'DESCENDING' },
-    ],
-  },
-  {
-    collectionGroup: 'audit_logs',
-    queryScope: 'COLLECTION',
-    fields: [
-      { fieldPath: 'tenantId', order: 'ASCENDING' },
-      { fieldPath: 'level', order: 'ASCENDING' },
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
-      { fieldPath: 'occurredAt', order: 'DESCENDING' },
-    ],
-  },
-  {
-    collectionGroup: 'audit_logs',
-    queryScope: 'COLLECTION',
-    fields: [
-      { fieldPath: 'tenantId', order: 'ASCENDING' },
-      { fieldPath: 'category', order: 'ASCENDING' },
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
       { fieldPath: 'occurredAt', order: 'DESCENDING' },
     ],
   },
@@ -238,26 +199,8 @@ export const LOG_INDEXES: readonly IndexDefinition[] = [
     collectionGroup: 'audit_logs',
     queryScope: 'COLLECTION',
     fields: [
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
-      { fieldPath: 'review.dueAt', order: 'ASCENDING' },
-    ],
-  },
-  {
-    collectionGroup: 'audit_logs',
-    queryScope: 'COLLECTION',
-    fields: [
       { fieldPath: 'tenantId', order: 'ASCENDING' },
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
-      { fieldPath: 'review.dueAt', order: 'ASCENDING' },
-    ],
-  },
-  {
-    collectionGroup: 'audit_logs',
-    queryScope: 'COLLECTION',
-    fields: [
-      { fieldPath: 'tenantId', order: 'ASCENDING' },
-      { fieldPath: 'review.assignee.uid', order: 'ASCENDING' },
-      { fieldPath: 'reviewStatus', order: 'ASCENDING' },
+      { fieldPath: 'requiresReview', order: 'ASCENDING' },
       { fieldPath: 'occurredAt', order: 'DESCENDING' },
     ],
   },
@@ -276,6 +219,62 @@ export const LOG_INDEXES: readonly IndexDefinition[] = [
       { fieldPath: 'tenantId', order: 'ASCENDING' },
       { fieldPath: 'source', order: 'ASCENDING' },
       { fieldPath: 'sequence', order: 'ASCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_reviews',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'status', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_reviews',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'level', order: 'ASCENDING' },
+      { fieldPath: 'status', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_reviews',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'category', order: 'ASCENDING' },
+      { fieldPath: 'status', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_reviews',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'assignee.uid', order: 'ASCENDING' },
+      { fieldPath: 'status', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_reviews',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'status', order: 'ASCENDING' },
+      { fieldPath: 'dueAt', order: 'ASCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_reviews',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'status', order: 'ASCENDING' },
+      { fieldPath: 'dueAt', order: 'ASCENDING' },
     ],
   },
 ];

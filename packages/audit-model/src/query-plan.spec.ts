@@ -10,14 +10,16 @@ import {
   planLogQuery,
   type ContainsField,
   type EqualityField,
+  type FilterField,
   type IndexDefinition,
   type LogQueryRequest,
   type OrderField,
 } from './query-plan';
 
-const fileIndexes = (
+const allIndexes = (
   JSON.parse(readFileSync(join(__dirname, '../../../firestore.indexes.json'), 'utf8')) as { indexes: IndexDefinition[] }
-).indexes.filter((index) => index.collectionGroup === 'audit_logs');
+).indexes;
+const fileIndexes = allIndexes.filter((index) => index.collectionGroup === 'audit_logs');
 
 /** How an index's fields read in a plan: file order, the sort field with its direction. */
 const indexFields = (index: IndexDefinition) =>
@@ -50,7 +52,7 @@ function refusal(request: LogQueryRequest<string>): LogQueryPlanError {
   throw new Error(`expected ${JSON.stringify(request)} to be refused`);
 }
 
-const eq = (...fields: EqualityField[]) => fields.map((field) => ({ field, values: ['v'] }));
+const eq = (...fields: FilterField[]) => fields.map((field) => ({ field, values: ['v'] }));
 const KEYWORD = { field: 'searchTokens', value: 'alice' } as const;
 
 describe('the filter model and the index file', () => {
@@ -91,7 +93,8 @@ const BEFORE = {
     ['category', 'reviewStatus'],
     ['level', 'outcome'],
     ['level', 'reviewStatus'],
-    ['requiresReview', 'reviewStatus'],
+    // The compliance report's flagged entries (it no longer asks for every review status).
+    ['requiresReview'],
     ['actor.id', 'category'],
     ['actor.id', 'level'],
     ['actor.id', 'outcome'],
@@ -128,12 +131,19 @@ describe.each(Object.entries(BEFORE))('what the %s served before', (_surface, co
   it.each(combos.map((c) => [c.join(' + ') || '(none)', c] as const))('%s still plans to an index', (_, combo) => {
     const plan = planLogQuery({
       tenantId: 'acme',
-      equals: eq(...(combo.filter((f) => f !== 'searchTokens') as EqualityField[])),
+      equals: eq(...(combo.filter((f) => f !== 'searchTokens') as FilterField[])),
       contains: (combo as readonly string[]).includes('searchTokens') ? KEYWORD : null,
     });
-    const served = fileIndexes.find((index) => JSON.stringify(indexFields(index)) === JSON.stringify(plan.index));
+    const served = allIndexes.find(
+      (index) =>
+        index.collectionGroup === plan.collection && JSON.stringify(indexFields(index)) === JSON.stringify(plan.index),
+    );
     expect(served, plan.index.join(', ')).toBeDefined();
-    expect([...plan.index].sort()).toEqual(['tenantId', ...combo, 'occurredAt desc'].sort());
+    // A review status is `status` of audit_reviews (entries never change), which the plan names.
+    const reviewed = (combo as readonly string[]).includes('reviewStatus');
+    expect(plan.collection).toBe(reviewed ? 'audit_reviews' : 'audit_logs');
+    const fields = combo.map((f) => (f === 'reviewStatus' ? 'status' : f));
+    expect([...plan.index].sort()).toEqual(['tenantId', ...fields, 'occurredAt desc'].sort());
   });
 });
 
@@ -300,5 +310,43 @@ describe('browser safety', () => {
       'log-indexes',
       'query-plan',
     ]);
+  });
+});
+
+describe('a review-status filter (review state lives in audit_reviews, never on the entry)', () => {
+  const statuses = (...values: string[]) => ({ field: 'reviewStatus' as const, values });
+
+  it('runs on audit_reviews by status, with the copied level and category, newest first', () => {
+    const plan = planLogQuery({
+      tenantId: 'acme',
+      equals: [{ field: 'level', values: ['CRITICAL'] }, statuses('pending', 'escalated')],
+    });
+    expect(plan.collection).toBe('audit_reviews');
+    expect(plan.where).toEqual([
+      { field: 'tenantId', op: '==', value: 'acme' },
+      { field: 'level', op: '==', value: 'CRITICAL' },
+      { field: 'status', op: 'in', value: ['pending', 'escalated'] },
+    ]);
+    expect(plan.orderBy).toEqual({ field: 'occurredAt', direction: 'desc' });
+  });
+
+  it('reads none alone as never flagged, on audit_logs; every status as no condition', () => {
+    const none = planLogQuery({ tenantId: 'acme', equals: [statuses('none')] });
+    expect(none.collection).toBe('audit_logs');
+    expect(none.where).toContainEqual({ field: 'requiresReview', op: '==', value: false });
+    const all = planLogQuery({
+      tenantId: 'acme',
+      equals: [statuses('none', 'pending', 'approved', 'investigating', 'escalated')],
+    });
+    expect(all.collection).toBe('audit_logs');
+    expect(all.where).toEqual([{ field: 'tenantId', op: '==', value: 'acme' }]);
+  });
+
+  it('refuses none with another status, and fields audit_reviews does not copy', () => {
+    expect(refusal({ tenantId: 'acme', equals: [statuses('none', 'pending')] }).code).toBe('unsupported_combination');
+    const byActor = refusal({ tenantId: 'acme', equals: [{ field: 'actor.id', values: ['u'] }, statuses('pending')] });
+    expect(byActor).toMatchObject({ code: 'unsupported_combination', suggestions: ['reviewStatus'] });
+    const keyword = refusal({ tenantId: 'acme', equals: [statuses('pending')], contains: KEYWORD });
+    expect(keyword.code).toBe('unsupported_combination');
   });
 });

@@ -12,3 +12,4 @@ export * from './verify';
 export * from './requests';
 export * from './access';
 export * from './retry-schedule';
+export * from './review-state';

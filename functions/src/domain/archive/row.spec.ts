@@ -38,8 +38,9 @@ function entry(overrides: Record<string, unknown> = {}): AuditEntry {
   return buildEntry(validateEnvelope(raw, new Date('2024-06-01T00:00:00Z')), DEFAULT_TENANT_SETTINGS, { via: 'http' });
 }
 
+/** The document the archive job maps: the stored entry plus its review status (review-state.ts). */
 function stored(e: AuditEntry): Record<string, unknown> {
-  return { ...e, occurredAt: ts(e.occurredAt), recordedAt: ts('2024-03-05T10:11:13.000Z') };
+  return { ...e, reviewStatus: 'pending', occurredAt: ts(e.occurredAt), recordedAt: ts('2024-03-05T10:11:13.000Z') };
 }
 
 describe('archive rows', () => {
@@ -50,7 +51,7 @@ describe('archive rows', () => {
     expect(row.changes).toBe('{"after":{"visibility":"public"},"before":{"visibility":"private"}}');
     expect(row.extra).toBeNull();
     const back = rowToEntry(row);
-    expect(back).toEqual({ ...e, recordedAt: '2024-03-05T10:11:13.000Z' });
+    expect(back).toEqual({ ...e, reviewStatus: 'pending', recordedAt: '2024-03-05T10:11:13.000Z' });
     expect(entryHash(back)).toBe(e.hash);
   });
 

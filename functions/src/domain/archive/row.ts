@@ -1,4 +1,5 @@
 import { canonicalJson } from '../canonical';
+import type { ReviewStatus } from '@audit-log/model';
 import type { AuditEntry } from '../entry';
 import { ArchiveError } from './errors';
 import { instantToIsoMicros, isInstant, isoMicrosToIsoMillis } from './instant';
@@ -201,9 +202,12 @@ export function fromArchiveRow(row: Readonly<Record<string, unknown>>, instant: 
   return doc;
 }
 
+/** An archived entry: the entry with the review status it had when archived (see review-state.ts). */
+export type ArchivedAuditEntry = AuditEntry & { recordedAt: string; reviewStatus: ReviewStatus };
+
 /** The domain entry of a row (instants as millisecond ISO strings), e.g. to recompute its hash. */
-export function rowToEntry(row: Readonly<Record<string, unknown>>): AuditEntry & { recordedAt: string } {
-  return fromArchiveRow(row, isoMicrosToIsoMillis) as unknown as AuditEntry & { recordedAt: string };
+export function rowToEntry(row: Readonly<Record<string, unknown>>): ArchivedAuditEntry {
+  return fromArchiveRow(row, isoMicrosToIsoMillis) as unknown as ArchivedAuditEntry;
 }
 
 /** True when two rows hold the same entry (key order and JSON formatting aside). */

@@ -31,7 +31,12 @@ function rows(n: number, tenantId = 'acme', day = '2024-01-02'): ArchiveRow[] {
       DEFAULT_TENANT_SETTINGS,
       { via: 'pubsub' },
     );
-    return toArchiveRow({ ...e, occurredAt: instant(e.occurredAt), recordedAt: instant(e.occurredAt) });
+    return toArchiveRow({
+      ...e,
+      reviewStatus: 'none',
+      occurredAt: instant(e.occurredAt),
+      recordedAt: instant(e.occurredAt),
+    });
   });
 }
 

@@ -85,6 +85,11 @@ export interface ExportWhere {
 /** What the worker runs: always `tenantId ==`, then equality filters, newest first within `[from, to)`. */
 export interface ExportQueryPlan {
   tenantId: string;
+  /**
+   * Set when the filter has a review status: the query runs on `audit_reviews` (where review
+   * state lives; entries never change) and the worker loads the entries by id.
+   */
+  collection?: 'audit_reviews';
   where: ExportWhere[];
   /** Inclusive lower bound of `occurredAt` (ISO, UTC). */
   from?: string;
@@ -95,6 +100,7 @@ export interface ExportQueryPlan {
 /** The export filter's key for each stored field, so errors point at what the caller sent. */
 const KEY_OF: Readonly<Record<string, string>> = Object.fromEntries([
   ...LOG_FILTER_KEYS.map(({ key, field }) => [field, key] as const),
+  ['status', 'reviewStatuses'],
   [KEYWORD_FIELD, 'keyword'],
 ]);
 
@@ -139,6 +145,7 @@ export function planExportQuery(tenantId: string, filter: ExportFilter): ExportQ
   }
   return {
     tenantId,
+    ...(plan.collection === 'audit_reviews' ? { collection: plan.collection } : {}),
     // Without a range in the request the planner emits only equality and array-contains conditions.
     where: plan.where as ExportWhere[],
     ...(filter.from !== undefined ? { from: filter.from } : {}),

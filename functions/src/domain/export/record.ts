@@ -1,11 +1,16 @@
+import type { ReviewStatus } from '@audit-log/model';
 import type { AuditEntry } from '../entry';
 
 /**
- * One exported row: the stored entry as the console shows it, instants as ISO strings, without
+ * One exported row: the stored entry as the console shows it, with its review status, instants as ISO strings, without
  * `searchTokens` (an index of the store, derived again from the other fields). Keys are written
  * in this fixed order, so two exports of the same entries are byte-identical.
  */
-export type ExportRecord = Omit<AuditEntry, 'searchTokens'> & { recordedAt: string };
+export type ExportRecord = Omit<AuditEntry, 'searchTokens'> & {
+  recordedAt: string;
+  /** The entry's review status, joined from its review doc by the reader (never on the entry). */
+  reviewStatus: ReviewStatus;
+};
 
 /** The members of an export record, in the order exports write them. */
 export const RECORD_KEYS = [

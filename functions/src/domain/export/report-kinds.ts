@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Category, Level } from '../catalog';
-import { REVIEW_STATUSES } from '../classify';
 import { normalizeInstant } from '../entry';
 import { ExportError } from './errors';
 import type { ExportWhere } from './filter';
@@ -115,10 +114,8 @@ export const REPORT_DEFINITIONS: Readonly<Record<ReportKind, ReportDefinition>> 
     populations: [
       { where: [{ field: 'category', op: '==', value: 'COMPLIANCE' }], matches: (e) => e.category === 'COMPLIANCE' },
       {
-        where: [
-          { field: 'requiresReview', op: '==', value: true },
-          { field: 'reviewStatus', op: 'in', value: REVIEW_STATUSES },
-        ],
+        // Review outcomes come from the entries' review docs, joined by the reader.
+        where: [{ field: 'requiresReview', op: '==', value: true }],
         matches: (e) => e.requiresReview,
       },
     ],

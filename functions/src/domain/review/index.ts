@@ -4,3 +4,4 @@ export * from './events';
 export * from './model';
 export * from './state';
 export * from './inputs';
+export * from './record';

@@ -207,7 +207,6 @@ describe('review audit events', () => {
       context: { correlationId: LOG_ID },
       category: 'COMPLIANCE',
       requiresReview: false,
-      reviewStatus: 'none',
     });
     expect(entry.changes).toEqual({
       before: { assignee: null, awaitingConfirmation: false, reviewStatus: 'pending' },

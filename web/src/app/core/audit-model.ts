@@ -1,4 +1,5 @@
 import type { EntryActor, EntryChanges, EntryResource, StoredEntry } from '@audit-log/model/entry';
+import type { ReviewStatus } from '@audit-log/model/enums';
 
 /**
  * The stored audit entry as the console reads it (contract.md, "Stored entry"). The value lists
@@ -22,12 +23,17 @@ export type AuditActor = Omit<EntryActor, 'type'> & { type: string };
 export type AuditResource = EntryResource;
 export type AuditChanges = EntryChanges;
 
-/** One entry, with the Firestore Timestamps turned into Dates and the document id as `logId`. */
+/**
+ * One entry, with the Firestore Timestamps turned into Dates and the document id as `logId`, and
+ * its review status: read from its review doc (`audit_reviews/{logId}`), since entries never
+ * change; `none` for an entry that does not require review.
+ */
 export interface AuditLogEntry extends Omit<StoredEntry<Date>, 'actor' | 'specVersion' | 'operation'> {
   specVersion: string;
   operation: string;
   actor: AuditActor;
   recordedAt: Date | null;
+  reviewStatus: ReviewStatus;
 }
 
 /** A readable label for an enum value: `DATA_MODIFICATION` → `Data modification`. */

@@ -3,6 +3,7 @@ import { abilities, needsTwoPersons, toQueueItem } from './review-model';
 
 const at = (iso: string) => ({ toDate: () => new Date(iso) });
 
+/** A review doc (`audit_reviews/{logId}`): the copied entry fields, `status` and the flat record. */
 function item(review: Record<string, unknown> = {}, status = 'pending', level = 'CRITICAL', category = 'SECURITY') {
   return toQueueItem('log-1', {
     eventType: 'security.secret.leaked',
@@ -11,8 +12,10 @@ function item(review: Record<string, unknown> = {}, status = 'pending', level = 
     outcome: 'success',
     occurredAt: at('2026-03-01T12:00:00Z'),
     actor: { type: 'user', id: 'u-x' },
-    reviewStatus: status,
-    review,
+    status,
+    version: 0,
+    decisions: [],
+    ...review,
   });
 }
 

@@ -1,8 +1,8 @@
 import type { AuditActor, AuditResource, Category, Level, Outcome, ReviewStatus } from '../core/audit-model';
 
 /**
- * The review fields of an entry as the console reads them (written only by the review
- * callables). Pure mapping and rules of what the signed-in user may do next, so the page and
+ * The review state of an entry as the console reads it: its review doc in `audit_reviews`
+ * (written only by the review functions; entries themselves never change). Pure mapping and rules of what the signed-in user may do next, so the page and
  * its tests agree with the server's rules; the server still decides.
  */
 
@@ -61,7 +61,7 @@ function person(value: unknown): ReviewPerson | null {
   return typeof p.email === 'string' ? { uid: p.uid, email: p.email } : { uid: p.uid };
 }
 
-/** Maps the `review` map of a stored entry; lenient, so an entry never reviewed maps to "nothing yet". */
+/** Maps the review record of a review doc; lenient, so an entry never reviewed maps to "nothing yet". */
 export function toReviewView(raw: unknown): ReviewView {
   const r = (raw ?? {}) as Record<string, unknown>;
   const decisions = Array.isArray(r['decisions']) ? (r['decisions'] as Array<Record<string, unknown>>) : [];
@@ -83,6 +83,10 @@ export function toReviewView(raw: unknown): ReviewView {
   };
 }
 
+/**
+ * Maps a review doc (`audit_reviews/{logId}`: status, review record and the copied entry fields)
+ * to a queue item.
+ */
 export function toQueueItem(logId: string, data: Record<string, unknown>): QueueItem {
   return {
     logId,
@@ -93,8 +97,8 @@ export function toQueueItem(logId: string, data: Record<string, unknown>): Queue
     occurredAt: toDate(data['occurredAt']) ?? new Date(0),
     actor: (data['actor'] as AuditActor | undefined) ?? { type: 'unknown' },
     ...(data['resource'] ? { resource: data['resource'] as AuditResource } : {}),
-    reviewStatus: data['reviewStatus'] as ReviewStatus,
-    review: toReviewView(data['review']),
+    reviewStatus: data['status'] as ReviewStatus,
+    review: toReviewView(data),
   };
 }
 

@@ -12,8 +12,10 @@ export const QUEUE_LIMIT = 100;
 export type ReviewResult = CallableOutput<'decideReview'>;
 
 /**
- * The review queue: live Firestore queries of the tenant's open flagged entries (always scoped
- * by `tenantId`, which the rules require) and the review callables.
+ * The review queue: live Firestore queries of the tenant's open review docs (`audit_reviews`,
+ * where review state lives because entries never change; always scoped by `tenantId`, which the
+ * rules require) and the review callables. A review doc copies the entry fields the queue shows,
+ * so the queue never reads `audit_logs` per row.
  */
 @Injectable({ providedIn: 'root' })
 export class ReviewStore {
@@ -29,21 +31,24 @@ export class ReviewStore {
   ): () => void {
     const constraints: QueryConstraint[] = [
       where('tenantId', '==', tenantId),
-      where('reviewStatus', 'in', [...OPEN_REVIEW_STATUSES]),
+      where('status', 'in', [...OPEN_REVIEW_STATUSES]),
     ];
-    if (assignee !== null) constraints.push(where('review.assignee.uid', '==', assignee));
+    if (assignee !== null) constraints.push(where('assignee.uid', '==', assignee));
     constraints.push(orderBy('occurredAt', 'desc'), limit(QUEUE_LIMIT));
     return onSnapshot(
-      query(collection(this.db, 'audit_logs'), ...constraints),
+      query(collection(this.db, 'audit_reviews'), ...constraints),
       (snap) => onItems(snap.docs.map((d) => toQueueItem(d.id, d.data()))),
       onError,
     );
   }
 
-  /** Streams one entry, so its status changes on screen the moment a decision commits. */
+  /**
+   * Streams one entry's review doc, so its status changes on screen the moment a decision
+   * commits; null for an entry that does not require review (it has none).
+   */
   watchEntry(logId: string, onItem: (item: QueueItem | null) => void, onError: (err: unknown) => void): () => void {
     return onSnapshot(
-      doc(this.db, 'audit_logs', logId),
+      doc(this.db, 'audit_reviews', logId),
       (snap) => onItem(snap.exists() ? toQueueItem(snap.id, snap.data()) : null),
       onError,
     );

@@ -1,4 +1,4 @@
-import type { AuditLogEntry } from '../audit-model';
+import type { AuditLogEntry, ReviewStatus } from '../audit-model';
 
 /** What a Timestamp-like value offers; avoids importing SDK classes into pure code. */
 interface TimestampLike {
@@ -20,13 +20,32 @@ function strings(value: unknown): string[] {
 }
 
 /**
- * Maps a stored `audit_logs` document to the console's entry shape. Lenient on purpose: an entry
- * written by an older version must still render, so missing lists become empty lists.
+ * The review status of an entry from its review doc (`audit_reviews/{logId}`): `none` for an
+ * entry that does not require review; a flagged entry whose doc is not there yet reads as pending.
  */
-export function toAuditLogEntry(id: string, data: Record<string, unknown>): AuditLogEntry {
+export function reviewStatusOf(
+  data: Record<string, unknown>,
+  review: Record<string, unknown> | undefined,
+): ReviewStatus {
+  const status = review?.['status'];
+  if (typeof status === 'string') return status as ReviewStatus;
+  return data['requiresReview'] === true ? 'pending' : 'none';
+}
+
+/**
+ * Maps a stored `audit_logs` document and its review doc to the console's entry shape. Lenient on
+ * purpose: an entry written by an older version must still render, so missing lists become empty
+ * lists.
+ */
+export function toAuditLogEntry(
+  id: string,
+  data: Record<string, unknown>,
+  review?: Record<string, unknown>,
+): AuditLogEntry {
   const entry = { ...data } as unknown as AuditLogEntry;
   return {
     ...entry,
+    reviewStatus: reviewStatusOf(data, review),
     logId: id,
     occurredAt: toDate(data['occurredAt']) ?? new Date(0),
     recordedAt: toDate(data['recordedAt']),

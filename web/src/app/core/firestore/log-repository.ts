@@ -54,12 +54,37 @@ export class LogRepository implements LogReader {
     return query(collection(this.db, plan.collection), ...constraints);
   }
 
+  /**
+   * The entries of `docs` with their review state. Entries never change, so review state lives in
+   * `audit_reviews`: a plan on `audit_logs` reads the review docs of its flagged entries; a plan on
+   * `audit_reviews` (a review-status filter) already has them and reads the entries by id, in the
+   * same order. An entry gone in between (archived with its review doc) is left out.
+   */
+  private async withReviews(plan: LogQueryPlan, docs: readonly DocumentSnapshot[]): Promise<AuditLogEntry[]> {
+    if (plan.collection === 'audit_reviews') {
+      const entries = await Promise.all(docs.map((d) => getDoc(doc(this.db, 'audit_logs', d.id))));
+      return entries.flatMap((e, i) => (e.exists() ? [toAuditLogEntry(e.id, e.data(), docs[i]!.data())] : []));
+    }
+    return Promise.all(
+      docs.map(async (d) => {
+        const data = d.data() ?? {};
+        const review = data['requiresReview'] === true ? await this.review(d.id) : undefined;
+        return toAuditLogEntry(d.id, data, review);
+      }),
+    );
+  }
+
+  private async review(logId: string): Promise<Record<string, unknown> | undefined> {
+    return (await getDoc(doc(this.db, 'audit_reviews', logId))).data();
+  }
+
   /** One page of entries, newest first, after `cursor`. */
   async page(plan: LogQueryPlan, cursor: PageCursor | null): Promise<LogPage> {
     const snap = await getDocs(this.toQuery(plan, cursor));
-    const entries = snap.docs.map((d) => toAuditLogEntry(d.id, d.data()));
+    const entries = await this.withReviews(plan, snap.docs);
     const last = snap.docs[snap.docs.length - 1];
     const full = plan.limit !== null && snap.docs.length === plan.limit;
+    // The cursor is the last queried document: review docs and entries share id and occurredAt.
     return { entries, next: full && last ? last : null };
   }
 
@@ -80,16 +105,22 @@ export class LogRepository implements LogReader {
         const added = snap
           .docChanges()
           .filter((change) => change.type === 'added')
-          .map((change) => toAuditLogEntry(change.doc.id, change.doc.data()));
-        if (added.length > 0) onAdded(added.sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime()));
+          .map((change) => change.doc);
+        if (added.length === 0) return;
+        this.withReviews(plan, added).then(
+          (entries) => onAdded(entries.sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime())),
+          onError,
+        );
       },
       onError,
     );
   }
 
-  /** One entry by id; security rules refuse entries of other tenants. */
+  /** One entry by id, with its review status; security rules refuse entries of other tenants. */
   async entry(logId: string): Promise<AuditLogEntry | null> {
     const snap = await getDoc(doc(this.db, 'audit_logs', logId));
-    return snap.exists() ? toAuditLogEntry(snap.id, snap.data()) : null;
+    if (!snap.exists()) return null;
+    const data = snap.data();
+    return toAuditLogEntry(snap.id, data, data['requiresReview'] === true ? await this.review(logId) : undefined);
   }
 }

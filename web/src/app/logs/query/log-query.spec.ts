@@ -27,9 +27,11 @@ function servedBy(plan: LogQueryPlan): FileIndexField[] | undefined {
   const indexes = (
     indexFile as { indexes: Array<{ collectionGroup: string; queryScope: string; fields: FileIndexField[] }> }
   ).indexes;
+  // A review-status filter runs on audit_reviews (review state never lives on the entry).
+  const collection = plan.collection ?? 'audit_logs';
   return indexes.find((index) => {
     const f = index.fields;
-    if (index.collectionGroup !== 'audit_logs' || index.queryScope !== 'COLLECTION') return false;
+    if (index.collectionGroup !== collection || index.queryScope !== 'COLLECTION') return false;
     if (f[0]?.fieldPath !== 'tenantId' || f[f.length - 1]?.fieldPath !== 'occurredAt') return false;
     if (f[f.length - 1]?.order !== 'DESCENDING') return false;
     const middle = f.slice(1, -1);
@@ -60,11 +62,18 @@ function requestedFields(filter: LogFilter): { equality: string[]; keyword: bool
 }
 
 function fileServes(fields: { equality: string[]; keyword: boolean }): boolean {
+  // The review status (pending, escalated here) is `status` of audit_reviews.
+  const reviewed = fields.equality.includes('reviewStatus');
   const where = [
-    ...fields.equality.map((field) => ({ field, op: '==' as const, value: 'x' })),
+    ...fields.equality.map((field) => ({
+      field: field === 'reviewStatus' ? 'status' : field,
+      op: '==' as const,
+      value: 'x',
+    })),
     ...(fields.keyword ? [{ field: 'searchTokens', op: 'array-contains' as const, value: 'x' }] : []),
   ];
-  return servedBy({ where } as unknown as LogQueryPlan) !== undefined;
+  const collection = reviewed ? 'audit_reviews' : 'audit_logs';
+  return servedBy({ where, collection } as unknown as LogQueryPlan) !== undefined;
 }
 
 /** Every filter dimension with one value and (for lists) two values. */

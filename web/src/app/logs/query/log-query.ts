@@ -63,6 +63,7 @@ const LABELS: Readonly<Record<string, string>> = {
   level: 'level',
   outcome: 'outcome',
   reviewStatus: 'review status',
+  status: 'review status',
   eventType: 'event type',
   'actor.id': 'actor',
   'resource.type': 'resource type',
