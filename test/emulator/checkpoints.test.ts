@@ -5,16 +5,34 @@ import {
   type SignedCheckpoint,
 } from '@audit-log/model/integrity';
 import type { CheckpointRunReport } from '@audit-log/model/callables';
+import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveObjectPath, manifestObjectPath, type Manifest } from '../../functions/src/domain/archive';
 import type { AuditEntry } from '../../functions/src/domain';
 import { logIdFor } from '../../functions/src/domain/ids';
-import { CheckpointLeaves, checkpointSelfProblems, signatureValid } from '../../functions/src/domain/integrity';
+import {
+  CheckpointLeaves,
+  checkpointRootsOfRows,
+  checkpointSelfProblems,
+  signatureValid,
+} from '../../functions/src/domain/integrity';
 import { forgetPublishedKeys } from '../../functions/src/integrity/job';
 import { signedOf } from '../../functions/src/integrity/store';
+import { runTieringJob } from '../../functions/src/tiering/job';
+import { restoreDay } from '../../functions/src/tiering/restore';
 import { checkpointTenants, devSigner, GRACE_MS, INTERVAL_MS, seedRecorded } from '../support/checkpoints';
 import { ok, tenantUser } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
-import { bucket, createTenant, dateDaysAgo, DAY, entriesOn } from '../support/tiering';
+import {
+  bucket,
+  countExisting,
+  createTenant,
+  dateDaysAgo,
+  DAY,
+  entriesOn,
+  readArchiveObject,
+  tieringDeps,
+} from '../support/tiering';
 
 requireEmulators('FIRESTORE', 'FIREBASE_STORAGE', 'FIREBASE_AUTH');
 const db = adminDb();
@@ -198,5 +216,90 @@ describe('the cost of a run', () => {
     expect(steady.storageWrites).toBe(2);
     // The head's anchor is checked once.
     expect(steady.storageReads).toBe(1);
+  });
+});
+
+describe('checkpoints through tiering and restore', () => {
+  const tenant = uniqueTenant('ckarch');
+  const waiting = uniqueTenant('ckwait');
+  const day = dateDaysAgo(120);
+  // Recorded a second after they happened; the last one happened just before midnight and was
+  // recorded just after it, so it belongs to the next day's checkpoint but to this archive day.
+  const entries = [
+    ...entriesOn(tenant, day, 5, 'arch'),
+    ...entriesOn(tenant, day, 1, 'late-night', {
+      occurredAt: new Date(Date.parse(`${day}T23:59:59.500Z`)).toISOString(),
+    }),
+  ];
+  const recordedAt = (e: AuditEntry) => new Date(Date.parse(e.occurredAt) + 1000);
+
+  beforeAll(async () => {
+    await createTenant(db, tenant);
+    await createTenant(db, waiting);
+    await seedRecorded(db, entries, recordedAt);
+    await seedRecorded(db, entriesOn(waiting, day, 2, 'unsigned'), recordedAt);
+  });
+
+  it('archives a signed day with its checkpoints in the manifest, and restores entries that verify against them', async () => {
+    const signed = await checkpointTenants([tenant], { now: () => Date.parse(`${day}T00:00:00.000Z`) + 2 * DAY });
+    expect(signed.checkpoints).toHaveLength(entries.length);
+    const chain = await chainOf(tenant);
+    expect(chain.at(-1)!.date).not.toBe(day);
+
+    const report = await runTieringJob(tieringDeps(), { tenantIds: [tenant] });
+    expect(report.days.map((d) => [d.date, d.status, d.error])).toEqual([[day, 'archived', undefined]]);
+    const manifest = await storedJson<Manifest>(manifestObjectPath(tenant, day, 1));
+    expect(manifest.checkpoints).toEqual(
+      chain.map((c) => ({
+        id: c.id,
+        seq: c.seq,
+        windowStart: c.windowStart,
+        windowEnd: c.windowEnd,
+        count: c.count,
+        merkleRoot: c.merkleRoot,
+        rows: 1,
+      })),
+    );
+    // The Parquet rows give each checkpoint's root, as the archive verification recomputed them.
+    const rows = await readArchiveObject(archiveObjectPath(tenant, day, 1));
+    const roots = checkpointRootsOfRows(
+      rows.map((r) => ({ logId: r.logId, hash: r.hash, recordedAt: String(r.recordedAt) })),
+      manifest.checkpoints!,
+    );
+    expect(roots.outsideCount).toBe(0);
+    expect(roots.checkpoints.every((c) => c.rootMatches)).toBe(true);
+
+    await restoreDay(tieringDeps(), { tenantId: tenant, date: day, holdDays: 5 });
+    for (const c of chain) {
+      const snap = await db
+        .collection('audit_logs')
+        .where('tenantId', '==', tenant)
+        .where('recordedAt', '>=', Timestamp.fromMillis(Date.parse(c.windowStart)))
+        .where('recordedAt', '<', Timestamp.fromMillis(Date.parse(c.windowEnd)))
+        .get();
+      const leaves = new CheckpointLeaves();
+      for (const d of snap.docs) leaves.add(d.id, d.get('hash') as string);
+      expect([leaves.count, leaves.root()]).toEqual([c.count, c.merkleRoot]);
+    }
+  });
+
+  it('leaves a day warm while a checkpoint does not yet sign its entries', async () => {
+    const report = await runTieringJob(tieringDeps(), { tenantIds: [waiting] });
+    expect(report.days).toEqual([
+      expect.objectContaining({
+        date: day,
+        status: 'failed',
+        error: expect.objectContaining({ code: 'awaiting_checkpoint' }),
+      }),
+    ]);
+    expect(report.days[0]!.error!.message).toMatch(/not yet signed by a checkpoint/);
+    const state = await db.collection('audit_tiering_days').where('tenantId', '==', waiting).get();
+    expect(state.docs.map((d) => (d.get('lastError') as { code: string }).code)).toEqual(['awaiting_checkpoint']);
+    expect(
+      await countExisting(
+        db,
+        entriesOn(waiting, day, 2, 'unsigned').map((e) => e.logId),
+      ),
+    ).toBe(2);
   });
 });

@@ -12,6 +12,7 @@ import { emitArchiveEvent } from '../../functions/src/tiering/events';
 import { readArchiveRows } from '../../functions/src/tiering/parquet-reader';
 import { downloadWithDigest, type Bucket } from '../../functions/src/tiering/storage';
 import { envelope } from '../fixtures/envelopes';
+import { checkpointTenants } from './checkpoints';
 import { adminApp, adminDb, PROJECT_ID, requireEmulators } from './emulators';
 
 export const DAY = 86_400_000;
@@ -80,18 +81,27 @@ export function entriesOn(
   });
 }
 
-/** Writes entries in the stored shape with the Admin SDK (as ingest would have). */
+/**
+ * Writes entries in the stored shape with the Admin SDK, recorded now (as an import of old events
+ * would be), then signs them with the checkpoint job as its next run would: the tiering job
+ * archives only entries a checkpoint covers.
+ */
 export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promise<Map<string, StoredAuditEntry>> {
   const stored = new Map<string, StoredAuditEntry>();
+  const recordedAt = new Date();
   for (let i = 0; i < entries.length; i += 400) {
     const batch = db.batch();
     for (const e of entries.slice(i, i + 400)) {
-      const doc = toStored(e, new Date(Date.parse(e.occurredAt) + 1234));
+      const doc = toStored(e, recordedAt);
       stored.set(e.logId, doc);
       batch.create(db.collection('audit_logs').doc(e.logId), doc);
     }
     await batch.commit();
   }
+  // The window closes just after these entries, so anything the system records meanwhile
+  // (reactions to them) falls in the next one instead of arriving late in this one.
+  const tenants = [...new Set(entries.map((e) => e.tenantId))];
+  await checkpointTenants(tenants, { now: () => recordedAt.getTime() + 1 });
   return stored;
 }
 
