@@ -82,26 +82,27 @@ export function entriesOn(
 }
 
 /**
- * Writes entries in the stored shape with the Admin SDK, recorded now (as an import of old events
- * would be), then signs them with the checkpoint job as its next run would: the tiering job
- * archives only entries a checkpoint covers.
+ * Writes entries in the stored shape with the Admin SDK (as ingest would have, recorded a moment
+ * after they happened), then signs them with the checkpoint job: the tiering job archives only
+ * entries a checkpoint covers. The checkpoints here span whole UTC days (a day is a valid
+ * interval), so a seeded day costs one checkpoint, not one per five minutes with entries.
  */
 export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promise<Map<string, StoredAuditEntry>> {
   const stored = new Map<string, StoredAuditEntry>();
-  const recordedAt = new Date();
   for (let i = 0; i < entries.length; i += 400) {
     const batch = db.batch();
     for (const e of entries.slice(i, i + 400)) {
-      const doc = toStored(e, recordedAt);
+      const doc = toStored(e, new Date(Date.parse(e.occurredAt) + 1234));
       stored.set(e.logId, doc);
       batch.create(db.collection('audit_logs').doc(e.logId), doc);
     }
     await batch.commit();
   }
-  // The window closes just after these entries, so anything the system records meanwhile
-  // (reactions to them) falls in the next one instead of arriving late in this one.
+  // Closed at the newest seeded entry, so anything the system records meanwhile (reactions to
+  // these entries) falls after the chain's head instead of arriving late in a signed window.
+  const newest = Math.max(...entries.map((e) => Date.parse(e.occurredAt) + 1234));
   const tenants = [...new Set(entries.map((e) => e.tenantId))];
-  await checkpointTenants(tenants, { now: () => recordedAt.getTime() + 1 });
+  await checkpointTenants(tenants, { intervalMs: DAY, now: () => newest + 1 });
   return stored;
 }
 
