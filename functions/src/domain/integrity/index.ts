@@ -1,3 +1,6 @@
 export * from './checkpoint';
 export * from './leaves';
 export * from './signing';
+export * from './verify';
+export * from './verify-chain';
+export * from './verify-entries';
