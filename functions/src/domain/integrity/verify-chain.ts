@@ -102,17 +102,20 @@ export function verifyChain(input: ChainInput): ChainResult {
   for (const c of input.checkpoints) stored.set(c.seq, c);
   const seqs = [...stored.keys()].sort((a, b) => a - b);
 
-  // Every sequence number to account for: from the first given to the newest in Firestore, and on
-  // to the newest anchored one (a dropped head leaves only its anchor).
+  // Every sequence number to account for: from the first given to the last given (a gap inside
+  // is a missing checkpoint), then any above Firestore's newest that only an anchor still has (a
+  // dropped head), with the ones between them.
   const anchoredSeqs = [...input.anchors.keys()].sort((a, b) => a - b);
-  const first = seqs[0] ?? anchoredSeqs[0];
-  if (first === undefined) return { findings, reference: [], checkpointsChecked: 0 };
-  const last = Math.max(seqs.at(-1) ?? 0, anchoredSeqs.at(-1) ?? 0);
-
+  const accounted: number[] = [];
+  if (seqs.length > 0) for (let s = seqs[0]!; s <= seqs.at(-1)!; s++) accounted.push(s);
+  const head = Math.max(input.newestSeq ?? 0, seqs.at(-1) ?? 0);
+  const lastAnchored = anchoredSeqs.at(-1) ?? 0;
+  for (let s = head + 1; s <= lastAnchored; s++) accounted.push(s);
+  if (accounted.length === 0) return { findings, reference: [], checkpointsChecked: 0 };
   const invalid = new Set<number>();
   const reference: ReferenceCheckpoint[] = [];
   let checked = 0;
-  for (let seq = first; seq <= last; seq++) {
+  for (const seq of accounted) {
     const own = stored.get(seq);
     const anchorValue = input.anchors.get(seq);
     const anchor = isCheckpointLike(anchorValue) ? anchorValue : undefined;
@@ -175,17 +178,8 @@ export function verifyChain(input: ChainInput): ChainResult {
       continue;
     }
     const prev = reference[i - 1];
-    if (!prev || prev.checkpoint.seq !== seq - 1) {
-      // The predecessor exists nowhere: reported as missing unless it lies before the period.
-      if (seq !== first) {
-        findings.push({
-          kind: 'checkpoint_missing',
-          checkpointId: byId(seq - 1),
-          message: `Checkpoint ${seq - 1} is missing from Firestore and its anchors.`,
-        });
-      }
-      continue;
-    }
+    // No copy of the predecessor: reported as missing above, or it lies before the period.
+    if (!prev || prev.checkpoint.seq !== seq - 1) continue;
     if (invalid.has(seq - 1)) continue;
     if (own.prevHash !== prev.checkpoint.hash) {
       findings.push({

@@ -39,6 +39,7 @@ export interface EntryCheckInput {
   coverDeadlineMs: number;
   /** Windows ending at or before this instant only link the chain; their entries are not read. */
   fromMs: number;
+  toMs: number;
   report: (finding: IntegrityFinding) => void;
   progress?: (entriesChecked: number) => void;
 }
@@ -80,7 +81,7 @@ class RawLeaves {
 function sortSmall(leaves: Buffer, n: number): Buffer {
   const parts: Buffer[] = [];
   for (let i = 0; i < n; i++) parts.push(leaves.subarray(i * 32, (i + 1) * 32));
-  parts.sort(Buffer.compare);
+  parts.sort((a, b) => Buffer.compare(a, b));
   return Buffer.concat(parts, n * 32);
 }
 
@@ -227,7 +228,11 @@ async function closeWindow(w: OpenWindow, input: EntryCheckInput): Promise<void>
 
 export async function checkEntries(input: EntryCheckInput): Promise<EntryCheckResult> {
   const { tenantId, report } = input;
-  const windows = input.reference.filter((r) => Date.parse(r.checkpoint.windowEnd) > input.fromMs);
+  // Windows of the period only: earlier ones link the chain, later ones (an anchored head past the
+  // period) hold entries this run does not read.
+  const windows = input.reference.filter(
+    (r) => Date.parse(r.checkpoint.windowEnd) > input.fromMs && Date.parse(r.checkpoint.windowStart) < input.toMs,
+  );
   const chainStart =
     input.reference[0]?.checkpoint.seq === 1 ? Date.parse(input.reference[0].checkpoint.windowStart) : null;
   const lastEnd = input.reference.length > 0 ? Date.parse(input.reference.at(-1)!.checkpoint.windowEnd) : null;

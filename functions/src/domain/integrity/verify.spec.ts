@@ -189,6 +189,19 @@ describe('attacks on checkpoints', () => {
     expect(named(await findings(w))).toEqual([`checkpoint_missing ${dropped.id}`]);
   });
 
+  it('a period in the past: later checkpoints are not missing, a dropped head still is', async () => {
+    const w = makeWorld({ windows: 4 });
+    const dropped = w.checkpoints.pop()!;
+    const toMs = w.fromMs + 2 * WINDOW_MS;
+    const input = inputOf(w, {
+      checkpoints: w.checkpoints.slice(0, 2),
+      newestSeq: 3,
+      toMs,
+      entries: stream(w.entries.filter((e) => e.recordedAtMs < toMs)),
+    });
+    expect(named((await verifyTenant(input)).findings)).toEqual([`checkpoint_missing ${dropped.id}`]);
+  });
+
   it('a checkpoint in the middle dropped: checkpoint_missing of it only', async () => {
     const w = makeWorld();
     const [dropped] = w.checkpoints.splice(1, 1);

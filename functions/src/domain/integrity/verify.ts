@@ -16,7 +16,7 @@ export interface VerifyTenantInput extends ChainInput {
   coverDeadlineMs: number;
   loadLeaves: LeavesLoader;
   /** The period's entries, Firestore and archived rows merged, ordered by `recordedAt`. */
-  entries: AsyncIterable<StoredEntryInput>;
+  entries: AsyncIterable<StoredEntryInput | readonly StoredEntryInput[]>;
   /** Each archived part of the period with how its file compared with its manifest. */
   archivedParts?: ReadonlyArray<ArchivedPartCheck>;
   onFinding?: (finding: IntegrityFinding) => void;
@@ -71,6 +71,7 @@ export async function verifyTenant(input: VerifyTenantInput): Promise<VerifyTena
     loadLeaves: input.loadLeaves,
     coverDeadlineMs: input.coverDeadlineMs,
     fromMs: input.fromMs,
+    toMs: input.toMs,
     report,
     ...(input.onProgress ? { progress: input.onProgress } : {}),
   });
