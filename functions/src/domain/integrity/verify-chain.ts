@@ -132,9 +132,11 @@ export function verifyChain(input: ChainInput): ChainResult {
           message: `Checkpoint ${seq}: ${problems.join('; ')}.`,
         });
       }
+      let anchorDiffers = false;
       if (anchorValue !== undefined) {
         const differs = anchor ? differingFields(own, anchor) : ['everything'];
-        if (differs.length > 0) {
+        anchorDiffers = differs.length > 0;
+        if (anchorDiffers) {
           invalid.add(seq);
           findings.push({
             kind: 'checkpoint_anchor_mismatch',
@@ -143,7 +145,11 @@ export function verifyChain(input: ChainInput): ChainResult {
           });
         }
       }
-      if (problems.length === 0) reference.push({ checkpoint: own, from: 'firestore', sound: true });
+      // A sound anchored copy that differs is the one to believe: it was written once, where a
+      // Firestore admin cannot rewrite it (a key slipped into audit_checkpoint_keys makes a
+      // forged Firestore copy look sound on its own).
+      if (anchorSound && anchorDiffers) reference.push({ checkpoint: anchor, from: 'anchor', sound: true });
+      else if (problems.length === 0) reference.push({ checkpoint: own, from: 'firestore', sound: true });
       else if (anchorSound) reference.push({ checkpoint: anchor, from: 'anchor', sound: true });
       else reference.push({ checkpoint: own, from: 'firestore', sound: false });
     } else {

@@ -175,6 +175,15 @@ describe('attacks on checkpoints', () => {
     expect(fs.find((f) => f.kind === 'checkpoint_invalid')!.message).toMatch(/not a trusted key/);
   });
 
+  it('a checkpoint re-signed with a key slipped into the trusted set: only its anchor names it', async () => {
+    const w = makeWorld();
+    const other = newSigner();
+    w.trustedKeys.set(other.keyId, other.publicKey);
+    const forged = { ...rewriteRoot(w.checkpoints[1]!), keyId: other.keyId };
+    w.checkpoints[1] = { ...forged, signature: other.sign(forged.hash) };
+    expect(named(await findings(w))).toEqual([`checkpoint_anchor_mismatch ${forged.id}`]);
+  });
+
   it('a forged signature under the trusted key id: checkpoint_invalid', async () => {
     const w = makeWorld();
     w.anchors.clear();
