@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Timestamp } from 'firebase-admin/firestore';
+import type { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrityCheckReport } from '@audit-log/model/callables';
 import { bodyOf, type IntegrityFinding, type SignedCheckpoint } from '@audit-log/model/integrity';
@@ -266,7 +266,7 @@ describe('an archived day', () => {
     const tiering = await runTieringJob(tieringDeps(), { tenantIds: [id] });
     expect(tiering.failures).toBe(0);
     const archives = [...(await archivesOf(db, id)).values()];
-    expect(archives.map((a) => a.state)).toEqual(['archived']);
+    expect(archives.map((a) => a.state as string)).toEqual(['archived']);
     t = { id, admin, logIds: entries.map((e) => e.logId) };
   }, 180_000);
 
