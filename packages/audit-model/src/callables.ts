@@ -1,6 +1,7 @@
 import type { Category, Level } from './catalog';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
+import type { IntegrityFinding } from './integrity';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -460,6 +461,35 @@ export interface CheckpointRunReport {
   stoppedAtDeadline: boolean;
 }
 
+/** `runIntegrityCheck`: an operator run of the verification (days inclusive, UTC; default yesterday and today). */
+export interface RunIntegrityCheckRequest {
+  tenantId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** One tenant's verification run as recorded in `audit_integrity_runs/{runId}`. */
+export interface IntegrityCheckRun {
+  runId: string;
+  tenantId: string;
+  ok: boolean;
+  entriesChecked: number;
+  checkpointsChecked: number;
+  archivedDaysChecked: number;
+  findingCount: number;
+  /** The first findings (at most 100), as in the run record. */
+  findings: IntegrityFinding[];
+  /** The CRITICAL `security.integrity_violation` entry raised for the findings, if any. */
+  eventLogId: string | null;
+  /** True when the entry budget cut the period short (its earlier part was not read). */
+  truncated: boolean;
+}
+
+export interface IntegrityCheckReport {
+  runs: IntegrityCheckRun[];
+  failures: Array<{ tenantId: string; message: string }>;
+}
+
 // ---- The map --------------------------------------------------------------------------------
 
 /** Name → request → response of every callable Cloud Function. */
@@ -484,6 +514,7 @@ export interface Callables {
   runArchivePurge: { request: OperatorRunRequest; response: PurgeReport };
 
   runCheckpoints: { request: OperatorRunRequest; response: CheckpointRunReport };
+  runIntegrityCheck: { request: RunIntegrityCheckRequest; response: IntegrityCheckReport };
 
   updateTenantSettings: { request: UpdateTenantSettingsRequest; response: UpdatedTenantSettings };
   getTenantSettings: { request: GetTenantSettingsRequest; response: TenantSettingsAnswer };
