@@ -43,7 +43,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(41);
+    expect(names).toHaveLength(42);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);

@@ -16,6 +16,7 @@ import type * as Review from './review/functions';
 import type * as Settings from './settings/functions';
 import type * as Streams from './streams/functions';
 import type * as Tiering from './tiering/functions';
+import type * as EntryProof from './integrity/proof-functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
 import { exportLazily } from './lazy-exports';
@@ -45,6 +46,9 @@ exportLazily(registered, () => require('./tiering/functions') as typeof Tiering,
   'runArchivePurge',
   'purgeArchivesDaily',
 ]);
+
+// Tamper evidence: an entry's inclusion proof, checked by the console
+exportLazily(registered, () => require('./integrity/proof-functions') as typeof EntryProof, ['entryProof']);
 
 // Exports and reports
 exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [

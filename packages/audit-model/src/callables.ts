@@ -1,6 +1,7 @@
 import type { Category, Level } from './catalog';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
+import type { InclusionProof, SignedCheckpoint } from './integrity';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -420,6 +421,26 @@ export interface RotatedWebhookSecret {
 /** Some notifications by id, or all of the caller's unread ones. */
 export type MarkNotificationsReadRequest = { ids: string[]; all?: false } | { ids?: undefined; all: true };
 
+// ---- Integrity ------------------------------------------------------------------------------
+
+export interface EntryProofRequest {
+  logId: string;
+}
+
+/**
+ * Where an entry stands in its tenant's checkpoint chain. The server is not trusted: the console
+ * recomputes the entry's hash, the root from the proof, the checkpoint's hash and its signature.
+ * - `proved`: the checkpoint whose window holds the entry's `recordedAt` signed the leaf of
+ *   `(logId, signedHash)`; `signedHash` is the hash it signed, which may differ from the stored one.
+ * - `pending`: no checkpoint covers the entry yet (recorded after the chain's head).
+ * - `absent`: the chain has passed the entry's `recordedAt` without signing it (an inserted entry);
+ *   `checkpoint` is the one whose window holds it, else the first one after it.
+ */
+export type EntryProof =
+  | { status: 'proved'; checkpoint: SignedCheckpoint; proof: InclusionProof; signedHash: string }
+  | { status: 'pending'; reason: string }
+  | { status: 'absent'; checkpoint: SignedCheckpoint; reason: string };
+
 // ---- The map --------------------------------------------------------------------------------
 
 /** Name → request → response of every callable Cloud Function. */
@@ -453,6 +474,8 @@ export interface Callables {
   runWebhookRetries: { request: EmptyRequest; response: WebhookRetryReport };
   rotateWebhookSecret: { request: EmptyRequest; response: RotatedWebhookSecret };
   markNotificationsRead: { request: MarkNotificationsReadRequest; response: { updated: number } };
+
+  entryProof: { request: EntryProofRequest; response: EntryProof };
 }
 
 /** The name of a callable. */
