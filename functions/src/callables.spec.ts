@@ -11,6 +11,7 @@ import type {
   runPurgeRequestSchema,
   runTieringRequestSchema,
 } from './domain/archive';
+import type { runCheckpointsRequestSchema } from './domain/integrity';
 import type {
   downloadRequestSchema,
   exportFilterSchema,
@@ -49,6 +50,7 @@ const MAPPED: Record<CallableName, true> = {
   searchArchives: true,
   restoreArchiveDay: true,
   runArchivePurge: true,
+  runCheckpoints: true,
   updateTenantSettings: true,
   getTenantSettings: true,
   replayDeadLetter: true,
@@ -150,6 +152,7 @@ const requestsMatchSchemas: {
   searchArchives: true satisfies Same<CallableInput<'searchArchives'>, In<typeof coldSearchRequestSchema>>,
   restoreArchiveDay: true satisfies Same<CallableInput<'restoreArchiveDay'>, In<typeof restoreRequestSchema>>,
   runArchivePurge: true satisfies Same<CallableInput<'runArchivePurge'>, In<typeof runPurgeRequestSchema>>,
+  runCheckpoints: true satisfies Same<CallableInput<'runCheckpoints'>, In<typeof runCheckpointsRequestSchema>>,
   updateTenantSettings: true satisfies Same<
     CallableInput<'updateTenantSettings'>,
     In<typeof updateTenantSettingsInputSchema>

@@ -18,6 +18,8 @@ const NAMES = [
   'ARCHIVE_BUCKET',
   'REPORT_FONT',
   'REPORT_FONT_BOLD',
+  'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
+  'AUDIT_CHECKPOINT_GRACE_SECONDS',
 ] as const;
 
 /** firebase-tools' own dotenv reader (the one the emulators and deploys use); it ships no types. */
@@ -42,6 +44,8 @@ describe('parameters', () => {
     expect(settings.archiveBucket()).toBe('');
     expect(settings.reportFont()).toBe(DEFAULT_REPORT_FONT);
     expect(settings.reportFontBold()).toBe('');
+    expect(settings.checkpointIntervalMs()).toBe(300_000);
+    expect(settings.checkpointGraceMs()).toBe(120_000);
   });
 
   it('answer the values firebase-tools put in the environment', () => {

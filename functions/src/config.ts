@@ -1,4 +1,4 @@
-import { defineString, type StringParam } from 'firebase-functions/params';
+import { defineSecret, defineString, type StringParam } from 'firebase-functions/params';
 
 // The functions' configuration, read in one place: constants of the public contract, the
 // deployment settings (parameters of `firebase-functions/params`), what the platform provides,
@@ -59,6 +59,26 @@ export const REPORT_FONT_BOLD = defineString('REPORT_FONT_BOLD', {
     'else REPORT_FONT itself.',
 });
 
+export const AUDIT_CHECKPOINT_INTERVAL_SECONDS = defineString('AUDIT_CHECKPOINT_INTERVAL_SECONDS', {
+  default: '300',
+  description:
+    'Length of a checkpoint window in seconds: the grid of windows of the checkpoint chain. Must divide ' +
+    'a day (86400), so no window spans UTC midnight; the job runs every 5 minutes whatever it is.',
+});
+
+export const AUDIT_CHECKPOINT_GRACE_SECONDS = defineString('AUDIT_CHECKPOINT_GRACE_SECONDS', {
+  default: '120',
+  description:
+    'Seconds a window stays open after it ends, for commits that land just after (an entry whose ' +
+    'recordedAt falls in a window already checkpointed is reported as a late entry).',
+});
+
+/**
+ * The Ed25519 private key (PKCS#8, PEM or base64 DER) that signs checkpoints. A secret: no default,
+ * never logged. The emulators read a development key from `functions/.secret.local`.
+ */
+export const AUDIT_CHECKPOINT_SIGNING_KEY = defineSecret('AUDIT_CHECKPOINT_SIGNING_KEY');
+
 /**
  * A parameter's value at run time. firebase-tools always sets it (from a dotenv file or the
  * resolved default); a process it did not start (unit tests, tools importing a module) gets
@@ -84,7 +104,15 @@ export const settings = {
   reportFont: (): string => valueOf(REPORT_FONT),
   /** Empty: see {@link REPORT_FONT_BOLD}. */
   reportFontBold: (): string => valueOf(REPORT_FONT_BOLD),
+  /** Checkpoint window length in ms; a value that is not a whole number of seconds falls back to 300. */
+  checkpointIntervalMs: (): number => secondsOf(AUDIT_CHECKPOINT_INTERVAL_SECONDS, 300) * 1000,
+  checkpointGraceMs: (): number => secondsOf(AUDIT_CHECKPOINT_GRACE_SECONDS, 120) * 1000,
 };
+
+function secondsOf(param: StringParam, fallback: number): number {
+  const n = Number(valueOf(param));
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Provided by the platform (the Functions runtime and its emulator), never set by a deployer.

@@ -16,6 +16,7 @@ import type * as Review from './review/functions';
 import type * as Settings from './settings/functions';
 import type * as Streams from './streams/functions';
 import type * as Tiering from './tiering/functions';
+import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
@@ -45,6 +46,12 @@ exportLazily(registered, () => require('./tiering/functions') as typeof Tiering,
   'restoreArchiveDay',
   'runArchivePurge',
   'purgeArchivesDaily',
+]);
+
+// Checkpoint chain (tamper evidence)
+exportLazily(registered, () => require('./integrity/functions') as typeof Integrity, [
+  'checkpointsScheduled',
+  'runCheckpoints',
 ]);
 
 // Tamper evidence: an entry's inclusion proof, checked by the console

@@ -421,6 +421,46 @@ export interface RotatedWebhookSecret {
 /** Some notifications by id, or all of the caller's unread ones. */
 export type MarkNotificationsReadRequest = { ids: string[]; all?: false } | { ids?: undefined; all: true };
 
+/** One checkpoint a run created. */
+export interface CreatedCheckpoint {
+  tenantId: string;
+  id: string;
+  seq: number;
+  windowStart: string;
+  windowEnd: string;
+  count: number;
+}
+
+/** Entries found in a window after its checkpoint was signed (each also recorded as a CRITICAL entry). */
+export interface LateEntryReport {
+  tenantId: string;
+  checkpointId: string;
+  signedCount: number;
+  foundCount: number;
+  /** Log id of the `security.integrity_violation` entry, null when it could not be recorded. */
+  eventLogId: string | null;
+}
+
+/** What one run of the checkpoint job did, and what it cost in Firestore and Storage operations. */
+export interface CheckpointRunReport {
+  runId: string;
+  tenants: number;
+  checkpoints: CreatedCheckpoint[];
+  lateEntries: LateEntryReport[];
+  /** Tenants whose work failed (the rest went on). */
+  failures: Array<{ tenantId: string; message: string }>;
+  /** Firestore document reads as billed (a query returning nothing still reads one; count() one per 1,000). */
+  reads: number;
+  /** Firestore document writes (creates). */
+  writes: number;
+  /** Storage objects written (leaves files, anchors). */
+  storageWrites: number;
+  /** Storage metadata/object reads. */
+  storageReads: number;
+  durationMs: number;
+  stoppedAtDeadline: boolean;
+}
+
 // ---- Integrity ------------------------------------------------------------------------------
 
 export interface EntryProofRequest {
@@ -463,6 +503,8 @@ export interface Callables {
   searchArchives: { request: ColdSearchRequest; response: ColdSearchResult };
   restoreArchiveDay: { request: RestoreArchiveDayRequest; response: RestoreResult };
   runArchivePurge: { request: OperatorRunRequest; response: PurgeReport };
+
+  runCheckpoints: { request: OperatorRunRequest; response: CheckpointRunReport };
 
   updateTenantSettings: { request: UpdateTenantSettingsRequest; response: UpdatedTenantSettings };
   getTenantSettings: { request: GetTenantSettingsRequest; response: TenantSettingsAnswer };

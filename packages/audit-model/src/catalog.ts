@@ -91,10 +91,20 @@ const SEED_CATALOG = {
   'org.webhook_deleted': entry('SYSTEM_CONFIGURATION'),
 } satisfies Record<string, CatalogEntry>;
 
+/**
+ * Event types the audit system records about itself (from reserved sources), classified exactly
+ * like the seed catalog but not offered to producers' typed builders.
+ */
+const SYSTEM_CATALOG = {
+  // The checkpoint chain or a verification found the log tampered with (or an entry that arrived
+  // in a window already signed): always reviewed, always alerted.
+  'security.integrity_violation': entry('SECURITY', 'CRITICAL'),
+} satisfies Record<string, CatalogEntry>;
+
 /** Every event type of the catalog, as a literal union (typed builders of the publisher SDK use it). */
 export type CatalogEventType = keyof typeof SEED_CATALOG;
 /** The catalog by event type; indexable by any string so unknown types fall through to the prefix rules. */
-export const EVENT_CATALOG: Readonly<Record<string, CatalogEntry>> = SEED_CATALOG;
+export const EVENT_CATALOG: Readonly<Record<string, CatalogEntry>> = { ...SEED_CATALOG, ...SYSTEM_CATALOG };
 /** The catalog's event types, in catalog order. */
 export const CATALOG_EVENT_TYPES = Object.keys(SEED_CATALOG) as readonly CatalogEventType[];
 

@@ -7,6 +7,10 @@ export const COLLECTIONS = {
   outbox: 'audit_outbox',
   archives: 'audit_archives',
   checkpoints: 'audit_checkpoints',
+  /** Public keys of the checkpoint chain, by key id (readable by every signed-in audit reader). */
+  checkpointKeys: 'audit_checkpoint_keys',
+  /** Verification runs of a tenant. */
+  integrityRuns: 'audit_integrity_runs',
   tenants: 'tenants',
   notifications: 'notifications',
   exports: 'audit_exports',

@@ -14,6 +14,11 @@
 export const CHECKPOINT_VERSION = 1;
 export const CHECKPOINT_SIGNATURE_ALGORITHM = 'Ed25519';
 export const CHECKPOINT_MERKLE_ORDER = 'rfc6962-sha256-sorted-leaves';
+/** The CRITICAL entry the system records when it finds the log tampered with. */
+export const INTEGRITY_VIOLATION_EVENT_TYPE = 'security.integrity_violation';
+/** Reserved source of the integrity events (checkpoint job and verification). */
+export const INTEGRITY_SOURCE = 'audit-integrity';
+
 /** `prevHash` of a tenant's first checkpoint. */
 export const GENESIS_PREV_HASH = '0'.repeat(64);
 
