@@ -11,7 +11,7 @@ import {
 import { claimsFrom } from '../core/auth/roles';
 import { keyIdOf, sha256Text } from './entry-verification';
 import { FIXTURE_CHECKPOINT, FIXTURE_KEY } from './entry-verification.fixture';
-import { canRunIntegrityJobs, checkRows, toRunView } from './integrity-model';
+import { canRunIntegrityJobs, checkRows, describeCheckpointRun, toRunView } from './integrity-model';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-01-31T12:00:00.000Z');
@@ -152,5 +152,30 @@ describe('who may checkpoint or verify on demand', () => {
     expect(canRunIntegrityJobs(claimsFrom({ tenantId: 't2', role: 'admin' }), 't1')).toBe(false);
     expect(canRunIntegrityJobs(claimsFrom({ platformAdmin: true }), 't1')).toBe(true);
     expect(canRunIntegrityJobs(claimsFrom({ platformAdmin: true }), null)).toBe(false);
+  });
+});
+
+describe('checkpoint run message', () => {
+  it('says what a run made, found late and failed', () => {
+    const report = {
+      runId: 'r',
+      tenants: 1,
+      checkpoints: [
+        { tenantId: 't1', id: 't1~0000000003', seq: 3, windowStart: '', windowEnd: '', count: 2 },
+        { tenantId: 't1', id: 't1~0000000004', seq: 4, windowStart: '', windowEnd: '', count: 1 },
+      ],
+      lateEntries: [{ tenantId: 't1', checkpointId: 't1~0000000002', signedCount: 5, foundCount: 6, eventLogId: null }],
+      failures: [],
+      reads: 0,
+      writes: 0,
+      storageWrites: 0,
+      storageReads: 0,
+      durationMs: 1,
+      stoppedAtDeadline: false,
+    };
+    expect(describeCheckpointRun(report)).toBe(
+      '2 new checkpoints (#3, #4). 1 entries appeared in t1~0000000002 after it was signed.',
+    );
+    expect(describeCheckpointRun({ ...report, checkpoints: [], lateEntries: [] })).toMatch(/^No new checkpoint/);
   });
 });

@@ -1,3 +1,4 @@
+import type { CheckpointRunReport } from '@audit-log/model/callables';
 import {
   GENESIS_PREV_HASH,
   bodyOf,
@@ -151,4 +152,19 @@ export function canRunIntegrityJobs(claims: Claims, tenantId: string | null): bo
   if (tenantId === null) return false;
   if (claims.platformAdmin) return true;
   return claims.role === 'admin' && claims.tenantId === tenantId;
+}
+
+/** One line about a `runCheckpoints` run. */
+export function describeCheckpointRun(report: CheckpointRunReport): string {
+  const made = report.checkpoints.length;
+  const parts = [
+    made === 0
+      ? 'No new checkpoint: nothing older than the grace period is left unsigned.'
+      : `${made} new checkpoint${made === 1 ? '' : 's'} (#${report.checkpoints.map((c) => c.seq).join(', #')}).`,
+  ];
+  for (const late of report.lateEntries)
+    parts.push(`${late.foundCount - late.signedCount} entries appeared in ${late.checkpointId} after it was signed.`);
+  for (const f of report.failures) parts.push(`Failed for ${f.tenantId}: ${f.message}`);
+  if (report.stoppedAtDeadline) parts.push('Stopped at its time limit; run it again for the rest.');
+  return parts.join(' ');
 }

@@ -7,7 +7,16 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import type { DocumentSnapshot } from 'firebase/firestore';
 import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
-import { CHECKPOINT_PAGE_SIZE, checkRows, shortHash, type CheckpointRow, type RunView } from './integrity-model';
+import { describeFailure } from '../commands/commands';
+import {
+  CHECKPOINT_PAGE_SIZE,
+  canRunIntegrityJobs,
+  checkRows,
+  describeCheckpointRun,
+  shortHash,
+  type CheckpointRow,
+  type RunView,
+} from './integrity-model';
 import { IntegrityStore } from './integrity-store';
 
 /**
@@ -37,6 +46,9 @@ export class IntegrityPage {
   protected readonly hasOlder = computed(() => this.next() !== null);
   protected readonly shortHash = shortHash;
   protected readonly pageSize = CHECKPOINT_PAGE_SIZE;
+  protected readonly canRunJobs = computed(() => canRunIntegrityJobs(this.session.claims(), this.session.tenantId()));
+  protected readonly checkpointing = signal(false);
+  protected readonly jobMessage = signal<string | null>(null);
 
   constructor() {
     effect(() => {
@@ -91,6 +103,23 @@ export class IntegrityPage {
     if (this.starts().length <= 1 || !tenantId) return;
     this.starts.update((s) => s.slice(0, -1));
     void this.loadPage(tenantId);
+  }
+
+  /** Seals the tenant's entries older than the grace period in new checkpoints, then reloads. */
+  protected async checkpointNow(): Promise<void> {
+    const tenantId = this.session.tenantId();
+    if (!tenantId || this.checkpointing()) return;
+    this.checkpointing.set(true);
+    this.jobMessage.set(null);
+    try {
+      const report = await this.store.checkpointNow(tenantId, this.session.claims().platformAdmin);
+      this.jobMessage.set(describeCheckpointRun(report));
+      this.refresh();
+    } catch (err) {
+      this.jobMessage.set(`Checkpointing failed: ${describeFailure(err)}`);
+    } finally {
+      this.checkpointing.set(false);
+    }
   }
 
   protected refresh(): void {

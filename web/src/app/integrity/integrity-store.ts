@@ -13,6 +13,8 @@ import {
   where,
   type DocumentSnapshot,
 } from 'firebase/firestore';
+import type { CheckpointRunReport } from '@audit-log/model/callables';
+import { Commands } from '../commands/commands';
 import { CHECKPOINT_PAGE_SIZE, toRunView, type RunView } from './integrity-model';
 
 /** One page of checkpoints, newest first, with the row before the oldest one when there is one. */
@@ -33,6 +35,7 @@ export interface CheckpointPage {
 @Injectable({ providedIn: 'root' })
 export class IntegrityStore {
   private readonly db = inject(Firestore);
+  private readonly commands = inject(Commands);
   private readonly keys = new Map<string, Promise<CheckpointKey | null>>();
 
   async page(tenantId: string, after: DocumentSnapshot | null): Promise<CheckpointPage> {
@@ -77,13 +80,21 @@ export class IntegrityStore {
     return pending;
   }
 
+  /**
+   * Runs the checkpoint job now for one tenant (`runCheckpoints`): a platform admin names the
+   * tenant being viewed, a tenant admin's own tenant is implied.
+   */
+  checkpointNow(tenantId: string, platformAdmin: boolean): Promise<CheckpointRunReport> {
+    return this.commands.call('runCheckpoints', platformAdmin ? { tenantId } : {});
+  }
+
   /** The newest verification run of the tenant, or null when there has been none. */
   async lastRun(tenantId: string): Promise<RunView | null> {
     const snap = await getDocs(
       query(
         collection(this.db, 'audit_integrity_runs'),
         where('tenantId', '==', tenantId),
-        orderBy('finishedAt', 'desc'),
+        orderBy('startedAt', 'desc'),
         limit(1),
       ),
     );
