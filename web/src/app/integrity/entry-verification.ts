@@ -193,7 +193,8 @@ async function inclusionCheck(
 
 function tamperedSummary(checks: readonly VerificationCheck[], checkpoint: SignedCheckpoint): string {
   const failed = checks.filter((c) => !c.ok);
-  const reasons = failed.map((c) => `${c.label}: ${c.detail}`).join('. ');
+  // Details may end in an ellipsis (shortened hashes): no second full stop after one.
+  const reasons = failed.map((c) => `${c.label}: ${c.detail.replace(/…$/, '')}`).join('. ');
   const entryChanged = failed.some((c) => c.id === 'content' || c.id === 'signed');
   return entryChanged
     ? `This entry was changed after it was signed in checkpoint ${checkpoint.seq}. ${reasons}.`
