@@ -11,7 +11,7 @@ import type {
   runPurgeRequestSchema,
   runTieringRequestSchema,
 } from './domain/archive';
-import type { runCheckpointsRequestSchema } from './domain/integrity';
+import type { runCheckpointsRequestSchema, runIntegrityCheckRequestSchema } from './domain/integrity';
 import type {
   downloadRequestSchema,
   exportFilterSchema,
@@ -51,6 +51,7 @@ const MAPPED: Record<CallableName, true> = {
   restoreArchiveDay: true,
   runArchivePurge: true,
   runCheckpoints: true,
+  runIntegrityCheck: true,
   updateTenantSettings: true,
   getTenantSettings: true,
   replayDeadLetter: true,
@@ -153,6 +154,7 @@ const requestsMatchSchemas: {
   restoreArchiveDay: true satisfies Same<CallableInput<'restoreArchiveDay'>, In<typeof restoreRequestSchema>>,
   runArchivePurge: true satisfies Same<CallableInput<'runArchivePurge'>, In<typeof runPurgeRequestSchema>>,
   runCheckpoints: true satisfies Same<CallableInput<'runCheckpoints'>, In<typeof runCheckpointsRequestSchema>>,
+  runIntegrityCheck: true satisfies Same<CallableInput<'runIntegrityCheck'>, In<typeof runIntegrityCheckRequestSchema>>,
   updateTenantSettings: true satisfies Same<
     CallableInput<'updateTenantSettings'>,
     In<typeof updateTenantSettingsInputSchema>

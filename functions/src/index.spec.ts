@@ -38,6 +38,7 @@ const HEAVY = ['@duckdb/node-api', '@duckdb/node-bindings', 'pdfmake', 'echarts'
 const NOT_INGEST = [
   'tiering',
   'integrity',
+  'verify',
   'export',
   'reports',
   'review',
@@ -53,7 +54,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(44);
+    expect(names).toHaveLength(46);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);

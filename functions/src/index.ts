@@ -18,6 +18,7 @@ import type * as Streams from './streams/functions';
 import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
+import type * as Verify from './verify/functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
 import { exportLazily } from './lazy-exports';
@@ -52,6 +53,10 @@ exportLazily(registered, () => require('./tiering/functions') as typeof Tiering,
 exportLazily(registered, () => require('./integrity/functions') as typeof Integrity, [
   'checkpointsScheduled',
   'runCheckpoints',
+]);
+exportLazily(registered, () => require('./verify/functions') as typeof Verify, [
+  'integrityCheckDaily',
+  'runIntegrityCheck',
 ]);
 
 // Tamper evidence: an entry's inclusion proof, checked by the console

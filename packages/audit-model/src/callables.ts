@@ -1,7 +1,7 @@
 import type { Category, Level } from './catalog';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
-import type { InclusionProof, SignedCheckpoint } from './integrity';
+import type { InclusionProof, IntegrityFinding, SignedCheckpoint } from './integrity';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -480,6 +480,34 @@ export type EntryProof =
   | { status: 'proved'; checkpoint: SignedCheckpoint; proof: InclusionProof; signedHash: string }
   | { status: 'pending'; reason: string }
   | { status: 'absent'; checkpoint: SignedCheckpoint; reason: string };
+/** `runIntegrityCheck`: an operator run of the verification (days inclusive, UTC; default yesterday and today). */
+export interface RunIntegrityCheckRequest {
+  tenantId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** One tenant's verification run as recorded in `audit_integrity_runs/{runId}`. */
+export interface IntegrityCheckRun {
+  runId: string;
+  tenantId: string;
+  ok: boolean;
+  entriesChecked: number;
+  checkpointsChecked: number;
+  archivedDaysChecked: number;
+  findingCount: number;
+  /** The first findings (at most 100), as in the run record. */
+  findings: IntegrityFinding[];
+  /** The CRITICAL `security.integrity_violation` entry raised for the findings, if any. */
+  eventLogId: string | null;
+  /** True when the entry budget cut the period short (its earlier part was not read). */
+  truncated: boolean;
+}
+
+export interface IntegrityCheckReport {
+  runs: IntegrityCheckRun[];
+  failures: Array<{ tenantId: string; message: string }>;
+}
 
 // ---- The map --------------------------------------------------------------------------------
 
@@ -505,6 +533,7 @@ export interface Callables {
   runArchivePurge: { request: OperatorRunRequest; response: PurgeReport };
 
   runCheckpoints: { request: OperatorRunRequest; response: CheckpointRunReport };
+  runIntegrityCheck: { request: RunIntegrityCheckRequest; response: IntegrityCheckReport };
 
   updateTenantSettings: { request: UpdateTenantSettingsRequest; response: UpdatedTenantSettings };
   getTenantSettings: { request: GetTenantSettingsRequest; response: TenantSettingsAnswer };
