@@ -14,7 +14,8 @@ import { serveStatic, type StaticServer } from './support/static-server';
 // Pub/Sub by the real pipeline are sealed by the real checkpoint job (Checkpoint now on the
 // Integrity page calls `runCheckpoints`), then the entry detail page checks an entry against its
 // signed checkpoint with Web Crypto. Tampering through the Admin SDK, as a project admin could,
-// must make Verify fail and name the check that failed.
+// must make Verify fail and name the check that failed, and Verify now (`runIntegrityCheck`) must
+// record a run that names both tampered entries.
 
 requireEmulators('FIRESTORE', 'FIREBASE_AUTH', 'FIREBASE_STORAGE', 'PUBSUB');
 
@@ -106,7 +107,7 @@ describe('Verify and the Integrity page in Chromium', () => {
       await page.waitForURL((url) => url.pathname === '/integrity');
       await page.getByTestId('checkpoint-now').click();
       await expect
-        .poll(async () => (await page.getByTestId('checkpoint-message').textContent()) ?? '', { timeout: 60_000 })
+        .poll(async () => (await page.getByTestId('job-message').textContent()) ?? '', { timeout: 60_000 })
         .toMatch(/^\d+ new checkpoints? \(#/);
       const rows = page.locator('[data-testid="checkpoint-row"]');
       await rows.first().waitFor({ timeout: 30_000 });
@@ -149,6 +150,19 @@ describe('Verify and the Integrity page in Chromium', () => {
       await page.goto(`${server.url}/integrity`);
       await rows.first().waitFor({ timeout: 30_000 });
       expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-state')))).toEqual(states);
+
+      // Verify now (the runIntegrityCheck callable) records a run whose findings name both entries.
+      await page.getByTestId('verify-now').click();
+      await expect
+        .poll(async () => (await page.getByTestId('job-message').textContent()) ?? '', { timeout: 120_000 })
+        .toMatch(/^Verified .*: \d+ findings?\./);
+      const run = page.getByTestId('integrity-run');
+      await expect.poll(() => run.getAttribute('data-ok'), { timeout: 30_000 }).toBe('false');
+      const findings = (await page.getByTestId('integrity-findings').textContent()) ?? '';
+      expect(findings).toContain(logIds[1]!);
+      expect(findings).toContain(logIds[2]!);
+      expect(findings).not.toContain(logIds[0]!);
+      await screenshot(page, 'integrity-run');
     } catch (err) {
       await screenshot(page, 'integrity-failure');
       throw err;

@@ -11,7 +11,13 @@ import {
 import { claimsFrom } from '../core/auth/roles';
 import { keyIdOf, sha256Text } from './entry-verification';
 import { FIXTURE_CHECKPOINT, FIXTURE_KEY } from './entry-verification.fixture';
-import { canRunIntegrityJobs, checkRows, describeCheckpointRun, toRunView } from './integrity-model';
+import {
+  canRunIntegrityJobs,
+  checkRows,
+  describeCheckpointRun,
+  describeIntegrityCheck,
+  toRunView,
+} from './integrity-model';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-01-31T12:00:00.000Z');
@@ -177,5 +183,28 @@ describe('checkpoint run message', () => {
       '2 new checkpoints (#3, #4). 1 entries appeared in t1~0000000002 after it was signed.',
     );
     expect(describeCheckpointRun({ ...report, checkpoints: [], lateEntries: [] })).toMatch(/^No new checkpoint/);
+  });
+});
+
+describe('verification run message', () => {
+  it('says what was checked and whether anything was found', () => {
+    const run = {
+      runId: 'r1',
+      tenantId: 't1',
+      ok: true,
+      entriesChecked: 12,
+      checkpointsChecked: 3,
+      archivedDaysChecked: 0,
+      findingCount: 0,
+      findings: [],
+      eventLogId: null,
+      truncated: false,
+    };
+    expect(describeIntegrityCheck({ runs: [run], failures: [] })).toBe(
+      'Verified 12 entries, 3 checkpoints, 0 archived days: no tampering found.',
+    );
+    expect(describeIntegrityCheck({ runs: [{ ...run, ok: false, findingCount: 2 }], failures: [] })).toMatch(
+      /: 2 findings\.$/,
+    );
   });
 });

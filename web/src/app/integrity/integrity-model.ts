@@ -1,4 +1,4 @@
-import type { CheckpointRunReport } from '@audit-log/model/callables';
+import type { CheckpointRunReport, IntegrityCheckReport } from '@audit-log/model/callables';
 import {
   GENESIS_PREV_HASH,
   bodyOf,
@@ -104,6 +104,8 @@ export interface RunView {
   readonly archivedDaysChecked: number;
   readonly findingCount: number;
   readonly findings: readonly IntegrityFinding[];
+  /** The entry budget cut the period short: its earlier part was not read. */
+  readonly truncated: boolean;
 }
 
 /** Timestamps, Dates and ISO strings as Dates. */
@@ -141,6 +143,7 @@ export function toRunView(id: string, data: Readonly<Record<string, unknown>>): 
     archivedDaysChecked: count(data['archivedDaysChecked']),
     findingCount: count(data['findingCount']) || findings.length,
     findings,
+    truncated: data['truncated'] === true,
   };
 }
 
@@ -167,4 +170,17 @@ export function describeCheckpointRun(report: CheckpointRunReport): string {
   for (const f of report.failures) parts.push(`Failed for ${f.tenantId}: ${f.message}`);
   if (report.stoppedAtDeadline) parts.push('Stopped at its time limit; run it again for the rest.');
   return parts.join(' ');
+}
+
+/** One line about a `runIntegrityCheck` run. */
+export function describeIntegrityCheck(report: IntegrityCheckReport): string {
+  const parts = report.runs.map((r) => {
+    const scope = `${r.entriesChecked} entries, ${r.checkpointsChecked} checkpoints, ${r.archivedDaysChecked} archived days`;
+    const cut = r.truncated ? ' (the period was cut short by the entry budget)' : '';
+    return r.ok
+      ? `Verified ${scope}${cut}: no tampering found.`
+      : `Verified ${scope}${cut}: ${r.findingCount} finding${r.findingCount === 1 ? '' : 's'}.`;
+  });
+  for (const f of report.failures) parts.push(`Failed for ${f.tenantId}: ${f.message}`);
+  return parts.length > 0 ? parts.join(' ') : 'Nothing was verified.';
 }

@@ -13,6 +13,7 @@ import {
   canRunIntegrityJobs,
   checkRows,
   describeCheckpointRun,
+  describeIntegrityCheck,
   shortHash,
   type CheckpointRow,
   type RunView,
@@ -48,6 +49,7 @@ export class IntegrityPage {
   protected readonly pageSize = CHECKPOINT_PAGE_SIZE;
   protected readonly canRunJobs = computed(() => canRunIntegrityJobs(this.session.claims(), this.session.tenantId()));
   protected readonly checkpointing = signal(false);
+  protected readonly verifying = signal(false);
   protected readonly jobMessage = signal<string | null>(null);
 
   constructor() {
@@ -119,6 +121,23 @@ export class IntegrityPage {
       this.jobMessage.set(`Checkpointing failed: ${describeFailure(err)}`);
     } finally {
       this.checkpointing.set(false);
+    }
+  }
+
+  /** Runs the server-side verification of the whole tenant now and shows its record. */
+  protected async verifyNow(): Promise<void> {
+    const tenantId = this.session.tenantId();
+    if (!tenantId || this.verifying()) return;
+    this.verifying.set(true);
+    this.jobMessage.set(null);
+    try {
+      const report = await this.store.verifyNow(tenantId, this.session.claims().platformAdmin);
+      this.jobMessage.set(describeIntegrityCheck(report));
+      await this.loadRun(tenantId);
+    } catch (err) {
+      this.jobMessage.set(`Verification failed to run: ${describeFailure(err)}`);
+    } finally {
+      this.verifying.set(false);
     }
   }
 

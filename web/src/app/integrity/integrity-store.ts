@@ -13,7 +13,7 @@ import {
   where,
   type DocumentSnapshot,
 } from 'firebase/firestore';
-import type { CheckpointRunReport } from '@audit-log/model/callables';
+import type { CheckpointRunReport, IntegrityCheckReport } from '@audit-log/model/callables';
 import { Commands } from '../commands/commands';
 import { CHECKPOINT_PAGE_SIZE, toRunView, type RunView } from './integrity-model';
 
@@ -86,6 +86,14 @@ export class IntegrityStore {
    */
   checkpointNow(tenantId: string, platformAdmin: boolean): Promise<CheckpointRunReport> {
     return this.commands.call('runCheckpoints', platformAdmin ? { tenantId } : {});
+  }
+
+  /**
+   * Runs the verification now (`runIntegrityCheck`, yesterday and today so far), scoped like
+   * {@link checkpointNow}; the run is recorded in `audit_integrity_runs`.
+   */
+  verifyNow(tenantId: string, platformAdmin: boolean): Promise<IntegrityCheckReport> {
+    return this.commands.call('runIntegrityCheck', platformAdmin ? { tenantId } : {});
   }
 
   /** The newest verification run of the tenant, or null when there has been none. */
