@@ -26,6 +26,7 @@ import type {
   decideReviewInputSchema,
   runEscalationInputSchema,
 } from './domain/review';
+import type { entryProofInputSchema } from './domain/integrity/entry-proof';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
 
 // The callable map of `@audit-log/model/callables` against what the functions really are: the
@@ -59,6 +60,7 @@ const MAPPED: Record<CallableName, true> = {
   runWebhookRetries: true,
   rotateWebhookSecret: true,
   markNotificationsRead: true,
+  entryProof: true,
 };
 
 interface Registry {
@@ -169,5 +171,6 @@ const requestsMatchSchemas: {
     CallableInput<'markNotificationsRead'>,
     In<typeof markNotificationsReadInputSchema>
   >,
+  entryProof: true satisfies Same<CallableInput<'entryProof'>, In<typeof entryProofInputSchema>>,
 };
 void requestsMatchSchemas;

@@ -54,7 +54,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(45);
+    expect(names).toHaveLength(46);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);

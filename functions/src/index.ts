@@ -17,6 +17,7 @@ import type * as Settings from './settings/functions';
 import type * as Streams from './streams/functions';
 import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
+import type * as EntryProof from './integrity/proof-functions';
 import type * as Verify from './verify/functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
@@ -57,6 +58,9 @@ exportLazily(registered, () => require('./verify/functions') as typeof Verify, [
   'integrityCheckDaily',
   'runIntegrityCheck',
 ]);
+
+// Tamper evidence: an entry's inclusion proof, checked by the console
+exportLazily(registered, () => require('./integrity/proof-functions') as typeof EntryProof, ['entryProof']);
 
 // Exports and reports
 exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [

@@ -1,7 +1,7 @@
 import type { Category, Level } from './catalog';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
-import type { IntegrityFinding } from './integrity';
+import type { InclusionProof, IntegrityFinding, SignedCheckpoint } from './integrity';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -461,6 +461,25 @@ export interface CheckpointRunReport {
   stoppedAtDeadline: boolean;
 }
 
+// ---- Integrity ------------------------------------------------------------------------------
+
+export interface EntryProofRequest {
+  logId: string;
+}
+
+/**
+ * Where an entry stands in its tenant's checkpoint chain. The server is not trusted: the console
+ * recomputes the entry's hash, the root from the proof, the checkpoint's hash and its signature.
+ * - `proved`: the checkpoint whose window holds the entry's `recordedAt` signed the leaf of
+ *   `(logId, signedHash)`; `signedHash` is the hash it signed, which may differ from the stored one.
+ * - `pending`: no checkpoint covers the entry yet (recorded after the chain's head).
+ * - `absent`: the chain has passed the entry's `recordedAt` without signing it (an inserted entry);
+ *   `checkpoint` is the one whose window holds it, else the first one after it.
+ */
+export type EntryProof =
+  | { status: 'proved'; checkpoint: SignedCheckpoint; proof: InclusionProof; signedHash: string }
+  | { status: 'pending'; reason: string }
+  | { status: 'absent'; checkpoint: SignedCheckpoint; reason: string };
 /** `runIntegrityCheck`: an operator run of the verification (days inclusive, UTC; default yesterday and today). */
 export interface RunIntegrityCheckRequest {
   tenantId?: string;
@@ -526,6 +545,8 @@ export interface Callables {
   runWebhookRetries: { request: EmptyRequest; response: WebhookRetryReport };
   rotateWebhookSecret: { request: EmptyRequest; response: RotatedWebhookSecret };
   markNotificationsRead: { request: MarkNotificationsReadRequest; response: { updated: number } };
+
+  entryProof: { request: EntryProofRequest; response: EntryProof };
 }
 
 /** The name of a callable. */

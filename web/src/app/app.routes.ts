@@ -75,6 +75,11 @@ export const routes: Routes = [
         loadComponent: () => import('./archive/archive-page').then((m) => m.ArchivePage),
       },
       {
+        path: 'integrity',
+        title: 'Integrity · Audit console',
+        loadComponent: () => import('./integrity/integrity-page').then((m) => m.IntegrityPage),
+      },
+      {
         path: 'settings',
         title: 'Tenant settings · Audit console',
         loadComponent: () => import('./settings/settings-page').then((m) => m.SettingsPage),

@@ -31,5 +31,8 @@ describe('roles', () => {
     expect(labels({ tenantId: 't1', role: 'auditor' })).not.toContain('Pending review');
     expect(labels({ tenantId: 't1', role: 'auditor' })).toContain('Critical events');
     expect(labels({ tenantId: 't1', role: 'member' })).toEqual([]);
+    // Every role that reads audit data may check the checkpoint chain.
+    for (const role of ['admin', 'auditor', 'reviewer', 'compliance'])
+      expect(labels({ tenantId: 't1', role })).toContain('Integrity');
   });
 });

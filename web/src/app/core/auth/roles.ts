@@ -67,6 +67,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Exports', icon: 'download', path: '/exports', roles: ['admin', 'auditor', 'compliance'] },
   { label: 'Reports', icon: 'picture_as_pdf', path: '/reports', roles: ['admin', 'compliance'] },
   { label: 'Archive', icon: 'inventory_2', path: '/archive', roles: ALL_READERS },
+  { label: 'Integrity', icon: 'verified_user', path: '/integrity', roles: ALL_READERS },
   { label: 'Operations', icon: 'monitor_heart', path: '/operations', roles: ['admin'] },
   { label: 'Settings', icon: 'settings', path: '/settings', roles: ['admin'] },
 ];

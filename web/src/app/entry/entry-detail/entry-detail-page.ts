@@ -14,6 +14,7 @@ import { describeFirestoreError, type ConsoleError } from '../../core/firestore/
 import { LogRepository } from '../../core/firestore/log-repository';
 import { emptyFilter } from '../../logs/filters/log-filter';
 import { QueryPlanError, planLogQuery } from '../../logs/query/log-query';
+import { VerifyPanel } from '../../integrity/verify-panel';
 import { DiffView } from '../diff/diff-view';
 
 const RELATED_LIMIT = 50;
@@ -31,6 +32,7 @@ const RELATED_LIMIT = 50;
     MatIconModule,
     MatProgressBarModule,
     DiffView,
+    VerifyPanel,
   ],
   templateUrl: './entry-detail-page.html',
   styleUrl: './entry-detail-page.scss',
