@@ -5,10 +5,12 @@
  *   tsx tools/demo/main.ts --continuous [--rate 3]         endless, at N actions/s (npm start)
  *   tsx tools/demo/main.ts [--count 200] [--seed 42]       a fixed, deterministic run; waits
  *                                                          until every event is stored
- * Options: --prefix <p> (tenant/user ids), --concurrency <n>, --no-seed.
+ * Options: --prefix <p> (tenant/user ids), --concurrency <n>, --no-seed. The continuous run also
+ * signs checkpoints every 5 minutes (the emulators have no scheduler; see checkpoint-ticker.ts).
  * Needs the emulators (FIRESTORE_/PUBSUB_/FIREBASE_AUTH_EMULATOR_HOST).
  */
 import { HttpSink, PubSubSink } from './sdk';
+import { startCheckpointTicker } from './checkpoint-ticker';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   console.log(credentialsText(world));
 
   let stopping = false;
+  let stopTicker = (): void => undefined;
   const inFlight = new Set<Promise<unknown>>();
   function track<T>(work: Promise<T>): Promise<T> {
     inFlight.add(work);
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
 
   async function shutdown(code: number): Promise<never> {
     stopping = true;
+    stopTicker();
     await Promise.allSettled([...inFlight]);
     await pubsub.close();
     await Promise.all([...http.values()].map((sink) => sink.close()));
@@ -84,6 +88,8 @@ async function main(): Promise<void> {
       });
     }
     console.log(`Generating traffic: ${rate} actions/s through Pub/Sub, the outbox and the HTTP API.`);
+    // Every 5 minutes, as `checkpointsScheduled` runs in a deployed project.
+    stopTicker = startCheckpointTicker(world, 5 * 60_000, (line) => console.log(line));
     const tick = setInterval(() => {
       if (stopping) return clearInterval(tick);
       // Back-pressure: when the emulators fall behind, skip a beat instead of queueing forever.
