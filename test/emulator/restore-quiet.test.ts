@@ -12,6 +12,7 @@ import {
 } from '../../functions/src/domain/anomaly';
 import { logIdFor } from '../../functions/src/domain/ids';
 import { toStored } from '../../functions/src/store/converters';
+import { checkpointTenants } from '../support/checkpoints';
 import { escalateOverdueReviews } from '../../functions/src/review/escalation';
 import { runTieringJob } from '../../functions/src/tiering/job';
 import { envelope } from '../fixtures/envelopes';
@@ -121,6 +122,9 @@ describe('restoring an archived day', () => {
     const batch = db.batch();
     for (const [logId, doc] of stored) batch.create(db.collection('audit_logs').doc(logId), doc);
     await batch.commit();
+    // Signed by the checkpoint job, as on the old day itself: only signed entries are archived.
+    const lastRecorded = Math.max(...[...stored.values()].map((d) => (d.recordedAt as Timestamp).toMillis()));
+    await checkpointTenants([tenant], { now: () => lastRecorded + 1 });
 
     const archived = await runTieringJob(tieringDeps(), { tenantIds: [tenant] });
     expect(archived.failures).toBe(0);

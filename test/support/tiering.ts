@@ -12,6 +12,7 @@ import { emitArchiveEvent } from '../../functions/src/tiering/events';
 import { readArchiveRows } from '../../functions/src/tiering/parquet-reader';
 import { downloadWithDigest, type Bucket } from '../../functions/src/tiering/storage';
 import { envelope } from '../fixtures/envelopes';
+import { checkpointTenants } from './checkpoints';
 import { adminApp, adminDb, PROJECT_ID, requireEmulators } from './emulators';
 
 export const DAY = 86_400_000;
@@ -80,7 +81,12 @@ export function entriesOn(
   });
 }
 
-/** Writes entries in the stored shape with the Admin SDK (as ingest would have). */
+/**
+ * Writes entries in the stored shape with the Admin SDK (as ingest would have, recorded a moment
+ * after they happened), then signs them with the checkpoint job: the tiering job archives only
+ * entries a checkpoint covers. The checkpoints here span whole UTC days (a day is a valid
+ * interval), so a seeded day costs one checkpoint, not one per five minutes with entries.
+ */
 export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promise<Map<string, StoredAuditEntry>> {
   const stored = new Map<string, StoredAuditEntry>();
   for (let i = 0; i < entries.length; i += 400) {
@@ -92,6 +98,11 @@ export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promi
     }
     await batch.commit();
   }
+  // Closed at the newest seeded entry, so anything the system records meanwhile (reactions to
+  // these entries) falls after the chain's head instead of arriving late in a signed window.
+  const newest = Math.max(...entries.map((e) => Date.parse(e.occurredAt) + 1234));
+  const tenants = [...new Set(entries.map((e) => e.tenantId))];
+  await checkpointTenants(tenants, { intervalMs: DAY, now: () => newest + 1 });
   return stored;
 }
 

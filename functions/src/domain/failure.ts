@@ -83,6 +83,7 @@ export const FAILURE_ROUTES = {
   unavailable: { callable: 'unavailable', status: 503 },
   // The server's own data or setup
   unarchivable_entry: { callable: 'failed-precondition', status: 500 },
+  awaiting_checkpoint: { callable: 'failed-precondition', status: 500 },
   verification_failed: { callable: 'data-loss', status: 500 },
   font_unavailable: { callable: 'failed-precondition', status: 500 },
   capture_config_invalid: { callable: 'failed-precondition', status: 500 },

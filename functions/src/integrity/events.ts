@@ -1,5 +1,8 @@
 import { INTEGRITY_SOURCE, INTEGRITY_VIOLATION_EVENT_TYPE } from '@audit-log/model/integrity';
+import { logIdFor } from '../domain/ids';
+import { firestore } from '../firebase';
 import { ingestSystemEvent } from '../ingest/ingest';
+import { COLLECTIONS } from '../store/collections';
 import * as logs from './logs';
 
 /** A checkpoint whose window holds more entries now than it signed. */
@@ -52,6 +55,9 @@ export function lateEntryEnvelope(v: LateEntryViolation): Record<string, unknown
 /** Through the one ingest entry point, like every other system event: validated, classified, hashed. */
 export const emitViolation: EmitViolation = async (v) => {
   const envelope = lateEntryEnvelope(v);
+  // Already recorded by an earlier run (whose occurredAt differs): the same finding, nothing new.
+  const logId = logIdFor(v.tenantId, INTEGRITY_SOURCE, String(envelope.eventId));
+  if ((await firestore().collection(COLLECTIONS.logs).doc(logId).get()).exists) return logId;
   const outcome = await ingestSystemEvent(envelope, `integrity-${String(envelope.eventId)}`);
   if (outcome.status === 'rejected') {
     logs.eventNotRecorded(v.tenantId, outcome.reason);

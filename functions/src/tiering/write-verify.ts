@@ -17,6 +17,7 @@ import {
   type VerificationProblem,
 } from '../domain/archive';
 import { COLLECTIONS } from '../store/collections';
+import { CheckpointVerifier, CoveringCheckpoints } from './checkpoints';
 import type { RunContext } from './context';
 import { openDuckDb } from './duckdb';
 import * as logs from './logs';
@@ -91,6 +92,7 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
   });
   const merkle = new MerkleAccumulator();
   const range = new TimeRange();
+  const covering = new CoveringCheckpoints(ctx.deps.db, tenantId, date);
   let size: { rowCount: number; bytes: number };
   let full = false;
   try {
@@ -116,6 +118,7 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
           ]);
         }
         range.add(row.occurredAt);
+        await covering.add(row.logId, row.recordedAt as string);
       }
       taken += accepted;
       if (accepted < rows.length || taken >= ctx.maxRowsPerPart) {
@@ -160,6 +163,7 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
     compression: ctx.writer.compression ?? WRITER_DEFAULTS.compression,
     writer: 'duckdb-copy-ndjson',
     createdAt: new Date(ctx.now()).toISOString(),
+    checkpoints: covering.manifestList(),
   };
   await saveJson(ctx.deps.bucket, record.manifestPath, manifest);
   const uploaded = transition(record, 'uploaded', ctx.now(), {
@@ -180,11 +184,22 @@ export async function writePart(ctx: RunContext, record: ArchiveRecord, local: s
 }
 
 /** Reads a local copy of an archive through DuckDB and folds every row into the observer. */
-async function observe(ctx: RunContext, local: string, record: ArchiveRecord, file: { bytes: number; sha256: string }) {
+async function observe(
+  ctx: RunContext,
+  local: string,
+  record: ArchiveRecord,
+  file: { bytes: number; sha256: string },
+  checkpoints: CheckpointVerifier | null,
+) {
   const observer = new ArchiveObserver(record.tenantId, record.date);
   const duck = await openDuckDb({ ...ctx.writer, tempDirectory: `${local}.spill` });
   try {
-    for await (const rows of readArchiveRows(duck.conn, [local])) for (const row of rows) observer.add(row);
+    for await (const rows of readArchiveRows(duck.conn, [local])) {
+      for (const row of rows) {
+        observer.add(row);
+        checkpoints?.add(row);
+      }
+    }
   } finally {
     duck.close();
     await rm(`${local}.spill`, { recursive: true, force: true });
@@ -210,7 +225,11 @@ export async function verifyPart(
     problems = [{ code: 'unreadable', message: `object ${record.objectPath} is missing` }];
   } else {
     try {
-      problems = compareWithManifest(manifest, await observe(ctx, local, record, got));
+      // The checkpoints' roots recomputed from the rows read back (manifests from before the
+      // chain name none).
+      const checkpoints = manifest.checkpoints ? new CheckpointVerifier(manifest.checkpoints) : null;
+      problems = compareWithManifest(manifest, await observe(ctx, local, record, got, checkpoints));
+      if (checkpoints) problems.push(...(await checkpoints.problems(ctx.deps.bucket, record.tenantId)));
     } catch (err) {
       problems = [
         ...compareWithManifest(manifest, { ...emptyObservation(manifest), ...got }).filter(

@@ -7,6 +7,8 @@ import { AuditFailure, assertionFor, type FailureAssertion, type FailureCode } f
 export const ARCHIVE_ERROR_CODES = [
   /** A stored entry has a field the archive schema cannot hold losslessly; the day is not archived. */
   'unarchivable_entry',
+  /** Some entries of the day are not yet signed by a checkpoint; the day waits for the checkpoint job. */
+  'awaiting_checkpoint',
   /** The file read back does not match its manifest or its rows do not match their hashes. */
   'verification_failed',
   /** Another run holds the lease on this tenant and day. */

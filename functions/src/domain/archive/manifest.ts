@@ -7,6 +7,26 @@ const isoMicros = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, 'must be an ISO instant with microseconds');
 
+const isoMillis = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO instant with milliseconds');
+
+/**
+ * A checkpoint that signed some of the file's rows (by their `recordedAt`): the checkpoint as
+ * signed, and how many of this file's rows lie in its window. Where `rows` equals `count` the
+ * rows alone give its root; otherwise each row must be among the checkpoint's leaves.
+ */
+export const manifestCheckpointSchema = z.strictObject({
+  id: z.string().min(1),
+  seq: z.number().int().min(1),
+  windowStart: isoMillis,
+  windowEnd: isoMillis,
+  count: z.number().int().min(0),
+  merkleRoot: hex64,
+  rows: z.number().int().min(1),
+});
+export type ManifestCheckpoint = z.infer<typeof manifestCheckpointSchema>;
+
 /**
  * The manifest of one archive file, stored as `part-<n>.manifest.json` beside it and copied into
  * its `audit_archives` document. Verification compares a fresh read of the file against it.
@@ -31,6 +51,8 @@ export const manifestSchema = z.strictObject({
   compression: z.string().min(1),
   writer: z.string().min(1),
   createdAt: z.string().min(1),
+  /** The checkpoints covering the rows, by sequence (absent in manifests from before the chain). */
+  checkpoints: z.array(manifestCheckpointSchema).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
@@ -57,6 +79,7 @@ export const VERIFICATION_PROBLEMS = [
   'time_range_mismatch',
   'bad_rows',
   'unreadable',
+  'checkpoint_mismatch',
 ] as const;
 export type VerificationProblemCode = (typeof VERIFICATION_PROBLEMS)[number];
 export interface VerificationProblem {
