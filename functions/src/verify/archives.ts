@@ -45,7 +45,12 @@ export async function checkArchivedParts(
   for (const d of snap.docs) {
     const rec = docToRecordSafe(d.data());
     if (!rec || rec.date < fromDate || rec.date > toDate || !HELD_STATES.has(rec.state)) continue;
-    const check: ArchivedPartCheck = { date: rec.date, part: rec.part, problems: [] };
+    const check: ArchivedPartCheck = {
+      date: rec.date,
+      part: rec.part,
+      problems: [],
+      ...(rec.manifest?.checkpoints ? { checkpoints: rec.manifest.checkpoints } : {}),
+    };
     checks.push(check);
     if (!rec.manifest) {
       check.problems = [{ code: 'unreadable', message: 'its archive record has no manifest' }];

@@ -268,6 +268,15 @@ describe('archived entries', () => {
     expect(fs.map((f) => [f.kind, f.date, f.logId])).toEqual([['archive_modified', '2026-03-01', e.logId]]);
   });
 
+  it('a manifest naming a checkpoint with another root than signed is archive_modified on its day', async () => {
+    const w = makeWorld();
+    const c = w.checkpoints[0]!;
+    const part = { date: '2026-03-01', part: 1, problems: [] };
+    expect(await findings(w, { archivedParts: [{ ...part, checkpoints: [c] }] })).toEqual([]);
+    const fs = await findings(w, { archivedParts: [{ ...part, checkpoints: [{ ...c, merkleRoot: 'a'.repeat(64) }] }] });
+    expect(fs.map((f) => [f.kind, f.date])).toEqual([['archive_modified', '2026-03-01']]);
+  });
+
   it('an archive file that differs from its manifest is archive_modified on its day', async () => {
     const w = makeWorld();
     const fs = await findings(w, {

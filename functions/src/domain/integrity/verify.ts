@@ -1,6 +1,6 @@
-import type { IntegrityFinding, IntegrityRunRecord } from '@audit-log/model/integrity';
+import type { IntegrityFinding, IntegrityRunRecord, SignedCheckpoint } from '@audit-log/model/integrity';
 import type { VerificationProblem } from '../archive/manifest';
-import { verifyChain, type ChainInput } from './verify-chain';
+import { verifyChain, type ChainInput, type ReferenceCheckpoint } from './verify-chain';
 import { checkEntries, type LeavesLoader, type StoredEntryInput } from './verify-entries';
 
 /**
@@ -27,6 +27,33 @@ export interface ArchivedPartCheck {
   date: string;
   part: number;
   problems: readonly VerificationProblem[];
+  /** The checkpoints its manifest says cover its rows (absent before the chain). */
+  checkpoints?: ReadonlyArray<
+    Pick<SignedCheckpoint, 'id' | 'seq' | 'windowStart' | 'windowEnd' | 'count' | 'merkleRoot'>
+  >;
+}
+
+/** A manifest naming a checkpoint otherwise than the chain signed it: the manifest was rewritten. */
+function manifestCheckpointFindings(
+  part: ArchivedPartCheck,
+  reference: readonly ReferenceCheckpoint[],
+): IntegrityFinding[] {
+  const bySeq = new Map(reference.map((r) => [r.checkpoint.seq, r.checkpoint]));
+  const out: IntegrityFinding[] = [];
+  for (const named of part.checkpoints ?? []) {
+    const signed = bySeq.get(named.seq);
+    if (!signed) continue;
+    const differs = (['id', 'windowStart', 'windowEnd', 'count', 'merkleRoot'] as const).filter(
+      (k) => named[k] !== signed[k],
+    );
+    if (differs.length === 0) continue;
+    out.push({
+      kind: 'archive_modified',
+      date: part.date,
+      message: `Archived day ${part.date}, part ${part.part}: its manifest names checkpoint ${named.seq} with another ${differs.join(', ')} than the chain signed.`,
+    });
+  }
+  return out;
 }
 
 export interface VerifyTenantResult {
@@ -63,7 +90,10 @@ export async function verifyTenant(input: VerifyTenantInput): Promise<VerifyTena
   };
   const chain = verifyChain(input);
   chain.findings.forEach(report);
-  for (const part of input.archivedParts ?? []) archivePartFindings(part).forEach(report);
+  for (const part of input.archivedParts ?? []) {
+    archivePartFindings(part).forEach(report);
+    manifestCheckpointFindings(part, chain.reference).forEach(report);
+  }
   const entries = await checkEntries({
     tenantId: input.tenantId,
     reference: chain.reference,
