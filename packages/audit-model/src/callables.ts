@@ -1,7 +1,7 @@
 import type { Category, Level } from './catalog';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
-import type { InclusionProof, IntegrityFinding, SignedCheckpoint } from './integrity';
+import type { InclusionProof, IntegrityRunRecord, SignedCheckpoint } from './integrity';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -488,21 +488,16 @@ export interface RunIntegrityCheckRequest {
 }
 
 /** One tenant's verification run as recorded in `audit_integrity_runs/{runId}`. */
-export interface IntegrityCheckRun {
+export type IntegrityCheckRun = Pick<
+  IntegrityRunRecord,
+  'tenantId' | 'ok' | 'entriesChecked' | 'checkpointsChecked' | 'archivedDaysChecked' | 'findingCount' | 'findings'
+> & {
   runId: string;
-  tenantId: string;
-  ok: boolean;
-  entriesChecked: number;
-  checkpointsChecked: number;
-  archivedDaysChecked: number;
-  findingCount: number;
-  /** The first findings (at most 100), as in the run record. */
-  findings: IntegrityFinding[];
   /** The CRITICAL `security.integrity_violation` entry raised for the findings, if any. */
   eventLogId: string | null;
   /** True when the entry budget cut the period short (its earlier part was not read). */
   truncated: boolean;
-}
+};
 
 export interface IntegrityCheckReport {
   runs: IntegrityCheckRun[];
