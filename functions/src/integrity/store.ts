@@ -1,37 +1,13 @@
-import {
-  FieldPath,
-  Timestamp,
-  type DocumentData,
-  type Firestore,
-  type QueryDocumentSnapshot,
-} from 'firebase-admin/firestore';
-import type { CheckpointKey, SignedCheckpoint } from '@audit-log/model/integrity';
+import { FieldPath, Timestamp, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import { signedCheckpointOf, type CheckpointKey, type SignedCheckpoint } from '@audit-log/model/integrity';
 import { COLLECTIONS } from '../store/collections';
 import type { Meter } from './meter';
 
 // The Firestore side of the checkpoint job. Every query here has its composite index in
 // firestore.indexes.json and reports what it read to the run's meter.
 
-/** A stored checkpoint with its fields in one fixed order (the anchor's JSON is compared as text). */
-export function signedOf(d: DocumentData): SignedCheckpoint {
-  return {
-    id: d.id as string,
-    version: d.version as SignedCheckpoint['version'],
-    tenantId: d.tenantId as string,
-    seq: d.seq as number,
-    windowStart: d.windowStart as string,
-    windowEnd: d.windowEnd as string,
-    count: d.count as number,
-    merkleRoot: d.merkleRoot as string,
-    prevHash: d.prevHash as string,
-    date: d.date as string,
-    merkleOrder: d.merkleOrder as SignedCheckpoint['merkleOrder'],
-    hash: d.hash as string,
-    algorithm: d.algorithm as SignedCheckpoint['algorithm'],
-    keyId: d.keyId as string,
-    signature: d.signature as string,
-  };
-}
+/** A stored checkpoint's signed fields, in the fixed order its anchor's JSON is compared in. */
+export const signedOf = signedCheckpointOf;
 
 export class CheckpointStore {
   constructor(

@@ -48,6 +48,32 @@ export interface SignedCheckpoint extends CheckpointBody {
   signature: string;
 }
 
+/**
+ * The signed fields of a stored checkpoint and nothing else, in one fixed order (an anchor's JSON
+ * is compared as text; the document may carry bookkeeping that means nothing to a verifier).
+ * Values are passed as stored, unchecked: every verifier checks them.
+ */
+export function signedCheckpointOf(data: Readonly<Record<string, unknown>>): SignedCheckpoint {
+  const pick = (k: keyof SignedCheckpoint) => data[k];
+  return {
+    id: pick('id'),
+    version: pick('version'),
+    tenantId: pick('tenantId'),
+    seq: pick('seq'),
+    windowStart: pick('windowStart'),
+    windowEnd: pick('windowEnd'),
+    count: pick('count'),
+    merkleRoot: pick('merkleRoot'),
+    prevHash: pick('prevHash'),
+    date: pick('date'),
+    merkleOrder: pick('merkleOrder'),
+    hash: pick('hash'),
+    algorithm: pick('algorithm'),
+    keyId: pick('keyId'),
+    signature: pick('signature'),
+  } as SignedCheckpoint;
+}
+
 /** The document id of a tenant's checkpoint: sorts by sequence within the tenant. */
 export function checkpointId(tenantId: string, seq: number): string {
   return `${tenantId}~${String(seq).padStart(10, '0')}`;

@@ -55,31 +55,7 @@ export function parseLeavesFile(text: string): LeavesFile | null {
   return parsed.success ? parsed.data : null;
 }
 
-/**
- * The signed fields of a stored checkpoint and nothing else (the document may carry bookkeeping
- * such as Timestamps that mean nothing to a verifier). Values are passed as stored, unchecked:
- * the console checks them.
- */
-export function signedCheckpointOf(data: Readonly<Record<string, unknown>>): SignedCheckpoint {
-  const pick = (k: keyof SignedCheckpoint) => data[k];
-  return {
-    id: pick('id'),
-    version: pick('version'),
-    tenantId: pick('tenantId'),
-    seq: pick('seq'),
-    windowStart: pick('windowStart'),
-    windowEnd: pick('windowEnd'),
-    count: pick('count'),
-    merkleRoot: pick('merkleRoot'),
-    prevHash: pick('prevHash'),
-    date: pick('date'),
-    merkleOrder: pick('merkleOrder'),
-    hash: pick('hash'),
-    algorithm: pick('algorithm'),
-    keyId: pick('keyId'),
-    signature: pick('signature'),
-  } as SignedCheckpoint;
-}
+export { signedCheckpointOf } from '@audit-log/model/integrity';
 
 function label(c: SignedCheckpoint): string {
   return `checkpoint #${c.seq} (${c.windowStart} to ${c.windowEnd})`;
