@@ -86,8 +86,13 @@ export function entriesOn(
  * after they happened), then signs them with the checkpoint job: the tiering job archives only
  * entries a checkpoint covers. The checkpoints here span whole UTC days (a day is a valid
  * interval), so a seeded day costs one checkpoint, not one per five minutes with entries.
+ * `{ checkpoint: false }` leaves them unsigned, for a test that runs the job itself.
  */
-export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promise<Map<string, StoredAuditEntry>> {
+export async function seed(
+  db: Firestore,
+  entries: readonly AuditEntry[],
+  options: { checkpoint?: boolean } = {},
+): Promise<Map<string, StoredAuditEntry>> {
   const stored = new Map<string, StoredAuditEntry>();
   // Up to two writes an entry (a flagged one has its review doc, as ingest writes it): 200 a batch.
   for (let i = 0; i < entries.length; i += 200) {
@@ -100,6 +105,7 @@ export async function seed(db: Firestore, entries: readonly AuditEntry[]): Promi
     }
     await batch.commit();
   }
+  if (options.checkpoint === false) return stored;
   // Closed at the newest seeded entry, so anything the system records meanwhile (reactions to
   // these entries) falls after the chain's head instead of arriving late in a signed window.
   const newest = Math.max(...entries.map((e) => Date.parse(e.occurredAt) + 1234));
