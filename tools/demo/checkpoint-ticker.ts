@@ -4,12 +4,14 @@ import { DEMO_PASSWORD, type DemoWorld } from './world';
 
 /** ID tokens last an hour; a fresh sign-in well before that keeps every call authorised. */
 const TOKEN_REFRESH_MS = 45 * 60_000;
+const FIRST_RUN_AFTER_MS = 150_000;
 
 /**
  * The emulators run no Cloud Scheduler, so `checkpointsScheduled` never fires under `npm start`.
  * This stands in for it: as the demo's platform admin it calls `runCheckpoints` for all tenants
- * once at start and then every interval, as the schedule would. The console's Integrity page and
- * `npx audit-verify` then find the demo's entries signed, as they would in a deployed project.
+ * once shortly after start and then every interval, as the schedule would. The console's
+ * Integrity page and `npx audit-verify` then find the demo's entries signed, as they would in a
+ * deployed project.
  * Returns a function that stops it.
  */
 export function startCheckpointTicker(world: DemoWorld, intervalMs: number, log: (line: string) => void): () => void {
@@ -42,7 +44,14 @@ export function startCheckpointTicker(world: DemoWorld, intervalMs: number, log:
     }
   }
 
-  void tick();
-  const timer = setInterval(() => void tick(), intervalMs);
-  return () => clearInterval(timer);
+  // The first run waits out the job's grace period (120 s), so it signs the freshly seeded traffic.
+  let timer: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    void tick();
+    timer = setInterval(() => void tick(), intervalMs);
+  }, FIRST_RUN_AFTER_MS);
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }
