@@ -5,6 +5,8 @@ import { firestore } from '../firebase';
 import { archiveBucket } from '../tiering/storage';
 import { verifyFromStores, type VerifyOutcome } from './run';
 
+const EMULATOR_PROJECT = 'demo-auditlog';
+
 // `audit-verify`: checks a tenant's log over a period with admin credentials (or against the
 // emulators) and trusts nothing the functions wrote about it: every hash is recomputed, every
 // checkpoint checked against a public key, every archived file read back.
@@ -25,7 +27,8 @@ and the checkpoints' roots.
   --public-key K     trust this Ed25519 public key (base64 of the 32 raw bytes); repeat for rotated
                      keys. Without it the keys published in audit_checkpoint_keys are trusted, which
                      a project admin could also rewrite: pin the key for the strong form.
-  --project P        the Firebase project (default: GCLOUD_PROJECT / GOOGLE_CLOUD_PROJECT)
+  --project P        the Firebase project (default: GCLOUD_PROJECT / GOOGLE_CLOUD_PROJECT;
+                     demo-auditlog against the emulators)
 
 Credentials are the Admin SDK's (Application Default Credentials). With FIRESTORE_EMULATOR_HOST
 and FIREBASE_STORAGE_EMULATOR_HOST set it talks to the emulators instead. The bucket is
@@ -126,6 +129,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.project) process.env.GCLOUD_PROJECT = args.project;
+  // Against the emulators with no project named, the emulators' own project (contract.md).
+  else if (process.env.FIRESTORE_EMULATOR_HOST && !process.env.GCLOUD_PROJECT && !process.env.GOOGLE_CLOUD_PROJECT)
+    process.env.GCLOUD_PROJECT = EMULATOR_PROJECT;
   const fromMs = Date.parse(`${args.from}T00:00:00.000Z`);
   const toMs = Date.parse(`${args.to}T00:00:00.000Z`) + 86_400_000;
   const startedAt = new Date(now);
