@@ -1,3 +1,4 @@
+import { REVIEW_RECORD_FIELDS } from '@audit-log/model/review';
 import type { Firestore } from 'firebase-admin/firestore';
 import { callCallable, signInWithClaims } from './api-client';
 
@@ -82,20 +83,6 @@ export interface StoredReview {
 /** An audit entry's data with its review state (from `audit_reviews`) typed. */
 export type StoredEntry = Record<string, unknown> & { reviewStatus: string; review: StoredReview };
 
-/** The members of a review doc that form the review record (the rest copies the entry). */
-const RECORD_KEYS = [
-  'version',
-  'assignee',
-  'assignedAt',
-  'assignedBy',
-  'dueAt',
-  'decisions',
-  'awaitingConfirmation',
-  'investigationId',
-  'overdueEscalatedAt',
-  'closedAt',
-];
-
 /** The review state of an entry: `audit_reviews/{logId}`, or none when it has no review doc. */
 export async function readReview(
   db: Firestore,
@@ -103,7 +90,7 @@ export async function readReview(
 ): Promise<{ reviewStatus: string; review: StoredReview }> {
   const data = (await db.collection('audit_reviews').doc(logId).get()).data();
   if (!data) return { reviewStatus: 'none', review: { version: 0, decisions: [] } };
-  const review = Object.fromEntries(RECORD_KEYS.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+  const review = Object.fromEntries(REVIEW_RECORD_FIELDS.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
   return { reviewStatus: data.status as string, review: review as unknown as StoredReview };
 }
 
