@@ -27,6 +27,7 @@ import type {
   runEscalationInputSchema,
 } from './domain/review';
 import type { entryProofInputSchema } from './domain/integrity/entry-proof';
+import type { recordAccessSchema } from './domain/access';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
 
 // The callable map of `@audit-log/model/callables` against what the functions really are: the
@@ -61,6 +62,7 @@ const MAPPED: Record<CallableName, true> = {
   rotateWebhookSecret: true,
   markNotificationsRead: true,
   entryProof: true,
+  recordAccess: true,
 };
 
 interface Registry {
@@ -172,5 +174,6 @@ const requestsMatchSchemas: {
     In<typeof markNotificationsReadInputSchema>
   >,
   entryProof: true satisfies Same<CallableInput<'entryProof'>, In<typeof entryProofInputSchema>>,
+  recordAccess: true satisfies Same<CallableInput<'recordAccess'>, In<typeof recordAccessSchema>>,
 };
 void requestsMatchSchemas;

@@ -2,6 +2,7 @@
 // Registers the Cloud Functions of the audit log. Each trigger lives in its own module; an
 // instance loads only the module of the function it serves (lazy-exports.ts), so ingest never
 // loads DuckDB, pdfmake or echarts. The type-only imports keep every name checked by the compiler.
+import type * as Access from './access/functions';
 import type * as Alerts from './alerts/functions';
 import type * as AuthBlocking from './auth/functions';
 import type * as Capture from './capture/functions';
@@ -61,6 +62,9 @@ exportLazily(registered, () => require('./verify/functions') as typeof Verify, [
 
 // Tamper evidence: an entry's inclusion proof, checked by the console
 exportLazily(registered, () => require('./integrity/proof-functions') as typeof EntryProof, ['entryProof']);
+
+// Reads of the log reported by the console (searches, entries opened)
+exportLazily(registered, () => require('./access/functions') as typeof Access, ['recordAccess']);
 
 // Exports and reports
 exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [

@@ -3,13 +3,14 @@ import type { FieldError } from './errors';
 /**
  * Sources under which the audit system records its own events (settings, review decisions, API
  * keys, anomalies, archives, exports, reports, integrity, ingest gaps, auth blocking functions,
- * change capture). A log id derives from `(tenantId, source, eventId)` and the system's event ids
+ * change capture, reads of the log itself). A log id derives from `(tenantId, source, eventId)` and the system's event ids
  * are predictable, so if a producer could write one of these sources it could squat the id of a
  * future system event (the real one would then be refused as a conflicting duplicate) or forge
  * one outright. Every source beginning with `audit-` is reserved too, so new system modules are
  * covered without a list edit, and the comparison ignores case so `Audit-Review` is no disguise.
  */
 export const SYSTEM_SOURCES = [
+  'audit-access',
   'audit-api',
   'audit-export',
   'audit-ingest',

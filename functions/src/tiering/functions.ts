@@ -1,7 +1,8 @@
 import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { runCallable } from '../commands/callable';
+import { recordArchiveSearch } from '../access/archive-search';
+import { requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
 import { REGION } from '../config';
 import { firestore } from '../firebase';
@@ -47,12 +48,18 @@ export function handleRunTiering(request: CallableRequest): Promise<CallableOutp
   });
 }
 
-/** Searches the caller's tenant's archives with the console's filters. */
+/**
+ * Searches the caller's tenant's archives with the console's filters. Every call is recorded as
+ * one `audit.archive.searched` entry of the tenant read before the rows leave; a search that
+ * cannot be recorded is not answered.
+ */
 export function handleSearchArchives(request: CallableRequest): Promise<CallableOutput<'searchArchives'>> {
   return runCallable('searchArchives', async () => {
     const req = parseColdSearchRequest(request.data);
     const tenantId = searchTenant(callerOf(request), req.tenantId);
-    return coldSearch(deps(), tenantId, req);
+    const result = await coldSearch(deps(), tenantId, req);
+    await recordArchiveSearch(requestCaller(request), tenantId, req, result);
+    return result;
   });
 }
 

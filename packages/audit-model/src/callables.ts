@@ -1,3 +1,4 @@
+import type { AccessFilters, AccessKind, AccessView } from './access';
 import type { Category, Level } from './catalog';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
@@ -427,6 +428,34 @@ export interface RotatedWebhookSecret {
 /** Some notifications by id, or all of the caller's unread ones. */
 export type MarkNotificationsReadRequest = { ids: string[]; all?: false } | { ids?: undefined; all: true };
 
+// ---- Reads of the log ------------------------------------------------------------------------
+
+/**
+ * `recordAccess`: the console reports a read it made straight from Firestore, so that the read is
+ * recorded as an entry of the tenant (`audit.log.searched`, `audit.entry.viewed`).
+ */
+export interface RecordAccessRequest {
+  /** The tenant read: the caller's own, or (platform admin) the one in view. */
+  tenantId: string;
+  kind: AccessKind;
+  view: AccessView;
+  /** `search`: the filter as the page holds it (not the results); empty fields left out. */
+  filters?: AccessFilters;
+  /** `search`: rows of the first page, as shown. */
+  returned?: number;
+  /** `entry_view`: the log id of the entry opened. */
+  logId?: string;
+  /** Unique per read, so a retried report is recorded once; the server picks one when left out. */
+  requestId?: string;
+}
+
+export interface RecordedAccess {
+  /** Log id of the entry that records the read. */
+  auditLogId: string;
+  /** True when this read was already recorded (a retried report). */
+  duplicate: boolean;
+}
+
 export type * from './callables-integrity';
 
 // ---- The map --------------------------------------------------------------------------------
@@ -467,6 +496,8 @@ export interface Callables {
   markNotificationsRead: { request: MarkNotificationsReadRequest; response: { updated: number } };
 
   entryProof: { request: EntryProofRequest; response: EntryProof };
+
+  recordAccess: { request: RecordAccessRequest; response: RecordedAccess };
 }
 
 /** The name of a callable. */

@@ -1,3 +1,5 @@
+import { ARCHIVE_SEARCHED_EVENT, ENTRY_VIEWED_EVENT, LOG_SEARCHED_EVENT } from './access';
+
 /** The eight audit categories of the contract. */
 export const CATEGORIES = [
   'AUTHENTICATION',
@@ -99,6 +101,13 @@ const SYSTEM_CATALOG = {
   // The checkpoint chain or a verification found the log tampered with (or an entry that arrived
   // in a window already signed): always reviewed, always alerted.
   'security.integrity_violation': entry('SECURITY', 'CRITICAL'),
+  // Reads of the log itself. By the prefix rules `audit.*` would be COMPLIANCE, and by the suffix
+  // rule `.searched`/`.viewed` DATA_ACCESS; prefixes win, so the choice is made here, by name: a
+  // read is DATA_ACCESS (INFO, never reviewed), like `api.events.listed`. Exports and report
+  // downloads stay COMPLIANCE (`compliance.*.downloaded`): they take a copy out of the log.
+  [LOG_SEARCHED_EVENT]: entry('DATA_ACCESS'),
+  [ENTRY_VIEWED_EVENT]: entry('DATA_ACCESS'),
+  [ARCHIVE_SEARCHED_EVENT]: entry('DATA_ACCESS'),
 } satisfies Record<string, CatalogEntry>;
 
 /** Every event type of the catalog, as a literal union (typed builders of the publisher SDK use it). */

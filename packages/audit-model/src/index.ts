@@ -6,6 +6,7 @@
  * the zod-free subpaths (`@audit-log/model/callables`, `/catalog`, `/entry`, `/enums`,
  * `/filter-summary`, `/query-plan`) to keep zod out of its bundle.
  */
+export * from './access';
 export type * from './callables';
 export * from './catalog';
 export * from './collections';

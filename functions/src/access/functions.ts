@@ -1,0 +1,39 @@
+import type { CallableOutput } from '@audit-log/model/callables';
+import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import { randomBytes } from 'node:crypto';
+import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
+import { consoleAccessEvent, parseRecordAccess } from '../domain/access';
+import { assertCommand } from '../domain/commands';
+import { mayReadTenantAudit } from '../domain/integrity/entry-proof';
+import { recordRead } from './record';
+
+/**
+ * `recordAccess`: the console reads `audit_logs` straight from Firestore (the rules decide what it
+ * may read), so it reports each distinct query and each entry it opens here, and the read becomes
+ * one `audit.log.searched` / `audit.entry.viewed` entry of the tenant read. Only a reader of that
+ * tenant (or a platform admin) may report, so nobody fills another tenant's log. No revocation
+ * check: recording a read of a revoked token is exactly what should happen.
+ */
+export function handleRecordAccess(request: CallableRequest): Promise<CallableOutput<'recordAccess'>> {
+  return runCallable('recordAccess', async () => {
+    const caller = requestCaller(request);
+    const input = parseRecordAccess(request.data);
+    assertCommand(
+      mayReadTenantAudit(caller, input.tenantId),
+      'permission_denied',
+      'only readers of a tenant record reads of its audit log',
+    );
+    const readId = input.requestId ?? randomBytes(12).toString('hex');
+    const envelope = consoleAccessEvent({
+      reader: { uid: caller.uid, email: caller.email, platformAdmin: caller.platformAdmin },
+      tenantId: input.tenantId,
+      request: input,
+      readId,
+      occurredAt: new Date().toISOString(),
+    });
+    const recorded = await recordRead(envelope, `access-${input.tenantId}-${readId}`);
+    return { auditLogId: recorded.logId, duplicate: recorded.duplicate };
+  });
+}
+
+export const recordAccess = onCall(COMMAND_OPTIONS, handleRecordAccess);

@@ -1,0 +1,3 @@
+/** Reads of the audit log recorded as entries of the log: console reports and cold searches. */
+export * from './archive-search';
+export * from './record-access';
