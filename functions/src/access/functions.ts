@@ -2,7 +2,10 @@ import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { randomBytes } from 'node:crypto';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
-import { consoleAccessEvent, parseRecordAccess } from '../domain/access';
+import { ACCESS_SOURCE, consoleAccessEvent, parseRecordAccess } from '../domain/access';
+import { logIdFor } from '../domain/ids';
+import { firestore } from '../firebase';
+import { COLLECTIONS } from '../store/collections';
 import { assertCommand } from '../domain/commands';
 import { mayReadTenantAudit } from '../domain/integrity/entry-proof';
 import { recordRead } from './record';
@@ -31,6 +34,14 @@ export function handleRecordAccess(request: CallableRequest): Promise<CallableOu
       readId,
       occurredAt: new Date().toISOString(),
     });
+    // A retried report (same reader, same request id) finds its entry and records nothing more:
+    // its content differs in time alone, and storing it again would be a conflicting duplicate.
+    if (input.requestId !== undefined) {
+      const auditLogId = logIdFor(input.tenantId, ACCESS_SOURCE, String(envelope.eventId));
+      if ((await firestore().collection(COLLECTIONS.logs).doc(auditLogId).get()).exists) {
+        return { auditLogId, duplicate: true };
+      }
+    }
     const recorded = await recordRead(envelope, `access-${input.tenantId}-${readId}`);
     return { auditLogId: recorded.logId, duplicate: recorded.duplicate };
   });

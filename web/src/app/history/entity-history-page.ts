@@ -23,6 +23,7 @@ import { LogBrowser } from '../logs/log-browser/log-browser';
           [fixed]="fixed()"
           [defaultRange]="allTime"
           [label]="'History of ' + resourceType() + '/' + resourceId()"
+          accessView="entity_history"
         />
       } @else {
         <h1 id="entity-title" class="page-title">Entity history</h1>

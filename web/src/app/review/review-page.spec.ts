@@ -6,8 +6,9 @@ import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatButtonToggleHarness } from '@angular/material/button-toggle/testing';
 import { provideRouter } from '@angular/router';
 import type { User } from 'firebase/auth';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { CommandFailure } from '../commands/commands';
+import { AccessRecorder } from '../core/access/access-recorder';
 import type { Claims } from '../core/auth/roles';
 import { Session } from '../core/auth/session';
 import { describeFirestoreError } from '../core/firestore/firestore-errors';
@@ -100,14 +101,17 @@ describe('ReviewPage', () => {
   let fixture: ComponentFixture<ReviewPage>;
   let page: ReviewPageHarness;
   let loader: HarnessLoader;
+  let access: { searched: Mock; viewed: Mock };
 
   beforeEach(async () => {
     store = new FakeReviewStore();
+    access = { searched: vi.fn(), viewed: vi.fn() };
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),
         { provide: ReviewStore, useValue: store },
         { provide: Session, useValue: fakeSession() },
+        { provide: AccessRecorder, useValue: access },
       ],
     });
     fixture = TestBed.createComponent(ReviewPage);
@@ -135,6 +139,19 @@ describe('ReviewPage', () => {
       Object.assign(new Error('Missing or insufficient permissions.'), { code: 'permission-denied' }),
     );
     expect(await page.getQueueProblem()).toBe(describeFirestoreError({ code: 'permission-denied' }).message);
+  });
+
+  it('records the queue as one search once it answers, and each entry opened as a view', async () => {
+    expect(access.searched).not.toHaveBeenCalled();
+    last(store.queues).next([item(), item({ logId: 'log-2' })]);
+    await fixture.whenStable();
+    // A snapshot that changes the rows is the same query: no second record.
+    last(store.queues).next([item()]);
+    await fixture.whenStable();
+    expect(access.searched.mock.calls).toEqual([['review_queue', 'tenant-a', { queue: 'open' }, 2]]);
+    await page.selectQueueRow(0);
+    await page.selectQueueRow(0);
+    expect(access.viewed.mock.calls).toEqual([['review_queue', 'tenant-a', 'log-1']]);
   });
 
   it('narrows the queue to the signed-in reviewer with "Assigned to me"', async () => {

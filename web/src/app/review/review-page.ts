@@ -1,10 +1,20 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  linkedSignal,
+  signal,
+  untracked,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
+import { AccessRecorder } from '../core/access/access-recorder';
 import { humanize } from '../core/audit-model';
 import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
@@ -29,6 +39,7 @@ type Decision = 'approve' | 'investigate' | 'escalate';
 })
 export class ReviewPage {
   private readonly store = inject(ReviewStore);
+  private readonly access = inject(AccessRecorder);
   protected readonly session = inject(Session);
 
   protected readonly scope = signal<'open' | 'mine'>('open');
@@ -75,8 +86,19 @@ export class ReviewPage {
   });
   protected readonly noteOk = computed(() => this.note().trim().length >= 3);
 
+  constructor() {
+    // The queue is a query of the log: recorded once it first answers, and again per scope.
+    effect(() => {
+      if (this.queue.status() !== 'live') return;
+      const queue = this.scope();
+      const tenantId = this.session.tenantId();
+      untracked(() => this.access.searched('review_queue', tenantId, { queue }, this.items().length));
+    });
+  }
+
   protected select(item: QueueItem): void {
     if (this.selectedId() === item.logId) return;
+    this.access.viewed('review_queue', this.session.tenantId(), item.logId);
     this.selectedId.set(item.logId);
     this.note.set('');
     this.assignee.set('');

@@ -7,6 +7,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { RouterLink } from '@angular/router';
+import { AccessRecorder } from '../../core/access/access-recorder';
 import { humanize, type AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
 import { entryToJson } from '../../core/firestore/entry-converter';
@@ -43,6 +44,7 @@ export class EntryDetailPage {
 
   private readonly repo = inject(LogRepository);
   private readonly session = inject(Session);
+  private readonly access = inject(AccessRecorder);
   private readonly clipboard = inject(Clipboard);
   private readonly snackBar = inject(MatSnackBar);
 
@@ -73,6 +75,8 @@ export class EntryDetailPage {
         return;
       }
       this.entry.set(entry);
+      // Recorded once the entry is shown; its related entries are part of the same view.
+      this.access.viewed('entry_detail', entry.tenantId, entry.logId);
       await this.loadRelated(entry);
     } catch (err) {
       this.error.set(describeFirestoreError(err));

@@ -17,6 +17,8 @@ import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router } from '@angular/router';
+import type { AccessView } from '@audit-log/model/access';
+import { AccessRecorder, boundedFilters } from '../../core/access/access-recorder';
 import type { AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
 import { LogRepository } from '../../core/firestore/log-repository';
@@ -25,6 +27,9 @@ import { DEFAULT_RANGE, describeFilter, rangeIsOpenEnded, type LogFilter, type T
 import { URL_PARAMS, filterFromParams, filterToParams } from '../filters/url-filters';
 import { LogDataSource } from '../log-table/log-data-source';
 import { LogTable } from '../log-table/log-table';
+
+/** A default no preset equals, so the recorded filter always names its range. */
+const ALWAYS_NAME_RANGE: TimeRange = { preset: 'custom', from: null, to: null };
 
 /**
  * Filter bar, status line, live tail and the virtual table, with the filter kept in the URL.
@@ -50,12 +55,15 @@ export class LogBrowser {
   readonly fixed = input<Partial<LogFilter>>({});
   readonly defaultRange = input<TimeRange>(DEFAULT_RANGE);
   readonly label = input('Audit log entries');
+  /** The page this browser serves, as its reads are recorded in the audit log. */
+  readonly accessView = input<AccessView>('log_search');
 
   private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
   private readonly clipboard = inject(Clipboard);
   private readonly snackBar = inject(MatSnackBar);
   protected readonly session = inject(Session);
+  private readonly access = inject(AccessRecorder);
   protected readonly source = new LogDataSource(inject(LogRepository));
 
   private readonly params = toSignal(this.route.queryParams, { initialValue: {} });
@@ -72,6 +80,18 @@ export class LogBrowser {
       const filter = this.filter();
       const scope = this.session.scope();
       untracked(() => this.source.query(filter, scope));
+    });
+    // Each distinct query is recorded once, when its first page is shown (not per page scrolled).
+    effect(() => {
+      if (this.source.firstPageMs() === null) return;
+      untracked(() =>
+        this.access.searched(
+          this.accessView(),
+          this.session.tenantId(),
+          boundedFilters(filterToParams(this.filter(), ALWAYS_NAME_RANGE)),
+          this.source.rows().length,
+        ),
+      );
     });
     effect(() => {
       if (!this.canTail() && untracked(() => this.source.tailing())) this.source.setLiveTail(false);
