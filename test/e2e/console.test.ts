@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { logIdFor, type AuditEntry } from '../../functions/src/domain';
 import { adminDb, closeAdminApp, pubsubClient, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
+import { searchRecorded } from './support/access-records';
 import { launchBrowser, screenshot, signIn } from './support/browser';
 import {
   PASSWORD,
@@ -130,13 +131,22 @@ async function storedEntries(tenantId: string): Promise<Stored[]> {
  * the system add entries to the tenant on their own (a sign-in is audited through the outbox), so
  * the expected set is read from Firestore rather than assumed.
  */
-async function expectStoredRows(page: Page, url: string, pick: (e: Stored) => boolean): Promise<Stored[]> {
+async function expectStoredRows(
+  page: Page,
+  url: string,
+  pick: (e: Stored) => boolean,
+  recorded: Record<string, string[]> = { range: ['7d'] },
+): Promise<Stored[]> {
   const { truth } = await waitFor(
     async () => {
       const truth = (await storedEntries(tenantA)).filter(pick);
-      await page.goto(url);
-      await firstPageShown(page);
-      return { truth, shown: await rowCount(page) };
+      // The search is itself recorded in the tenant (reads are audited): wait for that record, so
+      // the next attempt's truth holds it instead of it landing between truth and query.
+      return searchRecorded(tenantA, adminA.uid, recorded, async () => {
+        await page.goto(url);
+        await firstPageShown(page);
+        return { truth, shown: await rowCount(page) };
+      });
     },
     (v) => v.shown === v.truth.length,
     { timeoutMs: 30_000, intervalMs: 500, what: `the table to match Firestore at ${url}` },
@@ -324,17 +334,21 @@ describe('audit console in Chromium', () => {
     expect(other.status).toBe(403);
     expect(other.body).toContain('PERMISSION_DENIED');
 
-    // A tenant in the URL is not a filter the console honours: the claims decide.
-    const idsA = new Set((await storedEntries(tenantA)).map((e) => e.logId));
+    // A tenant in the URL is not a filter the console honours: the claims decide. Tenant A's ids
+    // are read after the page, so reads recorded meanwhile (entries of tenant A) are among them.
     await adminPage.goto(`${server.url}/logs?tenant=${tenantB}&tenantId=${tenantB}`);
     await firstPageShown(adminPage);
+    const idsA = new Set((await storedEntries(tenantA)).map((e) => e.logId));
     expect(await rowCount(adminPage)).toBeGreaterThanOrEqual(entriesA.length);
     expect((await renderedIds(adminPage)).filter((id) => !idsA.has(id))).toEqual([]);
   });
 
   it('streams an event published during the test to the top within 5 s (live tail)', async () => {
-    await adminPage.goto(`${server.url}/logs?range=24h`);
-    await firstPageShown(adminPage);
+    // This search's own read record lands first, so the tail's newest row is the published event.
+    await searchRecorded(tenantA, adminA.uid, { range: ['24h'] }, async () => {
+      await adminPage.goto(`${server.url}/logs?range=24h`);
+      await firstPageShown(adminPage);
+    });
     await adminPage.getByRole('switch', { name: 'Live tail' }).click();
     await expect
       .poll(() => adminPage.getByRole('switch', { name: 'Live tail' }).getAttribute('aria-checked'))
