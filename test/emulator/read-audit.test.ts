@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTieringJob } from '../../functions/src/tiering/job';
-import { callCallable, getEvents, seedKey, signInWithClaims } from '../support/api-client';
+import { getEvents, seedKey, signInWithClaims } from '../support/api-client';
 import { call, fails, ok } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
 import { createTenant, dateDaysAgo, entriesOn, seed, tieringDeps } from '../support/tiering';
