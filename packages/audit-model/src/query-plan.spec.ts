@@ -302,6 +302,7 @@ describe('browser safety', () => {
     };
     visit('query-plan');
     expect([...seen].sort()).toEqual([
+      'access',
       'catalog',
       'collections',
       'enums',
