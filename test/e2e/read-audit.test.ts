@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditEntry } from '../../functions/src/domain';
+import { signInWithClaims } from '../support/api-client';
 import { closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
 import { accessRecords, waitForAccessRecords } from './support/access-records';
 import { launchBrowser, screenshot, signIn } from './support/browser';
@@ -53,6 +54,9 @@ beforeAll(async () => {
     now,
   );
   await writeEntries(entries);
+  // The first sign-in of a fresh emulator starts the blocking auth functions: take that wait here,
+  // not inside the browser's sign-in form.
+  await signInWithClaims({ tenantId: tenant, role: 'auditor' });
   server = await serveStatic(BUILD);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
