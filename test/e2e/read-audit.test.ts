@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditEntry } from '../../functions/src/domain';
 import { signInWithClaims } from '../support/api-client';
-import { closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
+import { closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { accessRecords, waitForAccessRecords } from './support/access-records';
 import { launchBrowser, screenshot, signIn } from './support/browser';
 import {
@@ -55,13 +55,22 @@ beforeAll(async () => {
   );
   await writeEntries(entries);
   // The first sign-in of a fresh emulator starts the blocking auth functions: take that wait here,
-  // not inside the browser's sign-in form.
-  await signInWithClaims({ tenantId: tenant, role: 'auditor' });
+  // not inside the browser's sign-in form. On a loaded machine the worker's first start can drop
+  // the request (ECONNRESET), so the warm-up tries again until one sign-in goes through.
+  await waitFor(
+    () =>
+      signInWithClaims({ tenantId: tenant, role: 'auditor' }).then(
+        () => true,
+        () => false,
+      ),
+    (signedIn) => signedIn,
+    { timeoutMs: 90_000, intervalMs: 1_000, what: 'the blocking auth functions to answer a sign-in' },
+  );
   server = await serveStatic(BUILD);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   await signIn(page, server.url, auditor.email, PASSWORD);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
