@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CheckpointRunReport, TieringDayOutcome, TieringReport } from '@audit-log/model/callables';
-import { callCallable, PROJECT_ID, signInWithPassword } from './emulator-rest';
+import { callCallable, PROJECT_ID } from './emulator-rest';
 import {
   historyMarkerPath,
   ingestHistory,
+  signIn,
   until,
   waitForHistoryReactions,
   type HistoryIngestOptions,
@@ -38,9 +39,7 @@ export function checkpointGraceMs(): number {
 async function platformToken(world: DemoWorld): Promise<string> {
   const admin = world.users.find((u) => u.platformAdmin);
   if (!admin) throw new Error('the demo world has no platform admin');
-  const session = await signInWithPassword(admin.email, DEMO_PASSWORD);
-  if (!session.ok) throw new Error(`platform admin sign-in failed: ${session.code}`);
-  return session.idToken;
+  return (await signIn(admin.email, DEMO_PASSWORD)).idToken;
 }
 
 /** Entries of the tenant recorded before `beforeMs` that no checkpoint signs yet (past its chain head). */

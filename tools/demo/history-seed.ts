@@ -84,8 +84,7 @@ async function ingestTenant(options: HistoryIngestOptions, index: number): Promi
 
   const started = performance.now();
   const admin = adminOf(world, tenant.id);
-  const session = await signInWithPassword(admin.email, admin.password, admin.ip);
-  if (!session.ok) throw new Error(`demo admin ${admin.email} cannot sign in: ${session.code}`);
+  const session = await signIn(admin.email, admin.password, admin.ip);
   const key = await callCallable<CreatedApiKey>(
     'createApiKey',
     { name: 'history import', scopes: ['ingest', 'backfill'] },
@@ -118,6 +117,29 @@ async function ingestTenant(options: HistoryIngestOptions, index: number): Promi
       `(backfill key): ${stored} stored, ${duplicates} already there, in ${seconds} s.`,
   );
   return { tenantId: tenant.id, marker: done, sent: true, events, stored, duplicates };
+}
+
+/**
+ * A password sign-in that rides out the Functions emulator starting the blocking functions'
+ * worker under load (`BLOCKING_FUNCTION_ERROR_RESPONSE … ECONNRESET`): tried again until a
+ * deadline; a refused password fails at once.
+ */
+export async function signIn(email: string, password: string, ip?: string): Promise<{ idToken: string }> {
+  let last = '';
+  const result = await until(
+    `a sign-in of ${email}`,
+    async () => {
+      const r = await signInWithPassword(email, password, ip);
+      if (!r.ok) last = r.code;
+      return r;
+    },
+    (r) => r.ok || !r.code.startsWith('BLOCKING_FUNCTION_ERROR'),
+    { timeoutMs: 120_000, intervalMs: 2_000 },
+  ).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (last: ${last})`);
+  });
+  if (!result.ok) throw new Error(`${email} cannot sign in: ${result.code}`);
+  return result;
 }
 
 /** The log ids the history's events are stored under. */

@@ -54,15 +54,27 @@ async function main(): Promise<void> {
     await seedDemo(db, getAuth(app), world);
     console.log(`Seeded ${world.tenants.length} tenants and ${world.users.length} users.`);
   }
-  const history = () =>
-    runDemoHistory({
-      db,
-      world,
-      seed: Number(args.seed),
-      ...(args['history-days'] ? { days: Number(args['history-days']) } : {}),
-      ...(args['history-actions'] ? { actionsPerDay: Number(args['history-actions']) } : {}),
-      log: (line) => console.log(line),
-    });
+  // Every step of the history is idempotent (markers, deterministic ids), so a step that fails
+  // on the loaded emulators is simply run again, a few times.
+  const history = async (attempts = 3): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runDemoHistory({
+          db,
+          world,
+          seed: Number(args.seed),
+          ...(args['history-days'] ? { days: Number(args['history-days']) } : {}),
+          ...(args['history-actions'] ? { actionsPerDay: Number(args['history-actions']) } : {}),
+          log: (line) => console.log(line),
+        });
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        console.log(
+          `History: ${err instanceof Error ? err.message : String(err)}; trying again (${attempt + 1} of ${attempts}).`,
+        );
+      }
+    }
+  };
   if (args['history-only']) {
     await history();
     await deleteApp(app);
