@@ -2,8 +2,8 @@ import { getAuth } from 'firebase-admin/auth';
 import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColdSearchResult } from '@audit-log/model/callables';
-import { callCallable, signInWithPassword } from '../../tools/demo/emulator-rest';
-import { runDemoHistory, signHistory, tierHistory } from '../../tools/demo/history-archive';
+import { callCallable } from '../../tools/demo/emulator-rest';
+import { platformToken, runDemoHistory, signHistory, tierHistory } from '../../tools/demo/history-archive';
 import { historyDays } from '../../tools/demo/history';
 import {
   historyLogIds,
@@ -14,7 +14,7 @@ import {
   type TenantIngest,
 } from '../../tools/demo/history-seed';
 import { seedDemo } from '../../tools/demo/seed';
-import { DEMO_PASSWORD, demoWorld } from '../../tools/demo/world';
+import { demoWorld } from '../../tools/demo/world';
 import { adminApp, adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
 import { archivesOf, countExisting, DAY } from '../support/tiering';
 
@@ -104,8 +104,9 @@ describe('the demo history', () => {
       first.map((t) => ({ tenantId: t.tenantId, until })),
       () => undefined,
     );
-    await signHistory(db, world, tenantIds, quietAt, (l) => lines.push(l));
-    const tiered = await tierHistory(world, tenantIds, (l) => lines.push(l));
+    const token = await platformToken(world);
+    await signHistory(db, token, tenantIds, quietAt, (l) => lines.push(l));
+    const tiered = await tierHistory(token, tenantIds, (l) => lines.push(l));
 
     const cutoff = new Date(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`) - 30 * DAY);
     const due = historyDays(until, 40).filter((d) => d < cutoff.toISOString().slice(0, 10));
@@ -127,13 +128,10 @@ describe('the demo history', () => {
     expect(await countExisting(db, historyLogIds(warm))).toBe(warm.length);
 
     // Cold search finds them, as the console's Archive page asks (the platform admin names the tenant).
-    const platform = world.users.find((u) => u.platformAdmin)!;
-    const session = await signInWithPassword(platform.email, DEMO_PASSWORD);
-    if (!session.ok) throw new Error(session.code);
     const found = await callCallable<ColdSearchResult>(
       'searchArchives',
       { tenantId: initech, from: `${due[0]}T00:00:00.000Z`, to: `${until}T00:00:00.000Z`, pageSize: 200 },
-      session.idToken,
+      token,
     );
     const archivedIds = new Set(archived.map((e) => e.eventId));
     expect(found.entries.filter((e) => archivedIds.has(e.eventId)).length).toBe(Math.min(archived.length, 200));

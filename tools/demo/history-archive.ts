@@ -36,7 +36,8 @@ export function checkpointGraceMs(): number {
   return seconds * 1000;
 }
 
-async function platformToken(world: DemoWorld): Promise<string> {
+/** An ID token of the demo's platform admin (valid an hour: longer than the whole step). */
+export async function platformToken(world: DemoWorld): Promise<string> {
   const admin = world.users.find((u) => u.platformAdmin);
   if (!admin) throw new Error('the demo world has no platform admin');
   return (await signIn(admin.email, DEMO_PASSWORD)).idToken;
@@ -68,7 +69,7 @@ async function unsignedBefore(db: Firestore, tenantId: string, beforeMs: number)
  */
 export async function signHistory(
   db: Firestore,
-  world: DemoWorld,
+  token: string,
   tenantIds: readonly string[],
   recordedBefore: number,
   log: (line: string) => void,
@@ -91,7 +92,6 @@ export async function signHistory(
       intervalMs: 1_000,
     },
   );
-  const token = await platformToken(world);
   await until(
     'checkpoints over the imported history',
     async () => {
@@ -118,11 +118,10 @@ export interface TenantTiering {
 
 /** Runs `runTiering` for each tenant until it has no more days to do within its deadline. */
 export async function tierHistory(
-  world: DemoWorld,
+  token: string,
   tenantIds: readonly string[],
   log: (line: string) => void,
 ): Promise<TenantTiering[]> {
-  const token = await platformToken(world);
   const results: TenantTiering[] = [];
   for (const tenantId of tenantIds) {
     const started = performance.now();
@@ -175,8 +174,9 @@ export async function runDemoHistory(options: HistoryIngestOptions): Promise<voi
       log,
     );
     const tenantIds = pending.map((t) => t.tenantId);
-    await signHistory(db, world, tenantIds, quietAt, log);
-    const tiered = await tierHistory(world, tenantIds, log);
+    const token = await platformToken(world);
+    await signHistory(db, token, tenantIds, quietAt, log);
+    const tiered = await tierHistory(token, tenantIds, log);
     for (const t of tiered) {
       if (t.failed.length > 0) continue;
       const marker = ingested.find((i) => i.tenantId === t.tenantId)!.marker;

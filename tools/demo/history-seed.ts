@@ -2,7 +2,7 @@ import { HttpSink, type AuditEvent } from './sdk';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CreatedApiKey } from '@audit-log/model/callables';
 import { logIdFor } from '../../functions/src/domain/ids';
-import { callCallable, FUNCTIONS_URL, signInWithPassword } from './emulator-rest';
+import { callCallable, FUNCTIONS_URL, signInWithPassword, type SignInResult } from './emulator-rest';
 import { generateTenantHistory, HISTORY_ACTIONS_PER_DAY, HISTORY_DAYS } from './history';
 import { adminOf, type DemoWorld } from './world';
 
@@ -52,16 +52,33 @@ export interface TenantIngest {
 
 const HTTP_SLICE = 500;
 
-/** Imports each demo tenant's history unless its marker says it is there; tenants in parallel. */
+/**
+ * Imports each demo tenant's history unless its marker says it is there. The admins sign in one
+ * after the other (each sign-in runs the blocking functions, whose worker starts once), then the
+ * tenants send in parallel.
+ */
 export async function ingestHistory(options: HistoryIngestOptions): Promise<TenantIngest[]> {
-  return Promise.all(options.world.tenants.map((_, index) => ingestTenant(options, index)));
+  const plans: TenantPlan[] = [];
+  for (let index = 0; index < options.world.tenants.length; index++) plans.push(await planTenant(options, index));
+  const settled = await Promise.allSettled(plans.map((plan) => sendTenant(options, plan)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<TenantIngest>).value);
 }
 
-async function ingestTenant(options: HistoryIngestOptions, index: number): Promise<TenantIngest> {
-  const { db, world, log } = options;
+interface TenantPlan {
+  index: number;
+  marker: HistoryMarker;
+  existing: boolean;
+  events: AuditEvent[];
+  /** The tenant admin's ID token, when there is something to send. */
+  idToken?: string;
+}
+
+async function planTenant(options: HistoryIngestOptions, index: number): Promise<TenantPlan> {
+  const { db, world } = options;
   const tenant = world.tenants[index]!;
-  const ref = db.doc(historyMarkerPath(tenant.id));
-  const existing = (await ref.get()).data() as HistoryMarker | undefined;
+  const existing = (await db.doc(historyMarkerPath(tenant.id)).get()).data() as HistoryMarker | undefined;
   // A marker fixes what the history is (its parameters and its last day), so a second start
   // regenerates exactly the same events, whatever the date.
   const marker: HistoryMarker = existing ?? {
@@ -70,25 +87,33 @@ async function ingestTenant(options: HistoryIngestOptions, index: number): Promi
     actionsPerDay: options.actionsPerDay ?? HISTORY_ACTIONS_PER_DAY,
     until: (options.now?.() ?? new Date()).toISOString().slice(0, 10),
   };
-  const events = generateTenantHistory(
-    { world, seed: marker.seed, days: marker.days, actionsPerDay: marker.actionsPerDay, until: marker.until },
-    index,
-  );
-  if (existing?.ingestedAt && !options.resend) {
+  const { seed, days, actionsPerDay, until: last } = marker;
+  const events = generateTenantHistory({ world, seed, days, actionsPerDay, until: last }, index);
+  const plan: TenantPlan = { index, marker, existing: existing !== undefined, events };
+  if (existing?.ingestedAt && !options.resend) return plan;
+  const admin = adminOf(world, tenant.id);
+  return { ...plan, idToken: (await signIn(admin.email, admin.password, admin.ip)).idToken };
+}
+
+async function sendTenant(options: HistoryIngestOptions, plan: TenantPlan): Promise<TenantIngest> {
+  const { db, world, log } = options;
+  const tenant = world.tenants[plan.index]!;
+  const ref = db.doc(historyMarkerPath(tenant.id));
+  const { marker, events, idToken } = plan;
+  if (!idToken) {
     log(
-      `History: ${tenant.id} has its ${marker.days} days already (${existing.events ?? events.length} events, imported ${existing.ingestedAt}).`,
+      `History: ${tenant.id} has its ${marker.days} days already ` +
+        `(${marker.events ?? events.length} events, imported ${marker.ingestedAt}).`,
     );
-    return { tenantId: tenant.id, marker: existing, sent: false, events, stored: 0, duplicates: 0 };
+    return { tenantId: tenant.id, marker, sent: false, events, stored: 0, duplicates: 0 };
   }
-  if (!existing) await ref.set(marker);
+  if (!plan.existing) await ref.set(marker);
 
   const started = performance.now();
-  const admin = adminOf(world, tenant.id);
-  const session = await signIn(admin.email, admin.password, admin.ip);
   const key = await callCallable<CreatedApiKey>(
     'createApiKey',
     { name: 'history import', scopes: ['ingest', 'backfill'] },
-    session.idToken,
+    idToken,
   );
   const sink = new HttpSink({ apiKey: key.key, baseUrl: `${FUNCTIONS_URL}/api`, timeoutMs: 120_000 });
   let stored = 0;
@@ -107,7 +132,7 @@ async function ingestTenant(options: HistoryIngestOptions, index: number): Promi
   } finally {
     await sink.close();
     // The backfill capability was for this import only.
-    await callCallable('revokeApiKey', { keyId: key.keyId }, session.idToken);
+    await callCallable('revokeApiKey', { keyId: key.keyId }, idToken);
   }
   const done: HistoryMarker = { ...marker, ingestedAt: new Date().toISOString(), events: events.length };
   await ref.set(done);
@@ -128,17 +153,23 @@ export async function signIn(email: string, password: string, ip?: string): Prom
   let last = '';
   const result = await until(
     `a sign-in of ${email}`,
-    async () => {
-      const r = await signInWithPassword(email, password, ip);
-      if (!r.ok) last = r.code;
-      return r;
+    async (): Promise<SignInResult | null> => {
+      try {
+        const r = await signInWithPassword(email, password, ip);
+        if (!r.ok) last = r.code;
+        return r;
+      } catch (err) {
+        // The Auth emulator dropped the connection (it does under load): try again.
+        last = err instanceof Error ? err.message : String(err);
+        return null;
+      }
     },
-    (r) => r.ok || !r.code.startsWith('BLOCKING_FUNCTION_ERROR'),
-    { timeoutMs: 120_000, intervalMs: 2_000 },
+    (r) => r !== null && (r.ok || !r.code.startsWith('BLOCKING_FUNCTION_ERROR')),
+    { timeoutMs: 300_000, intervalMs: 2_000 },
   ).catch((err: unknown) => {
     throw new Error(`${err instanceof Error ? err.message : String(err)} (last: ${last})`);
   });
-  if (!result.ok) throw new Error(`${email} cannot sign in: ${result.code}`);
+  if (!result?.ok) throw new Error(`${email} cannot sign in: ${result?.ok === false ? result.code : last}`);
   return result;
 }
 
