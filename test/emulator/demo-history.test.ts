@@ -74,7 +74,8 @@ describe('the demo history', () => {
     for (const t of first) {
       expect(t.sent).toBe(true);
       expect(t.events.length).toBeGreaterThan(20);
-      expect({ stored: t.stored, duplicates: t.duplicates }).toEqual({ stored: t.events.length, duplicates: 0 });
+      // A request retried after a lost answer finds its events stored: duplicates, never twice.
+      expect(t.stored + t.duplicates).toBe(t.events.length);
       expect(await countExisting(db, historyLogIds(t.events))).toBe(t.events.length);
       const marker = (await db.doc(historyMarkerPath(t.tenantId)).get()).data();
       expect(marker).toMatchObject({ seed: 7, days: 40, actionsPerDay: 3, until, events: t.events.length });

@@ -2,15 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CheckpointRunReport, TieringDayOutcome, TieringReport } from '@audit-log/model/callables';
-import { callCallable, PROJECT_ID } from './emulator-rest';
-import {
-  historyMarkerPath,
-  ingestHistory,
-  signIn,
-  until,
-  waitForHistoryReactions,
-  type HistoryIngestOptions,
-} from './history-seed';
+import { callCallable, PROJECT_ID, signIn, until } from './emulator-rest';
+import { historyMarkerPath, ingestHistory, waitForHistoryReactions, type HistoryIngestOptions } from './history-seed';
 import { DEMO_PASSWORD, type DemoWorld } from './world';
 
 // After the import: sign the history with checkpoints, then archive its days past each tenant's
@@ -95,7 +88,14 @@ export async function signHistory(
   await until(
     'checkpoints over the imported history',
     async () => {
-      const report = await callCallable<CheckpointRunReport>('runCheckpoints', {}, token);
+      let report: CheckpointRunReport;
+      try {
+        report = await callCallable<CheckpointRunReport>('runCheckpoints', {}, token);
+      } catch (err) {
+        // A dropped connection on a loaded emulator: the next look tries again.
+        log(`History: runCheckpoints failed (${err instanceof Error ? err.message : String(err)}); trying again.`);
+        return false;
+      }
       const failed = report.failures.filter((f) => tenantIds.includes(f.tenantId));
       for (const f of failed) log(`History: checkpoints of ${f.tenantId} failed (${f.message}); trying again.`);
       const unsigned = await Promise.all(tenantIds.map((t) => unsignedBefore(db, t, recordedBefore)));
@@ -116,6 +116,31 @@ export interface TenantTiering {
   failed: TieringDayOutcome[];
 }
 
+/** `runTiering` for one tenant, called again when the connection drops (the job is idempotent). */
+async function callTieringRetrying(
+  tenantId: string,
+  token: string,
+  log: (line: string) => void,
+): Promise<TieringReport> {
+  let report: TieringReport | null = null;
+  await until(
+    `runTiering for ${tenantId}`,
+    async () => {
+      try {
+        report = await callCallable<TieringReport>('runTiering', { tenantId }, token);
+      } catch (err) {
+        log(
+          `History: runTiering for ${tenantId} failed (${err instanceof Error ? err.message : String(err)}); trying again.`,
+        );
+      }
+      return report;
+    },
+    (r) => r !== null,
+    { timeoutMs: 15 * 60_000, intervalMs: 5_000 },
+  );
+  return report!;
+}
+
 /** Runs `runTiering` for each tenant until it has no more days to do within its deadline. */
 export async function tierHistory(
   token: string,
@@ -129,7 +154,7 @@ export async function tierHistory(
     let report: TieringReport;
     do {
       // The callable stops starting days at its own deadline (7 min); the next call carries on.
-      report = await callCallable<TieringReport>('runTiering', { tenantId }, token);
+      report = await callTieringRetrying(tenantId, token, log);
       result.archivedDays.push(...report.days.filter((d) => d.status === 'archived').map((d) => d.date));
       result.archivedEntries += report.archivedEntries;
       result.failed.push(...report.days.filter((d) => d.status === 'failed'));
