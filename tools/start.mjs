@@ -3,8 +3,9 @@
 // the model, the functions and the SDK, boots the Firebase emulators (which load the functions),
 // seeds the demo organisations, runs the demo traffic, serves the console when web/ has one, and
 // prints the URLs, the demo accounts and a live summary. Ctrl-C stops everything and exits 0.
-// Environment: DEMO_RATE (demo actions per second, default 3), AUDIT_FIREBASE_CONFIG (another
-// emulator configuration than firebase.json, e.g. with other ports).
+// Environment: DEMO_RATE (demo actions per second, default 3), DEMO_HISTORY=0 (no imported
+// history), AUDIT_FIREBASE_CONFIG (another emulator configuration than firebase.json, e.g. with
+// other ports).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -142,9 +143,10 @@ function startDemo() {
     METADATA_SERVER_DETECTION: 'none',
   };
   const rate = process.env.DEMO_RATE ?? '3';
-  children.demo = start(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts', '--continuous', '--rate', rate], {
-    env,
-  });
+  // DEMO_HISTORY=0 leaves out the 120 days of imported history (and its tiering).
+  const history = process.env.DEMO_HISTORY === '0' ? ['--no-history'] : [];
+  const args = ['--import', 'tsx', 'tools/demo/main.ts', '--continuous', '--rate', rate, ...history];
+  children.demo = start(process.execPath, args, { env });
   children.demo.once('exit', (code) => {
     if (!stopping) {
       say(`The demo traffic stopped unexpectedly (exit ${code}).`);

@@ -53,3 +53,48 @@ export async function callCallable<T>(name: string, data: unknown, idToken: stri
   const detail = body.error ? `${body.error.status}: ${body.error.message}` : text.slice(0, 200);
   throw new Error(`callable ${name} answered ${response.status} (${detail})`);
 }
+
+/** Polls `probe` until `done` accepts its value or the deadline passes (then throws). */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * A password sign-in that rides out the Functions emulator starting the blocking functions'
+ * worker under load (`BLOCKING_FUNCTION_ERROR_RESPONSE … ECONNRESET`): tried again until a
+ * deadline; a refused password fails at once.
+ */
+export async function signIn(email: string, password: string, ip?: string): Promise<{ idToken: string }> {
+  let last = '';
+  const result = await until(
+    `a sign-in of ${email}`,
+    async (): Promise<SignInResult | null> => {
+      try {
+        const r = await signInWithPassword(email, password, ip);
+        if (!r.ok) last = r.code;
+        return r;
+      } catch (err) {
+        // The Auth emulator dropped the connection (it does under load): try again.
+        last = err instanceof Error ? err.message : String(err);
+        return null;
+      }
+    },
+    (r) => r !== null && (r.ok || !r.code.startsWith('BLOCKING_FUNCTION_ERROR')),
+    { timeoutMs: 300_000, intervalMs: 2_000 },
+  ).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (last: ${last})`);
+  });
+  if (!result?.ok) throw new Error(`${email} cannot sign in: ${result?.ok === false ? result.code : last}`);
+  return result;
+}

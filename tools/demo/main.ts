@@ -5,8 +5,11 @@
  *   tsx tools/demo/main.ts --continuous [--rate 3]         endless, at N actions/s (npm start)
  *   tsx tools/demo/main.ts [--count 200] [--seed 42]       a fixed, deterministic run; waits
  *                                                          until every event is stored
+ *   tsx tools/demo/main.ts --history-only                  the history step alone, then exits
  * Options: --prefix <p> (tenant/user ids), --concurrency <n>, --no-seed. The continuous run also
- * signs checkpoints every 5 minutes (the emulators have no scheduler; see checkpoint-ticker.ts).
+ * signs checkpoints every 5 minutes (the emulators have no scheduler; see checkpoint-ticker.ts)
+ * and, in the background, imports 120 days of history once and archives its old days
+ * (history-*.ts; --no-history to leave it out, --history-days and --history-actions to size it).
  * Needs the emulators (FIRESTORE_/PUBSUB_/FIREBASE_AUTH_EMULATOR_HOST).
  */
 import { HttpSink, PubSubSink } from './sdk';
@@ -17,6 +20,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { parseArgs } from 'node:util';
 import { DemoDispatcher, type SentEvent } from './dispatch';
 import { FUNCTIONS_URL, PROJECT_ID, requireEmulatorEnv } from './emulator-rest';
+import { runDemoHistory } from './history-archive';
 import { createDemoApiKeys, seedDemo } from './seed';
 import { credentialsText, demoTenantIds, storedCounts, summaryLine, waitUntilStored } from './summary';
 import { TrafficGenerator } from './traffic';
@@ -32,6 +36,10 @@ const { values: args } = parseArgs({
     prefix: { type: 'string', default: '' },
     'summary-seconds': { type: 'string', default: '5' },
     'no-seed': { type: 'boolean', default: false },
+    'no-history': { type: 'boolean', default: false },
+    'history-only': { type: 'boolean', default: false },
+    'history-days': { type: 'string' },
+    'history-actions': { type: 'string' },
   },
 });
 
@@ -45,6 +53,32 @@ async function main(): Promise<void> {
   if (!args['no-seed']) {
     await seedDemo(db, getAuth(app), world);
     console.log(`Seeded ${world.tenants.length} tenants and ${world.users.length} users.`);
+  }
+  // Every step of the history is idempotent (markers, deterministic ids), so a step that fails
+  // on the loaded emulators is simply run again, a few times.
+  const history = async (attempts = 3): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runDemoHistory({
+          db,
+          world,
+          seed: Number(args.seed),
+          ...(args['history-days'] ? { days: Number(args['history-days']) } : {}),
+          ...(args['history-actions'] ? { actionsPerDay: Number(args['history-actions']) } : {}),
+          log: (line) => console.log(line),
+        });
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        console.log(
+          `History: ${err instanceof Error ? err.message : String(err)}; trying again (${attempt + 1} of ${attempts}).`,
+        );
+      }
+    }
+  };
+  if (args['history-only']) {
+    await history();
+    await deleteApp(app);
+    return;
   }
   const keys = await createDemoApiKeys(world);
   const pubsub = new PubSubSink({ projectId: PROJECT_ID });
@@ -90,6 +124,16 @@ async function main(): Promise<void> {
     console.log(`Generating traffic: ${rate} actions/s through Pub/Sub, the outbox and the HTTP API.`);
     // Every 5 minutes, as `checkpointsScheduled` runs in a deployed project.
     stopTicker = startCheckpointTicker(world, 5 * 60_000, (line) => console.log(line));
+    // Beside the live traffic, not before it: the console has something live at once, and the
+    // archive once the history is signed and tiered (a few minutes). Not tracked: stopping the
+    // demo does not wait for it, and a restart picks it up where its markers say.
+    if (!args['no-history']) {
+      history().catch((err: unknown) =>
+        console.error(
+          `History: failed (${err instanceof Error ? err.message : String(err)}); it is retried on the next start.`,
+        ),
+      );
+    }
     const tick = setInterval(() => {
       if (stopping) return clearInterval(tick);
       // Back-pressure: when the emulators fall behind, skip a beat instead of queueing forever.

@@ -49,6 +49,11 @@ export interface TrafficOptions {
    */
   startTime?: Date;
   stepMs?: number;
+  /**
+   * Occurrence time of each event, asked once per event (the history generator's simulated
+   * clock); overrides `startTime`.
+   */
+  clock?: () => string;
   /** Prefix of event ids; default `s<seed>`. Same seed and run id → the same events. */
   runId?: string;
   /** Send every event on this path (benchmarks); business writes are kept only on the outbox path. */
@@ -102,12 +107,16 @@ export class TrafficGenerator {
   }
 
   private context(state: TenantState): ScenarioContext {
-    const { startTime, stepMs = 50 } = this.options;
+    const { startTime, stepMs = 50, clock } = this.options;
     return {
       state,
       rng: this.rng,
-      at: () =>
-        startTime ? new Date(startTime.getTime() + this.eventCount * stepMs).toISOString() : new Date().toISOString(),
+      at: () => {
+        if (clock) return clock();
+        return startTime
+          ? new Date(startTime.getTime() + this.eventCount * stepMs).toISOString()
+          : new Date().toISOString();
+      },
       eventId: () => `${this.runId}-${++this.eventCount}`,
     };
   }

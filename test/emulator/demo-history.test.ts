@@ -1,0 +1,178 @@
+import { getAuth } from 'firebase-admin/auth';
+import { Timestamp } from 'firebase-admin/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ColdSearchResult } from '@audit-log/model/callables';
+import { callCallable } from '../../tools/demo/emulator-rest';
+import { platformToken, runDemoHistory } from '../../tools/demo/history-archive';
+import { historyDays } from '../../tools/demo/history';
+import {
+  historyLogIds,
+  historyMarkerPath,
+  ingestHistory,
+  waitForHistoryReactions,
+  type HistoryIngestOptions,
+  type TenantIngest,
+} from '../../tools/demo/history-seed';
+import { seedDemo } from '../../tools/demo/seed';
+import { demoWorld } from '../../tools/demo/world';
+import { adminApp, adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
+import { archivesOf, countExisting, DAY } from '../support/tiering';
+
+// The demo's history goes through the real ingest path (POST /v1/events with a backfill key),
+// once: a second run finds its markers and sends nothing, and sending the same history again
+// stores nothing twice (deterministic ids). Then the checkpoints sign it and tiering archives
+// the days past each tenant's warm retention. At a reduced size: 40 days, a few actions a day.
+
+requireEmulators('FIRESTORE', 'PUBSUB', 'FIREBASE_AUTH', 'FIREBASE_STORAGE');
+const db = adminDb();
+const world = demoWorld(uniqueTenant('hist'));
+const tenantIds = world.tenants.map((t) => t.id);
+/** Initech keeps 30 days warm: its 10 oldest days of 40 go to the archive. */
+const initech = world.tenants.find((t) => t.id.endsWith('initech'))!.id;
+const lines: string[] = [];
+const options: HistoryIngestOptions = {
+  db,
+  world,
+  seed: 7,
+  days: 40,
+  actionsPerDay: 3,
+  log: (l) => {
+    lines.push(l);
+    console.log(l);
+  },
+};
+let first: TenantIngest[];
+let until: string;
+
+/** Entries of a tenant that occurred before the history's end, in Firestore. */
+async function warmHistoryCount(tenantId: string): Promise<number> {
+  const snap = await db
+    .collection('audit_logs')
+    .where('tenantId', '==', tenantId)
+    .where('occurredAt', '<', Timestamp.fromMillis(Date.parse(`${until}T00:00:00.000Z`)))
+    .count()
+    .get();
+  return snap.data().count;
+}
+
+async function deadLetterCount(tenantId: string): Promise<number> {
+  return (await db.collection('audit_dead_letters').where('tenantId', '==', tenantId).count().get()).data().count;
+}
+
+beforeAll(async () => {
+  await seedDemo(db, getAuth(adminApp()), world);
+});
+
+afterAll(async () => {
+  await closeAdminApp();
+});
+
+describe('the demo history', () => {
+  it('is ingested exactly once, however often the seeding runs', { timeout: 900_000 }, async () => {
+    first = await ingestHistory(options);
+    until = first[0]!.marker.until;
+    for (const t of first) {
+      expect(t.sent).toBe(true);
+      expect(t.events.length).toBeGreaterThan(20);
+      // A request retried after a lost answer finds its events stored: duplicates, never twice.
+      expect(t.stored + t.duplicates).toBe(t.events.length);
+      expect(await countExisting(db, historyLogIds(t.events))).toBe(t.events.length);
+      const marker = (await db.doc(historyMarkerPath(t.tenantId)).get()).data();
+      expect(marker).toMatchObject({ seed: 7, days: 40, actionsPerDay: 3, until, events: t.events.length });
+    }
+    // The detector's CRITICAL entries on old days come from reactions: wait for them first.
+    await waitForHistoryReactions(
+      db,
+      first.map((t) => ({ tenantId: t.tenantId, until })),
+      () => undefined,
+    );
+    const before = await Promise.all(tenantIds.map(warmHistoryCount));
+    first.forEach((t, i) => expect(before[i]).toBeGreaterThanOrEqual(t.events.length));
+
+    // A second start: the markers say the history is there, nothing is sent.
+    const second = await ingestHistory(options);
+    expect(second.map((t) => t.sent)).toEqual([false, false, false]);
+    expect(second.map((t) => t.events)).toEqual(first.map((t) => t.events));
+    expect(lines.filter((l) => l.includes('has its 40 days already'))).toHaveLength(3);
+
+    // Sent again all the same (a start that died before writing its marker): all duplicates.
+    const resent = await ingestHistory({ ...options, resend: true });
+    for (const t of resent)
+      expect({ stored: t.stored, duplicates: t.duplicates }).toEqual({ stored: 0, duplicates: t.events.length });
+
+    expect(await Promise.all(tenantIds.map(warmHistoryCount))).toEqual(before);
+    expect(await Promise.all(tenantIds.map(deadLetterCount))).toEqual([0, 0, 0]);
+    // The import's backfill keys were revoked after use.
+    const keys = await db.collection(`tenants/${initech}/api_keys`).get();
+    const importKeys = keys.docs.filter((d) => d.get('name') === 'history import');
+    expect(importKeys).toHaveLength(2);
+    expect(importKeys.map((d) => d.get('status') as unknown)).toEqual(['revoked', 'revoked']);
+  });
+
+  it('is signed, and tiering archives the days past warm retention', { timeout: 900_000 }, async () => {
+    // The whole step, as `npm start` runs it: the import is there already (markers), so it waits
+    // for the reactions, signs, and tiers.
+    lines.length = 0;
+    await runDemoHistory(options);
+    expect(lines.filter((l) => l.includes('has its 40 days already'))).toHaveLength(3);
+    expect(lines.some((l) => l.startsWith('History: signed'))).toBe(true);
+
+    const cutoff = new Date(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`) - 30 * DAY);
+    // The days past Initech's retention that have entries (a quiet day of a small history may have none).
+    const events = first.find((t) => t.tenantId === initech)!.events;
+    const withEntries = new Set(events.map((e) => e.occurredAt.slice(0, 10)));
+    const due = historyDays(until, 40).filter((d) => d < cutoff.toISOString().slice(0, 10) && withEntries.has(d));
+    expect(due.length).toBeGreaterThanOrEqual(5);
+    expect(lines).toContain(
+      expect.stringMatching(new RegExp(`^History: ${initech} archived ${due.length} days \\(\\d+ entries\\)`)),
+    );
+    // Acme and Globex keep 90 and 365 days warm: none of their 40 days is due.
+    for (const id of tenantIds.filter((t) => t !== initech)) {
+      expect(lines).toContain(expect.stringMatching(new RegExp(`^History: ${id} archived 0 days`)));
+      expect((await archivesOf(db, id)).size).toBe(0);
+    }
+    for (const id of tenantIds) {
+      expect((await db.doc(historyMarkerPath(id)).get()).get('tieredAt')).toEqual(expect.any(String));
+    }
+
+    const archives = [...(await archivesOf(db, initech)).values()];
+    expect(new Set(archives.filter((a) => a.state === 'archived').map((a) => a.date as string))).toEqual(new Set(due));
+    // The archived days' entries left Firestore; the others stayed.
+    const archived = events.filter((e) => due.includes(e.occurredAt.slice(0, 10)));
+    expect(archived.length).toBeGreaterThan(0);
+    expect(await countExisting(db, historyLogIds(archived))).toBe(0);
+    const warm = events.filter((e) => !due.includes(e.occurredAt.slice(0, 10)));
+    expect(await countExisting(db, historyLogIds(warm))).toBe(warm.length);
+
+    // Cold search finds them, as the console's Archive page asks (the platform admin names the tenant).
+    const token = await platformToken(world);
+    const found: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const answer: ColdSearchResult = await callCallable<ColdSearchResult>(
+        'searchArchives',
+        {
+          tenantId: initech,
+          from: `${due[0]}T00:00:00.000Z`,
+          to: `${until}T00:00:00.000Z`,
+          pageSize: 200,
+          ...(cursor ? { cursor } : {}),
+        },
+        token,
+      );
+      found.push(...answer.entries.map((e) => e.eventId));
+      cursor = answer.nextCursor;
+      if (!cursor) break;
+    }
+    const archivedIds = archived.map((e) => e.eventId);
+    expect(found.filter((id) => archivedIds.includes(id)).sort()).toEqual([...archivedIds].sort());
+
+    // And a later start finds it all done: nothing is sent, signed or tiered again.
+    lines.length = 0;
+    await runDemoHistory(options);
+    expect(lines.filter((l) => l.includes('already'))).toHaveLength(3);
+    expect(lines.some((l) => l.includes('archived'))).toBe(false);
+    expect(await countExisting(db, historyLogIds(warm))).toBe(warm.length);
+    expect(await countExisting(db, historyLogIds(archived))).toBe(0);
+  });
+});

@@ -1,0 +1,215 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import type { CheckpointRunReport, TieringDayOutcome, TieringReport } from '@audit-log/model/callables';
+import { callCallable, PROJECT_ID, signIn, until } from './emulator-rest';
+import { historyMarkerPath, ingestHistory, waitForHistoryReactions, type HistoryIngestOptions } from './history-seed';
+import { DEMO_PASSWORD, type DemoWorld } from './world';
+
+// After the import: sign the history with checkpoints, then archive its days past each tenant's
+// warm retention, as the schedules would overnight (the emulators run no scheduler).
+//   imported → reactions done (T) → T + grace → runCheckpoints signs everything recorded before T
+//   → runTiering archives the old days (a day is archived only once checkpoints sign all of it).
+
+const FUNCTIONS_DIR = path.join(__dirname, '../../functions');
+
+/**
+ * The checkpoint job's grace period as the Functions emulator reads it (functions/.env, then the
+ * project's and the local override), in ms. An on-demand run signs what was recorded before
+ * `now − grace`.
+ */
+export function checkpointGraceMs(): number {
+  let seconds = 120;
+  for (const file of ['.env', `.env.${PROJECT_ID}`, '.env.local']) {
+    const full = path.join(FUNCTIONS_DIR, file);
+    if (!existsSync(full)) continue;
+    const match = /^AUDIT_CHECKPOINT_GRACE_SECONDS=(\d+)\s*$/m.exec(readFileSync(full, 'utf8'));
+    if (match) seconds = Number(match[1]);
+  }
+  return seconds * 1000;
+}
+
+/** An ID token of the demo's platform admin (valid an hour: longer than the whole step). */
+export async function platformToken(world: DemoWorld): Promise<string> {
+  const admin = world.users.find((u) => u.platformAdmin);
+  if (!admin) throw new Error('the demo world has no platform admin');
+  return (await signIn(admin.email, DEMO_PASSWORD)).idToken;
+}
+
+/** Entries of the tenant recorded before `beforeMs` that no checkpoint signs yet (past its chain head). */
+async function unsignedBefore(db: Firestore, tenantId: string, beforeMs: number): Promise<number> {
+  const head = await db
+    .collection('audit_checkpoints')
+    .where('tenantId', '==', tenantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .get();
+  const headEnd = head.docs[0] ? Date.parse(head.docs[0].get('windowEnd') as string) : 0;
+  if (headEnd >= beforeMs) return 0;
+  const snap = await db
+    .collection('audit_logs')
+    .where('tenantId', '==', tenantId)
+    .where('recordedAt', '>=', Timestamp.fromMillis(headEnd))
+    .where('recordedAt', '<', Timestamp.fromMillis(beforeMs))
+    .count()
+    .get();
+  return snap.data().count;
+}
+
+/**
+ * Signs everything the tenants recorded before `recordedBefore`: waits out the grace period,
+ * then runs `runCheckpoints` (as the platform admin) until no such entry lies past a chain head.
+ */
+export async function signHistory(
+  db: Firestore,
+  token: string,
+  tenantIds: readonly string[],
+  recordedBefore: number,
+  log: (line: string) => void,
+  timeoutMs = 10 * 60_000,
+): Promise<void> {
+  const signableAt = recordedBefore + checkpointGraceMs() + 1_000;
+  if (Date.now() < signableAt) {
+    log(
+      `History: checkpoints can sign it from ${new Date(signableAt).toISOString().slice(11, 19)} UTC ` +
+        `(the checkpoint job's grace period)…`,
+    );
+  }
+  // Not a fixed sleep: waiting for a moment on the clock, checked like any other condition.
+  await until(
+    'the checkpoint grace period',
+    () => Promise.resolve(Date.now()),
+    (now) => now >= signableAt,
+    {
+      timeoutMs,
+      intervalMs: 1_000,
+    },
+  );
+  await until(
+    'checkpoints over the imported history',
+    async () => {
+      let report: CheckpointRunReport;
+      try {
+        report = await callCallable<CheckpointRunReport>('runCheckpoints', {}, token);
+      } catch (err) {
+        // A dropped connection on a loaded emulator: the next look tries again.
+        log(`History: runCheckpoints failed (${err instanceof Error ? err.message : String(err)}); trying again.`);
+        return false;
+      }
+      const failed = report.failures.filter((f) => tenantIds.includes(f.tenantId));
+      for (const f of failed) log(`History: checkpoints of ${f.tenantId} failed (${f.message}); trying again.`);
+      const unsigned = await Promise.all(tenantIds.map((t) => unsignedBefore(db, t, recordedBefore)));
+      const signed = unsigned.every((n) => n === 0);
+      if (signed) log(`History: signed (${report.checkpoints.length} checkpoints in this run).`);
+      return signed;
+    },
+    (signed) => signed,
+    { timeoutMs, intervalMs: 5_000 },
+  );
+}
+
+/** What tiering did for one tenant's history. */
+export interface TenantTiering {
+  tenantId: string;
+  archivedDays: string[];
+  archivedEntries: number;
+  failed: TieringDayOutcome[];
+}
+
+/** `runTiering` for one tenant, called again when the connection drops (the job is idempotent). */
+async function callTieringRetrying(
+  tenantId: string,
+  token: string,
+  log: (line: string) => void,
+): Promise<TieringReport> {
+  let report: TieringReport | null = null;
+  await until(
+    `runTiering for ${tenantId}`,
+    async () => {
+      try {
+        report = await callCallable<TieringReport>('runTiering', { tenantId }, token);
+      } catch (err) {
+        log(
+          `History: runTiering for ${tenantId} failed (${err instanceof Error ? err.message : String(err)}); trying again.`,
+        );
+      }
+      return report;
+    },
+    (r) => r !== null,
+    { timeoutMs: 15 * 60_000, intervalMs: 5_000 },
+  );
+  return report!;
+}
+
+/** Runs `runTiering` for each tenant until it has no more days to do within its deadline. */
+export async function tierHistory(
+  token: string,
+  tenantIds: readonly string[],
+  log: (line: string) => void,
+): Promise<TenantTiering[]> {
+  const results: TenantTiering[] = [];
+  for (const tenantId of tenantIds) {
+    const started = performance.now();
+    const result: TenantTiering = { tenantId, archivedDays: [], archivedEntries: 0, failed: [] };
+    let report: TieringReport;
+    do {
+      // The callable stops starting days at its own deadline (7 min); the next call carries on.
+      report = await callTieringRetrying(tenantId, token, log);
+      result.archivedDays.push(...report.days.filter((d) => d.status === 'archived').map((d) => d.date));
+      result.archivedEntries += report.archivedEntries;
+      result.failed.push(...report.days.filter((d) => d.status === 'failed'));
+    } while (report.stoppedAtDeadline);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    log(
+      `History: ${tenantId} archived ${result.archivedDays.length} days (${result.archivedEntries} entries) ` +
+        `past its warm retention in ${seconds} s.`,
+    );
+    for (const day of result.failed)
+      log(`History: ${tenantId} ${day.date} not archived: ${day.error?.message ?? 'failed'}`);
+    results.push(result);
+  }
+  return results;
+}
+
+/**
+ * Runs once the history is imported, signed and tiered (on every start, also when that was done
+ * by an earlier one): the place for jobs that summarise the history, such as the daily rollups
+ * behind the dashboard's trends (`runRollups`, as the platform admin), which the emulators'
+ * missing scheduler would otherwise never run.
+ */
+export async function afterHistoryTiered(world: DemoWorld, log: (line: string) => void): Promise<void> {
+  void world;
+  void log;
+  return Promise.resolve();
+}
+
+/**
+ * The whole history step of `npm start`: import (once), wait for the reactions, sign, archive,
+ * then `afterHistoryTiered`. Progress lines start with `History:`.
+ */
+export async function runDemoHistory(options: HistoryIngestOptions): Promise<void> {
+  const { db, world, log } = options;
+  const started = Date.now();
+  const ingested = await ingestHistory(options);
+  const pending = ingested.filter((t) => !t.marker.tieredAt);
+  if (pending.length > 0) {
+    const quietAt = await waitForHistoryReactions(
+      db,
+      pending.map((t) => ({ tenantId: t.tenantId, until: t.marker.until })),
+      log,
+    );
+    const tenantIds = pending.map((t) => t.tenantId);
+    const token = await platformToken(world);
+    await signHistory(db, token, tenantIds, quietAt, log);
+    const tiered = await tierHistory(token, tenantIds, log);
+    for (const t of tiered) {
+      if (t.failed.length > 0) continue;
+      const marker = ingested.find((i) => i.tenantId === t.tenantId)!.marker;
+      await db.doc(historyMarkerPath(t.tenantId)).set({ ...marker, tieredAt: new Date().toISOString() });
+    }
+    const days = tiered.reduce((n, t) => n + t.archivedDays.length, 0);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    log(`History: ready after ${seconds} s: ${days} archived days (console: Archive page, cold search, restore).`);
+  }
+  await afterHistoryTiered(world, log);
+}
