@@ -8,6 +8,7 @@
  */
 export type * from './callables';
 export * from './catalog';
+export * from './classification';
 export * from './collections';
 export * from './entry';
 export * from './enums';
