@@ -53,7 +53,7 @@ const FILTERS = [
 const TYPES = [
   { eventType: 'repo.created', changes: () => ({ before: null, after: { name: 'r', visibility: 'private' } }) },
   { eventType: 'issue.created', changes: () => ({ before: null, after: { title: 't' } }) },
-  { eventType: 'auth.login', resource: null },
+  { eventType: 'auth.user.login', resource: null },
   { eventType: 'pr.merged' },
   { eventType: 'repo.settings_updated', changes: () => ({ before: { wiki: true }, after: { wiki: false } }) },
   { eventType: 'auth.login.failed', outcome: 'failure', resource: null },

@@ -8,7 +8,7 @@ const TYPES = [
   ['repo.visibility_changed', { before: { visibility: 'private' }, after: { visibility: 'public' } }],
   ['issue.commented', undefined],
   ['pr.merged', undefined],
-  ['auth.login', undefined],
+  ['auth.user.login', undefined],
   ['auth.login.failed', undefined],
   ['org.member_added', { before: null, after: { role: 'member', user: 'u-42' } }],
   ['repo.settings_updated', { before: { wiki: true, issues: true }, after: { wiki: false, issues: true } }],

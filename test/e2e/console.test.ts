@@ -37,7 +37,7 @@ function seedA(): Array<Record<string, unknown>> {
   const at = (minutes: number, overrides: Record<string, unknown>) => envelopeAt(tenantA, now, minutes, overrides);
   const noResource = { resource: undefined };
   return [
-    ...[5, 25, 45, 65, 85].map((m) => at(m, { eventType: 'auth.login', ...noResource })),
+    ...[5, 25, 45, 65, 85].map((m) => at(m, { eventType: 'auth.user.login', ...noResource })),
     ...[10, 30, 50].map((m) => at(m, { eventType: 'auth.login.failed', outcome: 'failure', ...noResource })),
     ...[15, 35, 55].map((m, i) =>
       at(m, {
@@ -88,7 +88,7 @@ function seedB(): Array<Record<string, unknown>> {
     ...[6, 16, 26].map((m) =>
       at(m, { eventType: 'security.beta_breach_marker', resource: { type: 'vault', id: 'v-beta' } }),
     ),
-    ...[9, 19, 29, 39, 49].map((m) => at(m, { eventType: 'auth.login', resource: undefined })),
+    ...[9, 19, 29, 39, 49].map((m) => at(m, { eventType: 'auth.user.login', resource: undefined })),
   ];
 }
 
@@ -210,7 +210,7 @@ beforeAll(async () => {
   // console rather than the emulator's cold start.
   const warmTenant = uniqueTenant('console-warm');
   await createTenant(warmTenant, 'Warm-up');
-  const warm = envelopeAt(warmTenant, new Date(), 0, { eventType: 'auth.login', resource: undefined });
+  const warm = envelopeAt(warmTenant, new Date(), 0, { eventType: 'auth.user.login', resource: undefined });
   await pubsubClient().topic('audit-events').publishMessage({ json: warm });
   const warmId = logIdFor(warmTenant, warm.source as string, warm.eventId as string);
   await waitFor(

@@ -7,7 +7,7 @@ import { createTenant, waitForCount } from '../support/ingest-paths';
 
 // Auth blocking functions in the Auth emulator: a client sign-up fires beforeUserCreated and
 // beforeUserSignedIn, a password sign-in fires beforeUserSignedIn; each is recorded through the
-// outbox as auth.user.created / auth.login in the user's tenant (custom claims) or the default.
+// outbox as auth.user.created / auth.user.login in the user's tenant (custom claims) or the default.
 
 const db = () => adminDb();
 const DEFAULT_TENANT = 'platform';
@@ -52,7 +52,7 @@ describe('Auth blocking functions', () => {
   let uid: string;
   const email = `user-${Date.now().toString(36)}@example.test`;
 
-  it('record a sign-up as auth.user.created and auth.login in the default tenant', async () => {
+  it('record a sign-up as auth.user.created and auth.user.login in the default tenant', async () => {
     const signUp = await identityToolkit('signUp', { email, password: 'secret-pass-1', returnSecureToken: true });
     expect(signUp.status).toBe(200);
     uid = String(signUp.json.localId);
@@ -66,10 +66,10 @@ describe('Auth blocking functions', () => {
       resource: { type: 'user', id: uid },
       metadata: { tenantFrom: 'default', signInMethod: 'password' },
     });
-    await waitForCount(authEntries(DEFAULT_TENANT, uid, 'auth.login'), 1, 'auth.login at sign-up');
+    await waitForCount(authEntries(DEFAULT_TENANT, uid, 'auth.user.login'), 1, 'auth.user.login at sign-up');
   });
 
-  it('record a password sign-in as auth.login in the tenant of the custom claims', async () => {
+  it('record a password sign-in as auth.user.login in the tenant of the custom claims', async () => {
     await getAuth(adminApp()).setCustomUserClaims(uid, { tenantId: tenant, role: 'auditor' });
     const started = performance.now();
     const signIn = await identityToolkit('signInWithPassword', {
@@ -81,7 +81,11 @@ describe('Auth blocking functions', () => {
     expect(signIn.status).toBe(200);
     console.info(`sign-in through the blocking function took ${elapsedMs.toFixed(0)} ms`);
 
-    const [login] = await waitForCount(authEntries(tenant, uid, 'auth.login'), 1, 'auth.login in the claimed tenant');
+    const [login] = await waitForCount(
+      authEntries(tenant, uid, 'auth.user.login'),
+      1,
+      'auth.user.login in the claimed tenant',
+    );
     expect(login).toMatchObject({
       category: 'AUTHENTICATION',
       operation: 'EXECUTE',
@@ -91,7 +95,7 @@ describe('Auth blocking functions', () => {
     });
   });
 
-  it('see no failed password sign-in (the gap the SDK fills): only successful ones become auth.login', async () => {
+  it('see no failed password sign-in (the gap the SDK fills): only successful ones become auth.user.login', async () => {
     const failed = await identityToolkit('signInWithPassword', {
       email,
       password: 'wrong-pass',
@@ -106,7 +110,7 @@ describe('Auth blocking functions', () => {
     });
     expect(ok.status).toBe(200);
 
-    const logins = await waitForCount(authEntries(tenant, uid, 'auth.login'), 2, 'second auth.login');
+    const logins = await waitForCount(authEntries(tenant, uid, 'auth.user.login'), 2, 'second auth.user.login');
     expect(logins).toHaveLength(2);
     expect(logins.every((e) => e.outcome === 'success')).toBe(true);
   });

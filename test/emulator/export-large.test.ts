@@ -49,7 +49,7 @@ function* entries(tenantId: string, count: number) {
     yield builtEntry({
       specVersion: '1.0',
       eventId: `big-${i}`,
-      eventType: ['repo.settings_updated', 'auth.login', 'issue.commented', 'auth.login.failed'][i % 4],
+      eventType: ['repo.settings_updated', 'auth.user.login', 'issue.commented', 'auth.login.failed'][i % 4],
       tenantId,
       occurredAt: new Date(base + i * 7_000).toISOString(),
       source: 'repo-service',

@@ -18,7 +18,7 @@ const keys: Record<string, string> = {};
 const SEED = [
   ['repo.created', 'u-1', 'success', 'DATA_MODIFICATION', 'INFO'],
   ['repo.deleted', 'u-2', 'success', 'DATA_MODIFICATION', 'WARNING'],
-  ['auth.login', 'u-1', 'success', 'AUTHENTICATION', 'INFO'],
+  ['auth.user.login', 'u-1', 'success', 'AUTHENTICATION', 'INFO'],
   ['auth.login.failed', 'u-3', 'failure', 'AUTHENTICATION', 'WARNING'],
   ['issue.created', 'u-2', 'success', 'BUSINESS_OPERATION', 'INFO'],
   ['issue.closed', 'u-1', 'success', 'BUSINESS_OPERATION', 'INFO'],
@@ -125,7 +125,7 @@ describe('GET /v1/events', () => {
   it.each([
     [{ actor_id: 'u-1' }, (s: Seeded) => s.actorId === 'u-1'],
     [{ event_type: 'repo.created,repo.deleted' }, (s: Seeded) => s.eventType.startsWith('repo.')],
-    [{ event_type: 'auth.login' }, (s: Seeded) => s.eventType === 'auth.login'],
+    [{ event_type: 'auth.user.login' }, (s: Seeded) => s.eventType === 'auth.user.login'],
     [{ category: 'AUTHENTICATION' }, (s: Seeded) => s.category === 'AUTHENTICATION'],
     [{ level: 'WARNING' }, (s: Seeded) => s.level === 'WARNING'],
     [{ outcome: 'failure' }, (s: Seeded) => s.outcome === 'failure'],

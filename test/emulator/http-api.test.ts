@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIdFor } from '../../functions/src/domain';
+import { entryHash, logIdFor } from '../../functions/src/domain';
+import { fromStored } from '../../functions/src/store/converters';
 import { envelope } from '../fixtures/envelopes';
 import { apiRequest, callCallable, createKey, getEvents, postEvents, signInWithClaims } from '../support/api-client';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
@@ -152,6 +153,40 @@ describe('POST /v1/events: accepted events', () => {
       'duplicate',
     ]);
     expect(await countWhere(tenantA, 'eventId', e.eventId as string)).toBe(1);
+  });
+
+  it('stores an event sent under an earlier name (auth.login) under the canonical one, once', async () => {
+    const signIn = envelope(tenantA, {
+      source: 'session-service',
+      eventType: 'auth.login',
+      resource: undefined,
+      changes: undefined,
+    });
+    await publishEnvelope(signIn);
+    const stored = await waitFor(
+      () => entry(signIn),
+      (s) => s.exists,
+      { what: 'the Pub/Sub delivery of auth.login' },
+    );
+    expect(stored.data()).toMatchObject({ eventType: 'auth.user.login', category: 'AUTHENTICATION', level: 'INFO' });
+    expect(entryHash(fromStored(stored.data()!))).toBe(stored.get('hash'));
+
+    // The same event again under either name is the same event: one entry, no dead letter.
+    const canonical = { ...signIn, eventType: 'auth.user.login' };
+    const again = await postEvents(keyA, { events: [canonical, signIn] });
+    expect((again.body.results as Results).map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect(await countWhere(tenantA, 'eventId', signIn.eventId as string)).toBe(1);
+    const deadLetters = await db
+      .collection('audit_dead_letters')
+      .where('tenantId', '==', tenantA)
+      .where('eventId', '==', signIn.eventId)
+      .get();
+    expect(deadLetters.size).toBe(0);
+
+    // Over HTTP too.
+    const signOut = envelope(tenantA, { eventType: 'auth.logout', resource: undefined, changes: undefined });
+    expect(((await postEvents(keyA, signOut)).body.results as Results)[0]).toMatchObject({ status: 'stored' });
+    expect((await entry(signOut)).get('eventType')).toBe('auth.user.logout');
   });
 
   it('stores concurrent, overlapping batches exactly once (10 parallel batches of 50)', async () => {

@@ -38,7 +38,7 @@ describe('Pub/Sub ingest on the emulators', () => {
   it('stores an event of each catalog family with its category and level', async () => {
     const cases: Array<{ e: Record<string, unknown>; category: string; level: string; review: boolean }> = [
       {
-        e: envelope(tenant, { eventType: 'auth.login', resource: undefined, changes: undefined }),
+        e: envelope(tenant, { eventType: 'auth.user.login', resource: undefined, changes: undefined }),
         category: 'AUTHENTICATION',
         level: 'INFO',
         review: false,

@@ -48,7 +48,7 @@ const day = (d: number, h = 10) => new Date(Date.UTC(2026, 0, d, h)).toISOString
 
 function seed(tenantId: string) {
   return [
-    ...Array.from({ length: 30 }, (_, i) => event(tenantId, day(1 + (i % 28)), { eventType: 'auth.login' })),
+    ...Array.from({ length: 30 }, (_, i) => event(tenantId, day(1 + (i % 28)), { eventType: 'auth.user.login' })),
     ...Array.from({ length: 8 }, (_, i) =>
       event(tenantId, day(2 + i), { eventType: 'auth.login.failed', outcome: 'failure' }),
     ),

@@ -196,7 +196,7 @@ const signIn: Scenario = (ctx) => {
   const user = ctx.rng.pick(ctx.state.people);
   return {
     kind: 'signIn',
-    scenario: 'auth.login',
+    scenario: 'auth.user.login',
     tenantId: ctx.state.tenant.id,
     email: user.email,
     password: user.password,
@@ -238,7 +238,7 @@ const signInFailed: Scenario = (ctx) => {
 const session: Scenario = (ctx) => {
   const user = ctx.rng.pick(ctx.state.people);
   const type = ctx.rng.weighted({
-    'auth.logout': 6,
+    'auth.user.logout': 6,
     'auth.mfa.enabled': 1,
     'auth.password.changed': 1,
     'auth.token.refreshed': 3,

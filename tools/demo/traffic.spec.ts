@@ -93,7 +93,7 @@ describe('TrafficGenerator', () => {
       'auth.role.changed',
       'org.webhook_added',
       'auth.login.failed',
-      'auth.logout',
+      'auth.user.logout',
       'permission.check.allowed',
       'permission.check.denied',
     ]) {

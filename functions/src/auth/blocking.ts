@@ -11,7 +11,7 @@ import { systemOutboxId } from '../store/system-outbox';
 
 /**
  * Auth events from Firebase Auth blocking functions: `auth.user.created` before a user is
- * created, `auth.login` before a user signs in. The event is written to the outbox (one fast
+ * created, `auth.user.login` before a user signs in. The event is written to the outbox (one fast
  * write; the outbox trigger ingests it), never ingested inline: a blocking function holds up the
  * user's sign-in, and an audit problem must never block or slow it. Every failure is logged and
  * swallowed; the write gives up after {@link AUTH_AUDIT_BUDGET_MS}.
@@ -84,7 +84,7 @@ export async function recordAuthEvent(kind: AuthEventKind, event: AuthBlockingEv
     await withDeadline(createOnce(firestore().collection(COLLECTIONS.outbox).doc(id), envelope), AUTH_AUDIT_BUDGET_MS);
     return id;
   } catch (err) {
-    logs.authEventLost(kind === 'created' ? 'auth.user.created' : 'auth.login', uid, err);
+    logs.authEventLost(kind === 'created' ? 'auth.user.created' : 'auth.user.login', uid, err);
     return null;
   }
 }

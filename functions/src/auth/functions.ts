@@ -9,7 +9,7 @@ export const authBeforeUserCreated = beforeUserCreated({ region: REGION, timeout
   await recordAuthEvent('created', event);
 });
 
-/** Blocking function before sign-in: records `auth.login`, changes nothing. */
+/** Blocking function before sign-in: records `auth.user.login`, changes nothing. */
 export const authBeforeUserSignedIn = beforeUserSignedIn({ region: REGION, timeoutSeconds: 7 }, async (event) => {
   await recordAuthEvent('signedIn', event);
 });

@@ -13,7 +13,7 @@ function entryOf(input: AuthEventInput) {
 }
 
 describe('authEventEnvelope', () => {
-  it('maps a sign-in to auth.login in the tenant of the custom claims', () => {
+  it('maps a sign-in to auth.user.login in the tenant of the custom claims', () => {
     const entry = entryOf({
       kind: 'signedIn',
       eventId: 'AbC123_-',
@@ -28,8 +28,8 @@ describe('authEventEnvelope', () => {
       locale: 'en',
     });
     expect(entry).toMatchObject({
-      eventType: 'auth.login',
-      eventId: 'auth.login:AbC123_-',
+      eventType: 'auth.user.login',
+      eventId: 'auth.user.login:AbC123_-',
       category: 'AUTHENTICATION',
       level: 'INFO',
       operation: 'EXECUTE',
@@ -78,7 +78,7 @@ describe('authEventEnvelope', () => {
     const input: AuthEventInput = { kind: 'signedIn', uid: 'u4', timestamp: 'Sun, 01 Mar 2026 12:00:00 GMT' };
     const a = authEventEnvelope(input, options).eventId;
     expect(authEventEnvelope(input, options).eventId).toBe(a);
-    expect(a).toMatch(/^auth\.login:[0-9a-f]{40}$/);
+    expect(a).toMatch(/^auth\.user\.login:[0-9a-f]{40}$/);
     expect(authEventEnvelope({ ...input, uid: 'u5' }, options).eventId).not.toBe(a);
   });
 });

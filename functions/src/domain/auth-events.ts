@@ -13,7 +13,7 @@ export const AUTH_SOURCE = 'firebase-auth';
 /** Tenant of users whose claims name none, unless `AUDIT_AUTH_DEFAULT_TENANT` says otherwise. */
 export const DEFAULT_AUTH_TENANT = 'platform';
 
-export const AUTH_EVENT_TYPES = { created: 'auth.user.created', signedIn: 'auth.login' } as const;
+export const AUTH_EVENT_TYPES = { created: 'auth.user.created', signedIn: 'auth.user.login' } as const;
 export type AuthEventKind = keyof typeof AUTH_EVENT_TYPES;
 
 /** The parts of a blocking event the mapping uses; all optional except the user's uid. */

@@ -1,15 +1,16 @@
 import type { ReviewStatus } from '@audit-log/model/enums';
+import { DEFAULT_CLASSIFICATION_RULES, type ClassificationRules } from '@audit-log/model/classification';
 import {
   DATA_ACCESS_SUFFIX,
   DEFAULT_CLASSIFICATION,
   EVENT_CATALOG,
   PREFIX_RULES,
-  maxLevel,
   type CatalogEntry,
   type Category,
   type Level,
 } from './catalog';
-import type { Changes, Outcome } from './envelope';
+import type { Changes } from './envelope';
+import { tableLevelOf, type LevelInput } from './level-rules';
 import type { ClassificationOverride } from './tenant';
 
 export { REVIEW_STATUSES, type ReviewStatus } from '@audit-log/model/enums';
@@ -21,24 +22,14 @@ export interface Classification {
   reviewStatus: ReviewStatus;
 }
 
-export interface ClassificationInput {
-  eventType: string;
-  outcome: Outcome;
+export interface ClassificationInput extends LevelInput {
   changes?: Changes | undefined;
 }
 
-// A failed or denied action is a WARNING where the attempt itself is routine (a wrong password,
-// a denied permission) and an ERROR where a failure leaves data or configuration in doubt.
-const FAILURE_LEVEL: Readonly<Record<Category, Level>> = {
-  AUTHENTICATION: 'WARNING',
-  AUTHORIZATION: 'WARNING',
-  DATA_ACCESS: 'WARNING',
-  BUSINESS_OPERATION: 'WARNING',
-  DATA_MODIFICATION: 'ERROR',
-  SYSTEM_CONFIGURATION: 'ERROR',
-  COMPLIANCE: 'ERROR',
-  SECURITY: 'ERROR',
-};
+/** The tenant's `classification` settings: overrides, and the data behind the level table. */
+export type ClassificationSettings = ClassificationRules & { overrides: readonly ClassificationOverride[] };
+
+const DEFAULT_SETTINGS: ClassificationSettings = { ...DEFAULT_CLASSIFICATION_RULES, overrides: [] };
 
 const PRIVILEGE_FIELDS = ['role', 'permission', 'access', 'accessLevel'] as const;
 const ADMIN_VALUES = new Set(['admin', 'owner', 'administrator']);
@@ -97,21 +88,23 @@ function findOverride(
 }
 
 /**
- * Classifies an event: the catalog (or a prefix rule, or the default) gives category and success
- * level; the outcome and the change itself can raise the level; a tenant override has the last
- * word. CRITICAL and SECURITY entries require review unless an override says otherwise.
+ * Classifies an event: the catalog (or a prefix rule, or the default) gives category and catalog
+ * level; the specification's level table raises it by outcome and by the situations the tenant's
+ * rules recognise (docs/classification.md); a repository made public or a privilege raised to
+ * admin is CRITICAL; a tenant override has the last word. CRITICAL and SECURITY entries require
+ * review unless an override says otherwise.
  */
 export function classify(
   input: ClassificationInput,
-  overrides: readonly ClassificationOverride[] = [],
+  settings: Partial<ClassificationSettings> = DEFAULT_SETTINGS,
 ): Classification {
+  const rules: ClassificationSettings = { ...DEFAULT_SETTINGS, ...settings };
   const base = baseEntry(input.eventType);
   let category = base.category;
-  let level = base.level;
-  if (input.outcome !== 'success') level = maxLevel(level, FAILURE_LEVEL[category]);
+  let level = tableLevelOf(category, base.level, input, rules);
   if (madePublic(input.changes) || raisedToAdmin(input.changes)) level = 'CRITICAL';
 
-  const override = findOverride(input.eventType, overrides);
+  const override = findOverride(input.eventType, rules.overrides);
   if (override?.category) category = override.category;
   if (override?.level) level = override.level;
   const requiresReview = override?.requiresReview ?? (level === 'CRITICAL' || category === 'SECURITY');

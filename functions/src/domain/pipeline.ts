@@ -1,3 +1,4 @@
+import { canonicalEventType } from './catalog';
 import { classify } from './classify';
 import { changedFields } from './diff';
 import { entryHash, normalizeInstant, type AuditEntry } from './entry';
@@ -44,9 +45,20 @@ export type RawEvent = { bytes: Uint8Array } | { value: unknown };
  */
 export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, transport: TransportContext): AuditEntry {
   const { actor, context } = extractMetadata(envelope.actor, envelope.context, envelope.metadata, transport);
-  const classification = classify(envelope, settings.classification.overrides);
   const source = envelope.changes;
   const fields = source ? changedFields(source.before, source.after, FIRESTORE_LIMITS.documentBytes) : [];
+  const classification = classify(
+    {
+      eventType: envelope.eventType,
+      outcome: envelope.outcome,
+      operation: envelope.operation,
+      changes: source,
+      metadata: envelope.metadata,
+      resourceType: envelope.resource?.type,
+      changedFields: fields,
+    },
+    settings.classification,
+  );
 
   const redactor = new Redactor(settings.redaction);
   const before = source && (redactor.redact(source.before, 'changes.before') as Record<string, unknown> | null);
@@ -143,6 +155,7 @@ export async function prepareEvent(
     if (err instanceof RejectionError) return rejected(err, parsed ?? tryParse(raw));
     throw err;
   }
+  envelope = withCanonicalEventType(envelope);
   if (!transport.trusted) {
     const reserved = reservedNameErrors(envelope);
     if (reserved.length > 0) {
@@ -208,6 +221,16 @@ export async function prepareEvent(
     );
   }
   return { status: 'accepted', entry };
+}
+
+/**
+ * An event sent under an earlier name of a catalog type (`auth.login`) is stored under the
+ * canonical one (`auth.user.login`), whatever path it came by. The alias is not kept: the same
+ * event sent under both names must stay one entry, and the entry's hash covers what is stored.
+ */
+export function withCanonicalEventType(envelope: ValidEnvelope): ValidEnvelope {
+  const eventType = canonicalEventType(envelope.eventType);
+  return eventType === envelope.eventType ? envelope : { ...envelope, eventType };
 }
 
 /** Best effort to name the tenant and event of a rejected payload in its dead letter. */

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLASSIFICATION_RULES } from '@audit-log/model/classification';
 import { DEFAULT_TENANT_SETTINGS, classificationOverrideSchema, readTenantSettings } from './tenant';
 
 describe('readTenantSettings', () => {
   it('fills every default for a bare or missing document', () => {
     const expected = {
       retentionDays: 90,
-      classification: { overrides: [] },
+      classification: { overrides: [], ...DEFAULT_CLASSIFICATION_RULES },
       redaction: { extraKeys: [], maskEmails: true },
       review: { deadlineHours: { CRITICAL: 24, ERROR: 72, WARNING: 168, INFO: 336 } },
       alerts: { rules: [expect.objectContaining({ id: 'critical', levels: ['CRITICAL'], recipientRoles: ['admin'] })] },

@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { alertSettingsSchema } from './alerts/rules';
 import { webhookSettingsSchema } from './alerts/webhook';
-import { CATEGORIES, LEVELS } from './catalog';
+import { classificationSettingsSchema } from './classification-settings';
 import { reviewSettingsSchema } from './review/deadline';
 import { issueLines } from '@audit-log/model';
 
-/** One tenant override: `match` is an exact event type or a prefix ending in `*` (`repo.*`). */
-export const classificationOverrideSchema = z.strictObject({
-  match: z.string().regex(/^[a-z0-9_.]+\*?$/, 'must be an event type or a prefix ending in *'),
-  category: z.enum(CATEGORIES).optional(),
-  level: z.enum(LEVELS).optional(),
-  requiresReview: z.boolean().optional(),
-});
-export type ClassificationOverride = z.infer<typeof classificationOverrideSchema>;
+export {
+  classificationOverrideSchema,
+  classificationSettingsSchema,
+  type ClassificationOverride,
+} from './classification-settings';
 
 /** Most producers report within seconds; a month covers queued and offline clients. */
 export const DEFAULT_MAX_BACKDATE_DAYS = 30;
@@ -52,9 +49,8 @@ export type IngestSettings = z.infer<typeof ingestSettingsSchema>;
 export const tenantSettingsSchema = z.object({
   name: z.string().max(256).optional(),
   retentionDays: z.number().int().min(1).max(3650).default(90),
-  classification: z
-    .object({ overrides: z.array(classificationOverrideSchema).max(200).default([]) })
-    .default({ overrides: [] }),
+  /** Overrides by event type, and the data behind the level table (see classification-settings). */
+  classification: classificationSettingsSchema.default(() => classificationSettingsSchema.parse({})),
   redaction: z
     .object({
       extraKeys: z.array(z.string().min(1).max(128)).max(200).default([]),

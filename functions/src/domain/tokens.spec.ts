@@ -49,12 +49,12 @@ describe('searchTokens', () => {
 
   it('copes with the optional parts missing', () => {
     const tokens = searchTokens({
-      eventType: 'auth.login',
+      eventType: 'auth.user.login',
       source: 'auth',
       outcome: 'failure',
       actor: { type: 'anonymous' },
     });
-    expect(tokens.sort()).toEqual(['auth', 'auth.login', 'failure', 'login']);
+    expect(tokens.sort()).toEqual(['auth', 'auth.user.login', 'failure', 'login', 'user']);
   });
 
   it('caps the number and the length of tokens', () => {

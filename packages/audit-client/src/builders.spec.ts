@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEntry } from '../../../functions/src/domain/pipeline';
 import { DEFAULT_TENANT_SETTINGS } from '../../../functions/src/domain/tenant';
 import { builderName, EventFactory, validateEvent } from './builders';
-import { CATALOG_EVENT_TYPES, RejectionError, type FieldError } from './contract';
+import { CATALOG_EVENT_TYPES, EVENT_TYPE_ALIASES, RejectionError, type FieldError } from './contract';
 import { SequenceCounter } from './sequence';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
@@ -33,11 +33,18 @@ describe('typed builders', () => {
   it('offer one camelCase builder per catalog event type, which builds that type', () => {
     const f = factory();
     const builders = f.events as unknown as Record<string, (input: unknown) => { eventType: string }>;
-    expect(Object.keys(builders)).toHaveLength(CATALOG_EVENT_TYPES.length);
+    expect(Object.keys(builders)).toHaveLength(CATALOG_EVENT_TYPES.length + Object.keys(EVENT_TYPE_ALIASES).length);
     for (const type of CATALOG_EVENT_TYPES) {
       const input = { tenantId: 'acme', actor: alice, resource: repo, changes: changesFor(type) };
       expect(builders[builderName(type)]!(input).eventType, type).toBe(type);
     }
+  });
+
+  it('keep the builders of earlier names, which build the canonical type', () => {
+    const f = factory();
+    expect(f.events.authLogin({ tenantId: 'acme', actor: alice }).eventType).toBe('auth.user.login');
+    expect(f.events.authLogout({ tenantId: 'acme', actor: alice }).eventType).toBe('auth.user.logout');
+    expect(f.build('auth.login', { tenantId: 'acme', actor: alice }).eventType).toBe('auth.user.login');
   });
 
   it('name builders in camelCase across dots and underscores', () => {
@@ -71,7 +78,7 @@ describe('typed builders', () => {
 
   it('give an auth event without a resource, and refuse other events without one', () => {
     const f = factory();
-    expect(f.events.authLogin({ tenantId: 'acme', actor: alice }).resource).toBeUndefined();
+    expect(f.events.authUserLogin({ tenantId: 'acme', actor: alice }).resource).toBeUndefined();
     // @ts-expect-error: repo events must name their resource; the type says so before the schema does.
     const missing = () => f.events.repoDeleted({ tenantId: 'acme', actor: alice, changes: { before: {} } });
     expect(fieldErrorsOf(missing)).toContainEqual({
@@ -135,28 +142,28 @@ describe('typed builders', () => {
 describe('sequence numbers', () => {
   it('increase per tenant and source, independently across tenants', () => {
     const f = factory();
-    const seq = (tenantId: string) => f.events.authLogin({ tenantId, actor: alice }).sequence;
+    const seq = (tenantId: string) => f.events.authUserLogin({ tenantId, actor: alice }).sequence;
     expect([seq('acme'), seq('acme'), seq('globex'), seq('acme'), seq('globex')]).toEqual([0, 1, 0, 2, 1]);
   });
 
   it('are not used up by an event that fails validation', () => {
     const f = factory();
     expect(() => f.build('repo.created', { tenantId: 'acme', actor: alice } as never)).toThrow(RejectionError);
-    expect(f.events.authLogin({ tenantId: 'acme', actor: alice }).sequence).toBe(0);
+    expect(f.events.authUserLogin({ tenantId: 'acme', actor: alice }).sequence).toBe(0);
   });
 
   it('can be given explicitly, left out, or switched off', () => {
     const f = factory();
-    expect(f.events.authLogin({ tenantId: 'acme', actor: alice, sequence: 41 }).sequence).toBe(41);
-    expect(f.events.authLogin({ tenantId: 'acme', actor: alice, sequence: null })).not.toHaveProperty('sequence');
-    expect(() => f.events.authLogin({ tenantId: 'acme', actor: alice, sequence: -1 })).toThrow(RejectionError);
-    expect(factory(false).events.authLogin({ tenantId: 'acme', actor: alice })).not.toHaveProperty('sequence');
+    expect(f.events.authUserLogin({ tenantId: 'acme', actor: alice, sequence: 41 }).sequence).toBe(41);
+    expect(f.events.authUserLogin({ tenantId: 'acme', actor: alice, sequence: null })).not.toHaveProperty('sequence');
+    expect(() => f.events.authUserLogin({ tenantId: 'acme', actor: alice, sequence: -1 })).toThrow(RejectionError);
+    expect(factory(false).events.authUserLogin({ tenantId: 'acme', actor: alice })).not.toHaveProperty('sequence');
   });
 
   it('continue from a start the producer supplies', () => {
     const f = factory(new SequenceCounter((tenantId) => (tenantId === 'acme' ? 1000 : 0)));
-    expect(f.events.authLogout({ tenantId: 'acme', actor: alice }).sequence).toBe(1000);
-    expect(f.events.authLogout({ tenantId: 'acme', actor: alice }).sequence).toBe(1001);
+    expect(f.events.authUserLogout({ tenantId: 'acme', actor: alice }).sequence).toBe(1000);
+    expect(f.events.authUserLogout({ tenantId: 'acme', actor: alice }).sequence).toBe(1001);
   });
 });
 
@@ -233,7 +240,7 @@ describe('validateEvent', () => {
 
   it('refuses keys the contract does not know', () => {
     const errors = fieldErrorsOf(() =>
-      validateEvent({ ...factory().events.authLogin({ tenantId: 'acme', actor: alice }), colour: 'red' }, NOW),
+      validateEvent({ ...factory().events.authUserLogin({ tenantId: 'acme', actor: alice }), colour: 'red' }, NOW),
     );
     expect(errors.map((e) => e.path)).toContain('colour');
   });

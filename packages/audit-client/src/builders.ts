@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   CATALOG_EVENT_TYPES,
+  EVENT_TYPE_ALIASES,
   SPEC_VERSION,
+  canonicalEventType,
   validateRawEnvelope,
   type Actor,
   type CatalogEventType,
@@ -58,7 +60,15 @@ export type CamelCase<S extends string> = S extends `${infer H}.${infer T}`
 /** One builder per catalog event type, named in camelCase: `events.repoVisibilityChanged({...})`. */
 export type CatalogBuilders = {
   readonly [K in CatalogEventType as CamelCase<K>]: (input: InputFor<K>) => AuditEvent;
-};
+} & AliasBuilders;
+
+/** Builders under the earlier names of catalog types; they build the canonical type. */
+export interface AliasBuilders {
+  /** @deprecated Builds `auth.user.login`; use `authUserLogin`. */
+  readonly authLogin: (input: EventInput) => AuditEvent;
+  /** @deprecated Builds `auth.user.logout`; use `authUserLogout`. */
+  readonly authLogout: (input: EventInput) => AuditEvent;
+}
 
 /** `repo.visibility_changed` → `repoVisibilityChanged`, at run time. */
 export function builderName(eventType: string): string {
@@ -127,13 +137,17 @@ export class EventFactory {
     for (const type of CATALOG_EVENT_TYPES) {
       builders[builderName(type)] = (input) => this.build(type, input);
     }
+    for (const [alias, type] of Object.entries(EVENT_TYPE_ALIASES)) {
+      builders[builderName(alias)] = (input) => this.build(type, input);
+    }
     this.events = Object.freeze(builders) as unknown as CatalogBuilders;
   }
 
   /**
    * Builds and validates an event of any type, in the catalog or not (`permission.*`,
-   * `security.*`, your own `billing.invoice_paid`). Throws `RejectionError` on invalid input,
-   * before a sequence number is used up.
+   * `security.*`, your own `billing.invoice_paid`). An earlier name of a catalog type
+   * (`auth.login`) builds the canonical type (`auth.user.login`), as the server would store it.
+   * Throws `RejectionError` on invalid input, before a sequence number is used up.
    */
   build<T extends string>(eventType: T, input: InputFor<T>): AuditEvent {
     const now = this.clock();
@@ -141,7 +155,7 @@ export class EventFactory {
     const draft = {
       specVersion: SPEC_VERSION,
       eventId: eventId ?? this.newEventId(),
-      eventType,
+      eventType: canonicalEventType(eventType),
       source: this.source,
       occurredAt: occurredAt === undefined ? now.toISOString() : new Date(occurredAt).toISOString(),
       ...rest,

@@ -6,10 +6,12 @@
 export {
   ACTOR_TYPES,
   CATALOG_EVENT_TYPES,
+  EVENT_TYPE_ALIASES,
   LIMITS,
   OPERATIONS,
   OUTCOMES,
   RejectionError,
+  canonicalEventType,
   decodePayload,
   deriveOperation,
   describeFieldErrors,

@@ -22,7 +22,7 @@ describe('outboxDocument', () => {
   });
 
   it('refuses an event that is not valid, so the transaction never commits a bad outbox document', () => {
-    const event = factory.events.authLogin({ tenantId: 'acme', actor: { type: 'user', id: 'u-1' } });
+    const event = factory.events.authUserLogin({ tenantId: 'acme', actor: { type: 'user', id: 'u-1' } });
     expect(() => outboxDocument({ ...event, eventType: 'Login' })).toThrow(RejectionError);
   });
 });

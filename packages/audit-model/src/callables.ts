@@ -1,5 +1,6 @@
 import type { AccessFilters, AccessKind, AccessView } from './access';
 import type { Category, Level } from './catalog';
+import type { ClassificationRules } from './classification';
 import type { ArchiveState, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
 import type {
@@ -286,6 +287,9 @@ export interface ClassificationOverride {
   requiresReview?: boolean;
 }
 
+/** The tenant's `classification` section: its overrides and the rules of the level table. */
+export type ClassificationSettings = { overrides: ClassificationOverride[] } & ClassificationRules;
+
 export interface AlertRule {
   id: string;
   name: string;
@@ -305,7 +309,8 @@ export type AlertRuleInput = Pick<AlertRule, 'id' | 'name'> & Partial<Omit<Alert
 export interface TenantSettings {
   name?: string;
   retentionDays: number;
-  classification: { overrides: ClassificationOverride[] };
+  /** Overrides by event type, and the data behind the level table (`./classification`). */
+  classification: ClassificationSettings;
   redaction: { extraKeys: string[]; maskEmails: boolean };
   review: { deadlineHours: Record<Level, number> };
   alerts: { rules: AlertRule[] };
@@ -324,7 +329,9 @@ export type SettingsSection = keyof TenantSettings;
 export interface TenantSettingsUpdate {
   name?: string;
   retentionDays?: number;
-  classification?: { overrides?: ClassificationOverride[] };
+  classification?: { overrides?: ClassificationOverride[] } & {
+    [K in keyof ClassificationRules]?: Partial<ClassificationRules[K]>;
+  };
   redaction?: { extraKeys?: string[]; maskEmails?: boolean };
   review?: { deadlineHours?: Partial<Record<Level, number>> };
   alerts?: { rules?: AlertRuleInput[] };

@@ -39,8 +39,8 @@ const entry = (category: Category, level: Level = 'INFO'): CatalogEntry => ({ ca
  * falls back to the prefix rules and then to the generic default.
  */
 const SEED_CATALOG = {
-  'auth.login': entry('AUTHENTICATION'),
-  'auth.logout': entry('AUTHENTICATION'),
+  'auth.user.login': entry('AUTHENTICATION'),
+  'auth.user.logout': entry('AUTHENTICATION'),
   'auth.login.failed': entry('AUTHENTICATION', 'WARNING'),
   'auth.password.changed': entry('AUTHENTICATION'),
   'auth.mfa.enabled': entry('AUTHENTICATION'),
@@ -116,6 +116,21 @@ export type CatalogEventType = keyof typeof SEED_CATALOG;
 export const EVENT_CATALOG: Readonly<Record<string, CatalogEntry>> = { ...SEED_CATALOG, ...SYSTEM_CATALOG };
 /** The catalog's event types, in catalog order. */
 export const CATALOG_EVENT_TYPES = Object.keys(SEED_CATALOG) as readonly CatalogEventType[];
+
+/**
+ * Earlier names of catalog types, still accepted from producers: ingest stores an event sent under
+ * an alias under its canonical name (the specification's), on every path. The alias itself is not
+ * kept, so the same event sent once under each name is one entry.
+ */
+export const EVENT_TYPE_ALIASES: Readonly<Record<string, CatalogEventType>> = {
+  'auth.login': 'auth.user.login',
+  'auth.logout': 'auth.user.logout',
+};
+
+/** The canonical name of an event type: the catalog's name for an alias, else the type itself. */
+export function canonicalEventType(eventType: string): string {
+  return Object.hasOwn(EVENT_TYPE_ALIASES, eventType) ? EVENT_TYPE_ALIASES[eventType]! : eventType;
+}
 
 /** Prefix fallbacks for types outside the catalog, longest prefix first. */
 export const PREFIX_RULES: ReadonlyArray<readonly [string, CatalogEntry]> = [

@@ -9,6 +9,7 @@
 export * from './access';
 export type * from './callables';
 export * from './catalog';
+export * from './classification';
 export * from './collections';
 export * from './entry';
 export * from './enums';

@@ -13,7 +13,7 @@ describe('deriveOperation', () => {
     ['repo.collaborator_removed', 'DELETE'],
     ['file.downloaded', 'READ'],
     ['repo.cloned', 'READ'],
-    ['auth.login', 'EXECUTE'],
+    ['auth.user.login', 'EXECUTE'],
     ['auth.login.failed', 'EXECUTE'],
     ['auth.session.expired', 'EXECUTE'],
     ['pr.merged', 'EXECUTE'],

@@ -219,7 +219,7 @@ function generator(seed: number) {
     const envelope: Json = {
       specVersion: '1.0',
       eventId: text(),
-      eventType: pick(['repo.created', 'auth.login', 'org.member_added', 'pr.review_requested', 'a.b_c.d']),
+      eventType: pick(['repo.created', 'auth.user.login', 'org.member_added', 'pr.review_requested', 'a.b_c.d']),
       tenantId: pick(['acme', 'T-1', 'x_y', 't'.repeat(128)]),
       occurredAt: pick(VALID_INSTANTS),
       source: pick(['repo-service', 'a', 'svc:v1/x.y_z-w', 's'.repeat(64)]),

@@ -57,7 +57,7 @@ describe('archive rows', () => {
 
   it('leaves absent optional fields absent (NULL in the file, missing after)', () => {
     const e = entry({
-      eventType: 'auth.login',
+      eventType: 'auth.user.login',
       resource: undefined,
       changes: undefined,
       metadata: undefined,

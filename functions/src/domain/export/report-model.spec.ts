@@ -24,7 +24,7 @@ function entry(overrides: Partial<ReportEntry> & { day?: number } = {}): ReportE
   return {
     logId: `log-${String(serial).padStart(4, '0')}`,
     occurredAt: new Date(Date.parse(PERIOD.from) + day * 86_400_000 + serial * 1000).toISOString(),
-    eventType: 'auth.login',
+    eventType: 'auth.user.login',
     category: 'AUTHENTICATION',
     level: 'INFO',
     outcome: 'success',

@@ -7,7 +7,7 @@ import { labelSchema, userActor } from '../commands';
 import { reviewSettingsSchema } from '../review/deadline';
 import { gapDetectionSettingsSchema, readGapDetectionSettings, type GapDetectionSettings } from '../streams/gap-report';
 import {
-  classificationOverrideSchema,
+  classificationSettingsSchema,
   ingestSettingsSchema,
   readTenantSettings,
   tenantSettingsSchema,
@@ -46,11 +46,7 @@ export const tenantSettingsUpdateSchema = z
       .min(1, 'must be at least 1 day')
       .max(3650, 'must be at most 3650 days')
       .optional(),
-    classification: z
-      .strictObject({
-        overrides: z.array(classificationOverrideSchema).max(200, 'must list at most 200 overrides').default([]),
-      })
-      .optional(),
+    classification: classificationSettingsSchema.optional(),
     redaction: z
       .strictObject({
         extraKeys: z

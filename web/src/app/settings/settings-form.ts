@@ -1,4 +1,10 @@
-import type { AlertRuleInput, ClassificationOverride, TenantSettingsUpdate } from '@audit-log/model/callables';
+import type {
+  AlertRuleInput,
+  ClassificationOverride,
+  ClassificationSettings,
+  TenantSettingsUpdate,
+} from '@audit-log/model/callables';
+import { ruleValuesOf, rulesOf, type RuleValues } from './classification-form';
 
 /**
  * The settings form as plain values, and its conversion to the `updateTenantSettings` input.
@@ -13,7 +19,7 @@ export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
 export interface TenantSettingsView {
   name?: string;
   retentionDays: number;
-  classification: { overrides: unknown[] };
+  classification: ClassificationSettings;
   redaction: { extraKeys: string[]; maskEmails: boolean };
   review: { deadlineHours: Record<ReviewLevel, number> };
   alerts: { rules: unknown[] };
@@ -27,6 +33,9 @@ export interface SettingsForm {
   extraKeys: string;
   maskEmails: boolean;
   overridesJson: string;
+  /** The rules behind the level table (classification-form). */
+  rules: RuleValues;
+  destructiveDeletes: boolean;
   deadlines: Record<ReviewLevel, string>;
   rulesJson: string;
   webhookEnabled: boolean;
@@ -43,6 +52,8 @@ export function formOf(s: TenantSettingsView): SettingsForm {
     extraKeys: s.redaction.extraKeys.join(', '),
     maskEmails: s.redaction.maskEmails,
     overridesJson: JSON.stringify(s.classification.overrides, null, 2),
+    rules: ruleValuesOf(s.classification),
+    destructiveDeletes: s.classification.destructive.deletes,
     deadlines: {
       CRITICAL: String(s.review.deadlineHours.CRITICAL),
       ERROR: String(s.review.deadlineHours.ERROR),
@@ -89,7 +100,10 @@ function json(value: string, path: string): unknown {
 export function sectionsOf(form: SettingsForm): TenantSettingsUpdate {
   const sections: TenantSettingsUpdate = {
     retentionDays: num(form.retentionDays, 'retentionDays'),
-    classification: { overrides: json(form.overridesJson, 'classification.overrides') as ClassificationOverride[] },
+    classification: {
+      overrides: json(form.overridesJson, 'classification.overrides') as ClassificationOverride[],
+      ...rulesOf(form.rules, form.destructiveDeletes, num),
+    },
     redaction: {
       extraKeys: form.extraKeys
         .split(',')

@@ -6,6 +6,7 @@ import type { TenantSettingsAnswer, TenantSettingsUpdate, UpdatedTenantSettings 
 import { Session } from '../core/auth/session';
 import { CommandFailure, Commands, describeFailure, type FieldProblem } from '../commands/commands';
 import { ApiKeys, type ApiKeyRow, type CreatedKey } from './api-keys';
+import { LEVEL_TABLE_ROWS, RULE_FIELDS, type RulePath } from './classification-form';
 import {
   FormProblem,
   REVIEW_LEVELS,
@@ -18,8 +19,8 @@ import {
 /** The settings as last loaded or saved. */
 type SettingsAnswer = TenantSettingsAnswer | UpdatedTenantSettings;
 
-type TextField = Exclude<keyof SettingsForm, 'maskEmails' | 'webhookEnabled' | 'anomalyEnabled' | 'deadlines'>;
-type FlagField = 'maskEmails' | 'webhookEnabled' | 'anomalyEnabled';
+type FlagField = 'maskEmails' | 'webhookEnabled' | 'anomalyEnabled' | 'destructiveDeletes';
+type TextField = Exclude<keyof SettingsForm, FlagField | 'deadlines' | 'rules'>;
 
 /**
  * Tenant settings for admins: retention, classification overrides, redaction keys, review
@@ -43,6 +44,8 @@ export class SettingsPage {
     () => this.session.claims().role === 'admin' && this.session.tenantId() !== null,
   );
   protected readonly levels = REVIEW_LEVELS;
+  protected readonly levelTable = LEVEL_TABLE_ROWS;
+  protected readonly ruleFields = RULE_FIELDS;
   protected readonly loaded = signal<SettingsAnswer | null>(null);
   protected readonly form = signal<SettingsForm | null>(null);
   protected readonly saving = signal(false);
@@ -86,6 +89,11 @@ export class SettingsPage {
   protected flag(field: FlagField, event: Event): void {
     const value = (event.target as HTMLInputElement).checked;
     this.form.update((f) => (f ? { ...f, [field]: value } : f));
+  }
+
+  protected rule(path: RulePath, event: Event): void {
+    const value = (event.target as HTMLInputElement).value;
+    this.form.update((f) => (f ? { ...f, rules: { ...f.rules, [path]: value } } : f));
   }
 
   protected deadline(level: ReviewLevel, event: Event): void {
