@@ -1,5 +1,5 @@
 import type { Category, Level } from './catalog';
-import type { ArchiveState, Outcome, ReviewStatus } from './enums';
+import type { ArchiveState, Operation, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
 import type {
   CheckpointRunReport,
@@ -122,6 +122,7 @@ export interface ExportFilterRequest {
   categories?: Category[];
   levels?: Level[];
   outcomes?: Outcome[];
+  operations?: Operation[];
   reviewStatuses?: ReviewStatus[];
   eventType?: string;
   actorId?: string;
@@ -206,6 +207,8 @@ export interface ColdSearchRequest {
   resourceType?: string;
   resourceId?: string;
   outcome?: Outcome;
+  /** Any of these operations (what the entry did to its resource). */
+  operations?: Operation[];
   keyword?: string;
   /** 50 when left out. */
   pageSize?: number;
@@ -223,6 +226,7 @@ export interface ArchivedEntry {
   source: string;
   actor: { type: string; id?: string; name?: string; email?: string };
   resource?: { type: string; id: string; name?: string; path?: string };
+  operation: Operation;
   outcome: Outcome;
   category: Category;
   level: Level;

@@ -6,11 +6,15 @@ const NOW = new Date('2026-03-01T12:00:00.000Z');
 
 describe('exportFilterOf', () => {
   it('resolves a relative range to absolute bounds ending now, and copies only active filters', () => {
-    const f = exportFilterOf(emptyFilter({ range: { preset: '24h' }, levels: ['CRITICAL'], keyword: 'alice' }), NOW);
+    const f = exportFilterOf(
+      emptyFilter({ range: { preset: '24h' }, levels: ['CRITICAL'], operations: ['DELETE'], keyword: 'alice' }),
+      NOW,
+    );
     expect(f).toEqual({
       from: '2026-02-28T12:00:00.000Z',
       to: '2026-03-01T12:00:00.000Z',
       levels: ['CRITICAL'],
+      operations: ['DELETE'],
       keyword: 'alice',
     });
   });

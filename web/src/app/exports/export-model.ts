@@ -34,6 +34,7 @@ export function exportFilterOf(filter: LogFilter, now: Date): ExportFilterReques
   if (filter.categories.length > 0) out.categories = [...filter.categories];
   if (filter.levels.length > 0) out.levels = [...filter.levels];
   if (filter.outcomes.length > 0) out.outcomes = [...filter.outcomes];
+  if (filter.operations.length > 0) out.operations = [...filter.operations];
   if (filter.reviewStatuses.length > 0) out.reviewStatuses = [...filter.reviewStatuses];
   const singles = ['eventType', 'actorId', 'resourceType', 'resourceId', 'correlationId', 'keyword'] as const;
   for (const key of singles) {
