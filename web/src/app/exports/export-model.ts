@@ -97,6 +97,28 @@ export function toExportJob(id: string, data: Record<string, unknown>): ExportJo
   };
 }
 
+const STATE_LABELS: Readonly<Record<ExportState, string>> = {
+  queued: 'Queued',
+  running: 'Running',
+  succeeded: 'Done',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The dialog's progress line as a sentence reads: `Running · 400 of 1,000 rows · 1.2 KB`. Only
+ * the state is capitalized (in words, not by a style that would capitalize `Of` and `Rows` too).
+ */
+export function progressLine(job: Pick<ExportJobView, 'state' | 'rowsWritten' | 'rowsTotal' | 'bytes'>): string {
+  const rows =
+    job.rowsTotal === null
+      ? `${count(job.rowsWritten)} ${job.rowsWritten === 1 ? 'row' : 'rows'}`
+      : `${count(job.rowsWritten)} of ${count(job.rowsTotal)} ${job.rowsTotal === 1 ? 'row' : 'rows'}`;
+  return `${STATE_LABELS[job.state]} · ${rows} · ${formatBytes(job.bytes)}`;
+}
+
 /** Still changing: the console keeps watching and offers Cancel. */
 export function isActive(state: ExportState): boolean {
   return state === 'queued' || state === 'running';
