@@ -19,7 +19,12 @@ import { LogBrowser } from '../logs/log-browser/log-browser';
           Activity of <span class="mono">{{ actorId() }}</span>
         </h1>
         <p class="crumbs"><a routerLink="/actors">Look up another actor</a></p>
-        <app-log-browser [fixed]="fixed()" [defaultRange]="month" [label]="'Activity of ' + actorId()" />
+        <app-log-browser
+          [fixed]="fixed()"
+          [defaultRange]="month"
+          [label]="'Activity of ' + actorId()"
+          report="access"
+        />
       } @else {
         <h1 id="actor-title" class="page-title">Actor activity</h1>
         <p>Everything one user or service account did.</p>

@@ -20,6 +20,9 @@ import { ActivatedRoute, Router } from '@angular/router';
 import type { AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
 import { LogRepository } from '../../core/firestore/log-repository';
+import { reportKindFor } from '../../reports/report-link';
+import type { ReportKind } from '../../reports/report-model';
+import { ListingActions } from '../../shared/listing-actions';
 import { FilterBar } from '../filters/filter-bar';
 import { DEFAULT_RANGE, describeFilter, rangeIsOpenEnded, type LogFilter, type TimeRange } from '../filters/log-filter';
 import { URL_PARAMS, filterFromParams, filterToParams } from '../filters/url-filters';
@@ -35,6 +38,7 @@ import { LogTable } from '../log-table/log-table';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     FilterBar,
+    ListingActions,
     LogTable,
     MatSlideToggleModule,
     MatButtonModule,
@@ -50,6 +54,8 @@ export class LogBrowser {
   readonly fixed = input<Partial<LogFilter>>({});
   readonly defaultRange = input<TimeRange>(DEFAULT_RANGE);
   readonly label = input('Audit log entries');
+  /** The report that covers the page; by default the one the filter's categories or level fit. */
+  readonly report = input<ReportKind | null | undefined>(undefined);
 
   private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
@@ -64,6 +70,7 @@ export class LogBrowser {
   protected readonly urlProblems = computed(() => this.parsed().problems);
   protected readonly locked = computed(() => Object.keys(this.fixed()) as (keyof LogFilter)[]);
   protected readonly summary = computed(() => describeFilter(this.filter()));
+  protected readonly reportKind = computed(() => this.report() ?? reportKindFor(this.filter()));
   protected readonly canTail = computed(() => rangeIsOpenEnded(this.filter().range, new Date()));
 
   constructor() {
