@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,7 +16,8 @@ import {
 } from './support/console-seed';
 import { serveStatic, type StaticServer } from './support/static-server';
 
-requireEmulators('FIRESTORE', 'FIREBASE_AUTH', 'PUBSUB');
+// Storage too: an export from the page is written by the export worker and downloaded.
+requireEmulators('FIRESTORE', 'FIREBASE_AUTH', 'PUBSUB', 'FIREBASE_STORAGE');
 
 const BUILD = path.resolve(__dirname, '../../web/dist/audit-console/browser');
 const tenantA = uniqueTenant('console-a');
@@ -104,6 +106,7 @@ interface Stored {
   logId: string;
   category: string;
   level: string;
+  operation: string;
   reviewStatus: string;
 }
 
@@ -121,6 +124,7 @@ async function storedEntries(tenantId: string): Promise<Stored[]> {
     logId: d.id,
     category: d.get('category') as string,
     level: d.get('level') as string,
+    operation: d.get('operation') as string,
     reviewStatus: status.get(d.id) ?? 'none',
   }));
 }
@@ -273,6 +277,46 @@ describe('audit console in Chromium', () => {
     await adminPage.goto(`${server.url}/logs?category=SECURITY&level=CRITICAL`);
     await firstPageShown(adminPage);
     expect(await rowCount(adminPage)).toBe(expected.length);
+  });
+
+  it('exports from Log search exactly the entries its filter shows (what was created)', async () => {
+    await adminPage.goto(`${server.url}/logs`);
+    await firstPageShown(adminPage);
+    await adminPage.getByTestId('filter-operation').click();
+    await adminPage.getByRole('option', { name: 'Create' }).click();
+    await adminPage.keyboard.press('Escape');
+    await adminPage.getByTestId('filter-apply').click();
+    await adminPage.waitForURL((url) => url.searchParams.get('op') === 'CREATE');
+    await firstPageShown(adminPage);
+    const created = (await storedEntries(tenantA)).filter((e) => e.operation === 'CREATE');
+    // repo.created, issue.created and repo.collaborator_added: some, not all, of the tenant's entries.
+    expect(created.length).toBe(entriesA.filter((e) => e.operation === 'CREATE').length);
+    expect(created.length).toBeLessThan(entriesA.length);
+    expect(await rowCount(adminPage)).toBe(created.length);
+
+    await adminPage.getByTestId('listing-export').click();
+    const dialog = adminPage.getByRole('dialog');
+    await expect.poll(() => dialog.getByTestId('export-filters').textContent()).toBe('operation CREATE');
+    await dialog.getByRole('radio', { name: /NDJSON/ }).check();
+    await dialog.getByTestId('export-start').click();
+    await dialog.locator('[data-testid="export-job"][data-state="succeeded"]').waitFor({ timeout: 60_000 });
+    // As the user reads it (innerText applies CSS text-transform): "Done · 8 of 8 rows · 4.1 KB".
+    const progress = await dialog.getByTestId('export-progress').innerText();
+    expect(progress).toMatch(new RegExp(`^Done · ${created.length} of ${created.length} rows · `));
+    await screenshot(adminPage, '02b-export-from-log-search');
+
+    const [download] = await Promise.all([
+      adminPage.waitForEvent('download'),
+      dialog.getByTestId('export-download').click(),
+    ]);
+    const file = await readFile((await download.path())!, 'utf8');
+    const exported = file
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { logId: string; tenantId: string; operation: string });
+    expect(exported.map((r) => r.logId).sort()).toEqual(created.map((e) => e.logId).sort());
+    expect(exported.every((r) => r.tenantId === tenantA && r.operation === 'CREATE')).toBe(true);
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
   it('refuses a filter combination no index serves, with a clear message', async () => {
