@@ -222,7 +222,7 @@ async function exportCreatedFromLogSearch(page: Page): Promise<void> {
   await screenshot(page, '02b-export-from-log-search');
 
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
-  const file = await readFile((await download.path())!, 'utf8');
+  const file = await readFile(await download.path(), 'utf8');
   const exported = file
     .split('\n')
     .filter(Boolean)

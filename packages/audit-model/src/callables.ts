@@ -164,6 +164,8 @@ export interface GenerateReportRequest {
   from: IsoInstant;
   /** Exclusive; at most 400 days after `from`. */
   to: IsoInstant;
+  /** Only entries with one of these operations (e.g. what was deleted); every operation when left out. */
+  operations?: Operation[];
 }
 
 export interface ExportSweepReport {

@@ -47,6 +47,13 @@ describe('reportLinkParams', () => {
 });
 
 describe('reportFormOf', () => {
+  it('carries the page’s operation filter', () => {
+    const params = reportLinkParams('change', emptyFilter({ operations: ['DELETE'] }), NOW);
+    expect(params['op']).toBe('DELETE');
+    expect(reportFormOf(params).operations).toEqual(['DELETE']);
+    expect(reportFormOf({ op: 'WIPE,UPDATE' }).operations).toEqual(['UPDATE']);
+  });
+
   it('reads back what a link wrote and drops the rest', () => {
     expect(reportFormOf({ kind: 'change', from: '2026-01-01', to: '2026-01-31' })).toEqual({
       kind: 'change',

@@ -1,4 +1,4 @@
-import type { Category } from '../core/audit-model';
+import { OPERATIONS, type Category, type Operation } from '../core/audit-model';
 import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
 import { REPORT_KINDS, type DayInput, type ReportKind } from './report-model';
 
@@ -51,7 +51,10 @@ export function reportLinkParams(kind: ReportKind, filter: LogFilter, now: Date)
   const lastMs = to ? Math.min(to.getTime(), now.getTime()) - 1 : now.getTime();
   const earliest = lastMs - (MAX_REPORT_DAYS - 1) * DAY_MS;
   const firstMs = from ? Math.max(from.getTime(), earliest) : earliest;
-  return { kind, from: day(Math.min(firstMs, lastMs)), to: day(lastMs) };
+  const params: Record<string, string> = { kind, from: day(Math.min(firstMs, lastMs)), to: day(lastMs) };
+  // A report takes the page's operation filter too ("what was deleted" in the change report).
+  if (filter.operations.length > 0) params['op'] = filter.operations.join(',');
+  return params;
 }
 
 /** Reads the Reports page's query parameters back; anything malformed is left out. */
@@ -59,8 +62,15 @@ export function reportFormOf(params: Readonly<Record<string, unknown>>): {
   kind?: ReportKind;
   from?: DayInput;
   to?: DayInput;
+  operations?: Operation[];
 } {
-  const out: { kind?: ReportKind; from?: DayInput; to?: DayInput } = {};
+  const out: { kind?: ReportKind; from?: DayInput; to?: DayInput; operations?: Operation[] } = {};
+  const op = params['op'];
+  if (typeof op === 'string') {
+    const listed = op.split(',');
+    const operations = OPERATIONS.filter((o) => listed.includes(o));
+    if (operations.length > 0) out.operations = operations;
+  }
   const kind = params['kind'];
   if (typeof kind === 'string' && (REPORT_KINDS as readonly string[]).includes(kind)) out.kind = kind as ReportKind;
   for (const key of ['from', 'to'] as const) {

@@ -8,6 +8,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute } from '@angular/router';
 import { describeFailure } from '../commands/commands';
+import { OPERATIONS, humanize, type Operation } from '../core/audit-model';
 import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
 import { liveQuery } from '../core/live-query';
@@ -60,6 +61,10 @@ export class ReportsPage {
   protected readonly kind = signal<ReportKind>(this.preset.kind ?? 'compliance');
   protected readonly from = signal(this.preset.from ?? lastMonth(new Date()).from);
   protected readonly to = signal(this.preset.to ?? lastMonth(new Date()).to);
+  /** Only entries with these operations (none: every operation). */
+  protected readonly operations = signal<readonly Operation[]>(this.preset.operations ?? []);
+  protected readonly operationChoices = OPERATIONS;
+  protected readonly humanize = humanize;
   protected readonly period = computed(() => periodOf(this.from(), this.to()));
   private readonly list = liveQuery<string, ReportView[]>({
     params: () => (this.allowed() ? this.session.tenantId() || undefined : undefined),
@@ -78,7 +83,7 @@ export class ReportsPage {
     this.busy.set(true);
     this.problem.set(null);
     try {
-      await this.store.generate(this.kind(), period);
+      await this.store.generate(this.kind(), period, this.operations());
     } catch (err) {
       this.problem.set(describeFailure(err));
     } finally {
