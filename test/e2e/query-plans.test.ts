@@ -12,7 +12,7 @@ import {
   type Firestore,
 } from 'firebase/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATEGORIES, LEVELS, OUTCOMES, REVIEW_STATUSES } from '../../web/src/app/core/audit-model';
+import { CATEGORIES, LEVELS, OPERATIONS, OUTCOMES, REVIEW_STATUSES } from '../../web/src/app/core/audit-model';
 import { emptyFilter, type LogFilter } from '../../web/src/app/logs/filters/log-filter';
 import { QueryPlanError, planLogQuery, type LogQueryPlan } from '../../web/src/app/logs/query/log-query';
 import { closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
@@ -57,6 +57,7 @@ function acceptedPlans(tenantId: string): LogQueryPlan[] {
     { categories: [CATEGORIES[4]] },
     { levels: [LEVELS[3]] },
     { outcomes: [OUTCOMES[1]] },
+    { operations: [OPERATIONS[2]] },
     { reviewStatuses: [REVIEW_STATUSES[1]] },
     { eventType: 'repo.created' },
     { actorId: 'u-alice' },

@@ -174,6 +174,41 @@ describe('JSON exports', () => {
     expect(lines).toEqual(lines.map((r) => expectedA.get(r.logId)));
   });
 
+  it('an operation filter exports exactly what was created, alone and for one resource', async () => {
+    const created = sourceA.filter((e) => e.operation === 'CREATE');
+    // The seed mixes created, updated and executed entries, so the filter has something to drop.
+    expect(created.length).toBeGreaterThan(0);
+    expect(created.length).toBeLessThan(ROWS);
+    const all = await exportAndDownload(
+      { format: 'ndjson', filter: { ...JANUARY, operations: ['CREATE'] } },
+      auditor.idToken,
+    );
+    const lines = all.bytes
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ExportRecord);
+    expect(lines.map((r) => r.logId).sort()).toEqual(created.map((e) => e.logId).sort());
+    expect(lines).toEqual(lines.map((r) => expectedA.get(r.logId)));
+    expect(sortedByOrder(lines)).toBe(true);
+
+    const resource = created[0]!.resource!;
+    const one = await exportAndDownload(
+      {
+        format: 'json',
+        filter: { ...JANUARY, operations: ['CREATE'], resourceType: resource.type, resourceId: resource.id },
+      },
+      auditor.idToken,
+    );
+    const records = JSON.parse(one.bytes.toString('utf8')) as ExportRecord[];
+    const wanted = created.filter((e) => e.resource?.id === resource.id);
+    expect(records.map((r) => r.logId).sort()).toEqual(wanted.map((e) => e.logId).sort());
+
+    expect(
+      await callStatus('startExport', { format: 'csv', filter: { operations: ['REMOVE'] } }, auditor.idToken),
+    ).toBe('INVALID_ARGUMENT');
+  });
+
   it('writes in several slices when the budget runs out, and joins them into one identical file', async () => {
     // An operator-created job with small slices (the callable never lets clients choose this).
     const ref = db.collection('audit_exports').doc();

@@ -142,6 +142,13 @@ describe('GET /v1/events', () => {
       (s: Seeded) => s.eventType === 'repo.deleted' && s.outcome === 'failure',
     ],
     [{ actor_id: 'u-2', to: minute(3) }, (s: Seeded) => s.actorId === 'u-2' && s.index > 3],
+    // The operation is derived from the event type's verb at ingest: created/added → CREATE.
+    [{ operation: 'CREATE' }, (s: Seeded) => /\.(created|member_added)$/.test(s.eventType)],
+    [{ operation: 'DELETE', actor_id: 'u-1' }, (s: Seeded) => s.eventType === 'repo.deleted' && s.actorId === 'u-1'],
+    [
+      { operation: 'DELETE', outcome: 'success' },
+      (s: Seeded) => s.eventType === 'repo.deleted' && s.outcome === 'success',
+    ],
   ] as const)('filters by %j', async (params, predicate) => {
     const want = expected(predicate);
     expect(want.length).toBeGreaterThan(0);
@@ -201,6 +208,12 @@ describe('GET /v1/events', () => {
       'level',
       'limit',
     ]);
+    const operation = await getEvents(keys[tenantQ]!, { operation: 'delete' });
+    expect(operation.status).toBe(400);
+    expect(operation.body.error).toMatchObject({
+      code: 'invalid_argument',
+      errors: [{ path: 'operation', message: 'must be one of CREATE, UPDATE, DELETE, READ, EXECUTE' }],
+    });
     const combo = await getEvents(keys[tenantQ]!, { category: 'SECURITY', event_type: 'a.b' });
     expect(combo.status).toBe(400);
     expect(combo.body.error).toMatchObject({ code: 'unsupported_filter_combination' });

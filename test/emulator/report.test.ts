@@ -93,15 +93,19 @@ afterAll(async () => {
 });
 
 /** Generates a report, waits for it, downloads it and reads it back with poppler. */
-async function generate(kind: string) {
-  const { reportId } = await callOk<{ reportId: string }>('generateReport', { kind, ...JAN }, compliance.idToken);
+async function generate(kind: string, extra: Record<string, unknown> = {}, name = kind) {
+  const { reportId } = await callOk<{ reportId: string }>(
+    'generateReport',
+    { kind, ...JAN, ...extra },
+    compliance.idToken,
+  );
   const record = await waitForJob(db, 'audit_reports', reportId, 120_000);
   expect(record.state, JSON.stringify(record.error)).toBe('succeeded');
   const response = await downloadViaLink('report', reportId, compliance.idToken);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('application/pdf');
   const pdf = Buffer.from(await response.arrayBuffer());
-  const file = join(OUT, `${kind}.pdf`);
+  const file = join(OUT, `${name}.pdf`);
   writeFileSync(file, pdf);
   const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
   const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
@@ -145,6 +149,23 @@ describe('security report', () => {
     expect(audited!.category).toBe('COMPLIANCE');
     expect((audited!.metadata as Record<string, unknown>).sha256).toBe(record.sha256);
     expect((audited!.actor as { id: string }).id).toBe(compliance.uid);
+  });
+});
+
+describe('a report limited to operations', () => {
+  it('counts only entries with those operations, and says so on its cover', async () => {
+    // January's change-report entries are the three visibility changes: all UPDATE, none DELETE.
+    const updates = await generate('change', { operations: ['UPDATE'] }, 'change-updates');
+    expect(updates.record.entries).toBe(3);
+    expect(updates.record.operations).toEqual(['UPDATE']);
+    // pdftotext wraps the cover's scope sentence, so words are compared with spacing folded.
+    expect(updates.text.replace(/\s+/g, ' ')).toContain('Only UPDATE operations.');
+    const deletions = await generate('change', { operations: ['DELETE'] }, 'change-deletions');
+    expect(deletions.record.entries).toBe(0);
+    expect(deletions.text.replace(/\s+/g, ' ')).toContain('Only DELETE operations.');
+    expect(
+      await callStatus('generateReport', { kind: 'change', ...JAN, operations: ['WIPE'] }, compliance.idToken),
+    ).toBe('INVALID_ARGUMENT');
   });
 });
 

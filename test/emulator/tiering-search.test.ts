@@ -33,6 +33,7 @@ interface Filters {
   resourceType?: string;
   resourceId?: string;
   outcome?: string;
+  operations?: string[];
   keyword?: string;
 }
 
@@ -51,6 +52,7 @@ async function hotSearch(tenantId: string, f: Filters): Promise<Entry[]> {
   if (f.resourceType) q = q.where('resource.type', '==', f.resourceType);
   if (f.resourceId) q = q.where('resource.id', '==', f.resourceId);
   if (f.outcome) q = q.where('outcome', '==', f.outcome);
+  if (f.operations) q = q.where('operation', 'in', f.operations);
   if (f.keyword) q = q.where('searchTokens', 'array-contains', f.keyword.toLowerCase());
   const snap = await q.orderBy('occurredAt', 'desc').get();
   if (snap.empty) return [];
@@ -99,6 +101,8 @@ const FILTERS: Array<[string, Filters]> = [
   ['actor', { actorId: 'u-2' }],
   ['resource', { resourceType: 'repository', resourceId: 'r-1' }],
   ['outcome', { outcome: 'failure' }],
+  ['operations (what was created or executed)', { operations: ['CREATE', 'EXECUTE'] }],
+  ['operation and resource', { operations: ['CREATE'], resourceType: 'repository', resourceId: 'r-0' }],
   ['keyword (lower-cased)', { keyword: 'Failed' }],
   ['keyword that is an id', { keyword: 'u-3' }],
   ['combined', { categories: ['DATA_MODIFICATION', 'BUSINESS_OPERATION'], outcome: 'success', actorId: 'u-0' }],
@@ -164,6 +168,16 @@ describe("cold search stays inside the caller's tenant", () => {
   it('lets a platform admin read a named tenant', async () => {
     const platform = (await signInWithClaims({ platformAdmin: true })).idToken;
     expect(await coldSearch(platform, { tenantId: tB }, 50)).toEqual(hot.get('B'));
+  });
+
+  it('refuses an unknown operation with a field-level error', async () => {
+    const answer = await callCallable('searchArchives', { operations: ['CREATE', 'delete'] }, auditorA);
+    expect(answer.status).toBe(400);
+    const error = (answer.body as { error?: { details?: { code?: string; errors?: unknown } } }).error;
+    expect(error?.details).toMatchObject({
+      code: 'invalid_argument',
+      errors: [{ path: 'operations.1', message: 'must be one of CREATE, UPDATE, DELETE, READ, EXECUTE' }],
+    });
   });
 
   it('refuses a cursor issued for other filters, with a field-level error', async () => {

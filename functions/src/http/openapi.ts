@@ -314,6 +314,10 @@ function eventsPath(): Json {
         query('category', 'Category.', { type: 'string', enum: [...CATEGORIES] }),
         query('level', 'Level.', { type: 'string', enum: [...LEVELS] }),
         query('outcome', 'Outcome.', { type: 'string', enum: [...OUTCOMES] }),
+        query('operation', 'What the entry did to its resource (created, changed, deleted, read, executed).', {
+          type: 'string',
+          enum: [...OPERATIONS],
+        }),
         query('limit', 'Page size.', {
           type: 'integer',
           minimum: 1,

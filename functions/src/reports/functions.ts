@@ -22,7 +22,7 @@ function deps(): ReportWorkerDeps {
 export function handleGenerateReport(request: CallableRequest): Promise<CallableOutput<'generateReport'>> {
   return runCallable('generateReport', async () => {
     const requester = reportRequester(request.auth ? { uid: request.auth.uid, token: request.auth.token } : undefined);
-    const { kind, period } = parseGenerateReport(request.data);
+    const { kind, period, operations } = parseGenerateReport(request.data);
     const ref = firestore().collection(COLLECTIONS.reports).doc();
     await ref.create(
       newReportDoc({
@@ -30,6 +30,7 @@ export function handleGenerateReport(request: CallableRequest): Promise<Callable
         requestedBy: requester,
         kind,
         period,
+        ...(operations ? { operations } : {}),
         objectPath: reportObjectPath(requester.tenantId, ref.id),
         fileName: downloadFileName(`${kind}-report`, requester.tenantId, period.from, 'pdf'),
         scheduled: false,

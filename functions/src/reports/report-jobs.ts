@@ -1,4 +1,5 @@
 import { FieldValue, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
+import type { Operation } from '../domain/envelope';
 import type { ReportKind, ReportPeriod, Requester } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
 
@@ -18,6 +19,8 @@ export interface ReportJob {
   requestedBy: ReportRequester;
   kind: ReportKind;
   period: ReportPeriod;
+  /** Only entries with one of these operations; absent means every operation. */
+  operations?: Operation[];
   state: ReportState;
   objectPath: string;
   fileName: string;
@@ -37,6 +40,7 @@ export function newReportDoc(input: {
   requestedBy: ReportRequester;
   kind: ReportKind;
   period: ReportPeriod;
+  operations?: Operation[];
   objectPath: string;
   fileName: string;
   scheduled: boolean;

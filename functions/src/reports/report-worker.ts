@@ -4,6 +4,7 @@ import { readTenantSettings } from '../domain';
 import {
   countedBy,
   jobError,
+  populationWhere,
   REPORT_DEFINITIONS,
   ReportAccumulator,
   reportEvent,
@@ -92,6 +93,7 @@ async function claim(db: Firestore, reportId: string): Promise<ReportJob | null>
       requestedBy: data.requestedBy as ReportRequester,
       kind: data.kind as ReportJob['kind'],
       period: data.period as ReportJob['period'],
+      ...(Array.isArray(data.operations) ? { operations: data.operations as ReportJob['operations'] } : {}),
       state: 'running',
       objectPath: data.objectPath as string,
       fileName: data.fileName as string,
@@ -114,7 +116,10 @@ export async function runReport(deps: ReportWorkerDeps, reportId: string): Promi
     const accumulator = new ReportAccumulator(job.kind, job.period);
     for (const [index, population] of definition.populations.entries()) {
       const plan = {
-        where: [{ field: 'tenantId', op: '==' as const, value: job.tenantId }, ...population.where],
+        where: [
+          { field: 'tenantId', op: '==' as const, value: job.tenantId },
+          ...populationWhere(population, job.operations),
+        ],
         from: job.period.from,
         to: job.period.to,
       };
@@ -126,7 +131,11 @@ export async function runReport(deps: ReportWorkerDeps, reportId: string): Promi
       }
     }
     const generatedAt = deps.now();
-    const model = accumulator.result(await reportContext(deps.db, job.tenantId));
+    const result = accumulator.result(await reportContext(deps.db, job.tenantId));
+    // The cover says when a report covers only some operations, so it is never read as the whole.
+    const model = job.operations
+      ? { ...result, scope: `${result.scope} Only ${job.operations.join(', ')} operations.` }
+      : result;
     const doc = await reportDocument(model, {
       reportId,
       tenantId: job.tenantId,

@@ -1,7 +1,7 @@
 import type { AccessFilters, AccessKind, AccessView } from './access';
 import type { Category, Level } from './catalog';
 import type { ClassificationRules } from './classification';
-import type { ArchiveState, Outcome, ReviewStatus } from './enums';
+import type { ArchiveState, Operation, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
 import type {
   CheckpointRunReport,
@@ -124,6 +124,7 @@ export interface ExportFilterRequest {
   categories?: Category[];
   levels?: Level[];
   outcomes?: Outcome[];
+  operations?: Operation[];
   reviewStatuses?: ReviewStatus[];
   eventType?: string;
   actorId?: string;
@@ -165,6 +166,8 @@ export interface GenerateReportRequest {
   from: IsoInstant;
   /** Exclusive; at most 400 days after `from`. */
   to: IsoInstant;
+  /** Only entries with one of these operations (e.g. what was deleted); every operation when left out. */
+  operations?: Operation[];
 }
 
 export interface ExportSweepReport {
@@ -208,6 +211,8 @@ export interface ColdSearchRequest {
   resourceType?: string;
   resourceId?: string;
   outcome?: Outcome;
+  /** Any of these operations (what the entry did to its resource). */
+  operations?: Operation[];
   keyword?: string;
   /** 50 when left out. */
   pageSize?: number;
@@ -225,6 +230,7 @@ export interface ArchivedEntry {
   source: string;
   actor: { type: string; id?: string; name?: string; email?: string };
   resource?: { type: string; id: string; name?: string; path?: string };
+  operation: Operation;
   outcome: Outcome;
   category: Category;
   level: Level;

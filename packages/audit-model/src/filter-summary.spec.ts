@@ -19,10 +19,12 @@ describe('filter summary', () => {
         resourceId: 'r-1',
         actorId: 'u-1',
         outcomes: ['failure'],
+        operations: ['CREATE', 'DELETE'],
       }),
     ).toEqual([
       'category SECURITY or COMPLIANCE',
       'outcome failure',
+      'operation CREATE or DELETE',
       'actor u-1',
       'resource repository/r-1',
       '"deploy"',

@@ -9,6 +9,8 @@ export interface SummarizedFilter {
   categories: readonly string[];
   levels: readonly string[];
   outcomes: readonly string[];
+  /** Optional: filters saved before the operation filter existed have none. */
+  operations?: readonly string[] | undefined;
   reviewStatuses: readonly string[];
   eventType?: string | null | undefined;
   actorId?: string | null | undefined;
@@ -27,6 +29,7 @@ export function filterSummaryParts(filter: SummarizedFilter): string[] {
   anyOf('category', filter.categories);
   anyOf('level', filter.levels);
   anyOf('outcome', filter.outcomes);
+  anyOf('operation', filter.operations ?? []);
   anyOf('review', filter.reviewStatuses);
   if (filter.eventType) parts.push(`type ${filter.eventType}`);
   if (filter.actorId) parts.push(`actor ${filter.actorId}`);

@@ -1,5 +1,5 @@
 import { CATEGORIES, LEVELS } from './catalog';
-import { OUTCOMES, REVIEW_STATUSES } from './enums';
+import { OPERATIONS, OUTCOMES, REVIEW_STATUSES } from './enums';
 
 /**
  * The filter model of `audit_logs`: which stored fields a query may constrain and how. Equality
@@ -13,6 +13,7 @@ export const LOG_FIELDS = {
   category: { kind: 'equality', values: CATEGORIES },
   level: { kind: 'equality', values: LEVELS },
   outcome: { kind: 'equality', values: OUTCOMES },
+  operation: { kind: 'equality', values: OPERATIONS },
   requiresReview: { kind: 'equality', values: [true, false] },
   eventType: { kind: 'equality' },
   'actor.id': { kind: 'equality' },
@@ -60,6 +61,7 @@ export const LOG_FILTER_KEYS = [
   { key: 'categories', field: 'category' },
   { key: 'levels', field: 'level' },
   { key: 'outcomes', field: 'outcome' },
+  { key: 'operations', field: 'operation' },
   { key: 'reviewStatuses', field: 'reviewStatus' },
   { key: 'eventType', field: 'eventType' },
   { key: 'actorId', field: 'actor.id' },

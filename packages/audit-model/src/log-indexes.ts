@@ -209,6 +209,86 @@ export const LOG_INDEXES: readonly IndexDefinition[] = [
     queryScope: 'COLLECTION',
     fields: [
       { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'category', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'level', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'outcome', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'actor.id', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'resource.type', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'resource.type', order: 'ASCENDING' },
+      { fieldPath: 'resource.id', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
+      { fieldPath: 'requiresReview', order: 'ASCENDING' },
+      { fieldPath: 'operation', order: 'ASCENDING' },
+      { fieldPath: 'occurredAt', order: 'DESCENDING' },
+    ],
+  },
+  {
+    collectionGroup: 'audit_logs',
+    queryScope: 'COLLECTION',
+    fields: [
+      { fieldPath: 'tenantId', order: 'ASCENDING' },
       { fieldPath: 'recordedAt', order: 'ASCENDING' },
     ],
   },

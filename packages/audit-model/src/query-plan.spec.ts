@@ -235,10 +235,18 @@ describe('planLogQuery', () => {
 describe('filterConditions', () => {
   it('maps the shared filter keys onto stored fields, leaving out empty ones', () => {
     expect(
-      filterConditions({ levels: ['ERROR'], actorId: 'u-1', eventType: null, outcomes: [], keyword: 'bob' }),
+      filterConditions({
+        levels: ['ERROR'],
+        operations: ['DELETE'],
+        actorId: 'u-1',
+        eventType: null,
+        outcomes: [],
+        keyword: 'bob',
+      }),
     ).toEqual({
       equals: [
         { field: 'level', values: ['ERROR'] },
+        { field: 'operation', values: ['DELETE'] },
         { field: 'actor.id', values: ['u-1'] },
       ],
       contains: { field: 'searchTokens', value: 'bob' },
@@ -349,5 +357,47 @@ describe('a review-status filter (review state lives in audit_reviews, never on 
     expect(byActor).toMatchObject({ code: 'unsupported_combination', suggestions: ['reviewStatus'] });
     const keyword = refusal({ tenantId: 'acme', equals: [statuses('pending')], contains: KEYWORD });
     expect(keyword.code).toBe('unsupported_combination');
+  });
+});
+
+describe('an operation filter (what was created, changed or deleted)', () => {
+  const ops = (...values: string[]) => ({ field: 'operation' as const, values });
+
+  it.each([
+    [[], ['tenantId', 'operation', 'occurredAt desc']],
+    [eq('category'), ['tenantId', 'operation', 'category', 'occurredAt desc']],
+    [eq('level'), ['tenantId', 'operation', 'level', 'occurredAt desc']],
+    [eq('outcome'), ['tenantId', 'operation', 'outcome', 'occurredAt desc']],
+    [eq('actor.id'), ['tenantId', 'actor.id', 'operation', 'occurredAt desc']],
+    [eq('resource.type'), ['tenantId', 'resource.type', 'operation', 'occurredAt desc']],
+    [eq('resource.type', 'resource.id'), ['tenantId', 'resource.type', 'resource.id', 'operation', 'occurredAt desc']],
+    [
+      [{ field: 'reviewStatus' as const, values: ['none'] }],
+      ['tenantId', 'requiresReview', 'operation', 'occurredAt desc'],
+    ],
+  ] as const)('combines with %j on audit_logs', (others, index) => {
+    const plan = planLogQuery({ tenantId: 'acme', equals: [ops('CREATE', 'DELETE'), ...others] });
+    expect(plan.collection).toBe('audit_logs');
+    expect(plan.where[1]).toEqual({ field: 'operation', op: 'in', value: ['CREATE', 'DELETE'] });
+    expect(plan.index).toEqual(index);
+  });
+
+  it('is no condition when it lists every operation', () => {
+    const plan = planLogQuery({ tenantId: 'acme', equals: [ops('CREATE', 'UPDATE', 'DELETE', 'READ', 'EXECUTE')] });
+    expect(plan.where).toEqual([{ field: 'tenantId', op: '==', value: 'acme' }]);
+  });
+
+  it('refuses combinations no index serves, and a review status other than none', () => {
+    const byType = refusal({ tenantId: 'acme', equals: [ops('DELETE'), ...eq('eventType')] });
+    expect(byType).toMatchObject({ code: 'unsupported_combination', fields: ['operation', 'eventType'] });
+    expect(byType.suggestions).toEqual(['operation', 'eventType']);
+    expect(refusal({ tenantId: 'acme', equals: [ops('DELETE')], contains: KEYWORD }).code).toBe(
+      'unsupported_combination',
+    );
+    const reviewed = refusal({
+      tenantId: 'acme',
+      equals: [ops('DELETE'), { field: 'reviewStatus', values: ['pending'] }],
+    });
+    expect(reviewed.suggestions).toEqual(['reviewStatus']);
   });
 });

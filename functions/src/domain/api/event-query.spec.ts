@@ -68,6 +68,8 @@ describe('planEventQuery', () => {
     [{ category: 'NOPE' }, 'category'],
     [{ level: 'info' }, 'level'],
     [{ outcome: 'ok' }, 'outcome'],
+    [{ operation: 'create' }, 'operation'],
+    [{ operation: 'CREATE,DELETE' }, 'operation'],
     [{ from: 'yesterday' }, 'from'],
     [{ to: '2026-01-01T00:00:00' }, 'to'],
     [{ limit: '0' }, 'limit'],
@@ -90,9 +92,14 @@ describe('planEventQuery', () => {
 
   it('serves every single filter and the indexed pairs, and refuses other combinations', () => {
     for (const name of Object.keys(FILTER_FIELDS)) {
-      const value = { actor_id: 'u', event_type: 'a.b', category: 'SECURITY', level: 'INFO', outcome: 'success' }[
-        name
-      ]!;
+      const value = {
+        actor_id: 'u',
+        event_type: 'a.b',
+        category: 'SECURITY',
+        level: 'INFO',
+        outcome: 'success',
+        operation: 'DELETE',
+      }[name]!;
       expect(() => planEventQuery('t1', q({ [name]: value }))).not.toThrow();
     }
     expect(() => planEventQuery('t1', q({ category: 'SECURITY', level: 'CRITICAL' }))).not.toThrow();
@@ -102,6 +109,19 @@ describe('planEventQuery', () => {
     expect(
       thrown(() => planEventQuery('t1', q({ category: 'SECURITY', level: 'INFO', outcome: 'success' }))).code,
     ).toBe('unsupported_filter_combination');
+  });
+
+  it('filters by operation alone and with the filters an index pairs it with', () => {
+    expect(planEventQuery('t1', q({ operation: 'DELETE' })).filters).toEqual([
+      { field: 'operation', op: '==', value: 'DELETE' },
+    ]);
+    expect(planEventQuery('t1', q({ operation: 'CREATE', actor_id: 'u' })).filters).toEqual([
+      { field: 'actor.id', op: '==', value: 'u' },
+      { field: 'operation', op: '==', value: 'CREATE' },
+    ]);
+    const err = thrown(() => planEventQuery('t1', q({ operation: 'UPDATE', event_type: 'a.b' })));
+    expect(err.code).toBe('unsupported_filter_combination');
+    expect(err.errors.map((e) => e.path)).toEqual(['event_type', 'operation']);
   });
 });
 
@@ -156,7 +176,7 @@ describe('pageOf', () => {
 });
 
 describe('SERVED_COMBINATIONS', () => {
-  it('derives from the index file exactly the combinations the API served before it did', () => {
+  it('derives from the index file the combinations the API served before, and operation with its indexed pairs', () => {
     const before = [
       [],
       ['actor_id'],
@@ -172,6 +192,11 @@ describe('SERVED_COMBINATIONS', () => {
       ['actor_id', 'event_type'],
       ['actor_id', 'outcome'],
       ['event_type', 'outcome'],
+      ['operation'],
+      ['actor_id', 'operation'],
+      ['category', 'operation'],
+      ['level', 'operation'],
+      ['outcome', 'operation'],
     ];
     const key = (combo: readonly string[]) => [...combo].sort().join('+');
     expect(SERVED_COMBINATIONS.map(key).sort()).toEqual(before.map(key).sort());

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonical';
 import { CATEGORIES, LEVELS } from '../catalog';
 import { normalizeInstant } from '../entry';
-import { OUTCOMES } from '../envelope';
+import { OPERATIONS, OUTCOMES } from '../envelope';
 import { ApiError, assertApi, fieldErrorsOf } from './errors';
 import { LogQueryPlanError, logQueryServed, planLogQuery, type LogQueryPlan } from '@audit-log/model/query-plan';
 
@@ -20,6 +20,7 @@ export const FILTER_FIELDS = {
   category: 'category',
   level: 'level',
   outcome: 'outcome',
+  operation: 'operation',
 } as const;
 export type FilterParam = keyof typeof FILTER_FIELDS;
 export type FilterField = (typeof FILTER_FIELDS)[FilterParam];
@@ -66,6 +67,7 @@ const paramsSchema = z.strictObject({
   category: z.enum(CATEGORIES, `must be one of ${CATEGORIES.join(', ')}`).optional(),
   level: z.enum(LEVELS, `must be one of ${LEVELS.join(', ')}`).optional(),
   outcome: z.enum(OUTCOMES, `must be one of ${OUTCOMES.join(', ')}`).optional(),
+  operation: z.enum(OPERATIONS, `must be one of ${OPERATIONS.join(', ')}`).optional(),
   limit: z
     .string()
     .regex(/^\d{1,4}$/, 'must be a whole number')

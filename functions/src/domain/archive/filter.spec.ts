@@ -23,6 +23,18 @@ describe('cold search requests', () => {
     expect(paths).toEqual(expect.arrayContaining(['levels.0', 'pageSize']));
   });
 
+  it('refuses an unknown operation with a field-level message', () => {
+    let caught: unknown;
+    try {
+      parseColdSearchRequest({ operations: ['DELETE', 'delete'] });
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as ArchiveError).errors).toEqual([
+      { path: 'operations.1', message: 'must be one of CREATE, UPDATE, DELETE, READ, EXECUTE' },
+    ]);
+  });
+
   it('needs resourceType with resourceId and from before to', () => {
     expect(() => parseColdSearchRequest({ resourceId: 'r-1' })).toThrow(ArchiveError);
     expect(() => parseColdSearchRequest({ from: '2024-01-02T00:00:00Z', to: '2024-01-01T00:00:00Z' })).toThrow(
@@ -43,6 +55,7 @@ describe('SQL filter', () => {
       resourceType: 'repository',
       resourceId: 'r-1',
       outcome: 'failure',
+      operations: ['UPDATE', 'DELETE'],
       keyword: 'Widgets',
     });
     const { where, params } = buildSqlFilter('acme', req, { occurredAt: '2024-01-02T00:00:00.000000Z', logId: 'abc' });
@@ -61,6 +74,8 @@ describe('SQL filter', () => {
       'repository',
       'r-1',
       'failure',
+      'UPDATE',
+      'DELETE',
       'widgets',
       '2024-01-02T00:00:00.000000Z',
       '2024-01-02T00:00:00.000000Z',

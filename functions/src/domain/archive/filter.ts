@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonical';
 import { CATEGORIES, LEVELS } from '../catalog';
-import { OUTCOMES } from '../envelope';
+import { OPERATIONS, OUTCOMES } from '../envelope';
 import { ArchiveError } from './errors';
 import { isoMicrosToMillis, millisToIsoMicros } from './instant';
 import { utcDate } from './layout';
@@ -37,6 +37,10 @@ export const coldSearchRequestSchema = z
     resourceType: token(64).optional(),
     resourceId: token(256).optional(),
     outcome: z.enum(OUTCOMES, `must be one of ${OUTCOMES.join(', ')}`).optional(),
+    operations: z
+      .array(z.enum(OPERATIONS, `must be one of ${OPERATIONS.join(', ')}`))
+      .max(OPERATIONS.length, `must list at most ${OPERATIONS.length} operations`)
+      .optional(),
     keyword: token(128).optional(),
     pageSize: z.number().int().min(1).max(200, 'must be at most 200').default(50),
     cursor: z.string().max(2048).optional(),
@@ -167,6 +171,7 @@ export function buildSqlFilter(tenantId: string, req: ColdSearchRequest, positio
     clauses.push('"outcome" = ?');
     params.push(req.outcome);
   }
+  if (req.operations?.length) inList('"operation"', req.operations);
   if (req.keyword !== undefined) {
     clauses.push('list_contains("searchTokens", ?)');
     params.push(req.keyword.toLowerCase());

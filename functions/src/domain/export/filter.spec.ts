@@ -101,6 +101,35 @@ describe('planExportQuery', () => {
   });
 });
 
+describe('an operation filter', () => {
+  it('plans what was created or deleted, alone and with a resource', () => {
+    const plan = planExportQuery('acme', parseExportFilter({ operations: ['DELETE', 'CREATE', 'DELETE'] }));
+    expect(plan.where).toEqual([
+      { field: 'tenantId', op: '==', value: 'acme' },
+      { field: 'operation', op: 'in', value: ['DELETE', 'CREATE'] },
+    ]);
+    const entity = planExportQuery(
+      'acme',
+      parseExportFilter({ operations: ['UPDATE'], resourceType: 'repository', resourceId: 'r-1' }),
+    );
+    expect(entity.where).toContainEqual({ field: 'operation', op: '==', value: 'UPDATE' });
+    expect(describeExportFilter(parseExportFilter({ operations: ['DELETE'] }))).toBe('operation DELETE');
+  });
+
+  it('refuses an unknown operation with a field-level message', () => {
+    let error: ExportError | undefined;
+    try {
+      parseExportFilter({ operations: ['REMOVE'] });
+    } catch (err) {
+      error = err as ExportError;
+    }
+    expect(error?.code).toBe('invalid_argument');
+    expect(error?.errors).toEqual([
+      { path: 'filter.operations.0', message: 'must be one of CREATE, UPDATE, DELETE, READ, EXECUTE' },
+    ]);
+  });
+});
+
 describe('refused combinations', () => {
   it('name every filter involved, by the key the caller sent, and say which one to drop', () => {
     let error: ExportError | undefined;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CATEGORIES, LEVELS } from '../catalog';
 import { REVIEW_STATUSES } from '../classify';
 import { normalizeInstant } from '../entry';
-import { OUTCOMES } from '../envelope';
+import { OPERATIONS, OUTCOMES } from '../envelope';
 import {
   KEYWORD_FIELD,
   LOG_FILTER_KEYS,
@@ -41,6 +41,7 @@ export const exportFilterSchema = z
     categories: list(CATEGORIES),
     levels: list(LEVELS),
     outcomes: list(OUTCOMES),
+    operations: list(OPERATIONS),
     reviewStatuses: list(REVIEW_STATUSES),
     eventType: text(128).optional(),
     actorId: text(256).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Category, Level } from '../catalog';
 import { normalizeInstant } from '../entry';
+import { OPERATIONS, type Operation } from '../envelope';
 import { ExportError } from './errors';
 import type { ExportWhere } from './filter';
 import type { ExportRecord } from './record';
@@ -139,6 +140,12 @@ export const generateReportRequestSchema = z
     kind: z.enum(REPORT_KINDS, `must be one of ${REPORT_KINDS.join(', ')}`),
     from: iso,
     to: iso,
+    /** Only entries with one of these operations (what was created, changed, deleted, ...). */
+    operations: z
+      .array(z.enum(OPERATIONS, `must be one of ${OPERATIONS.join(', ')}`))
+      .max(OPERATIONS.length, `must list at most ${OPERATIONS.length} operations`)
+      .transform((v) => [...new Set(v)])
+      .optional(),
   })
   .refine((r) => Date.parse(r.from) < Date.parse(r.to), { message: 'must be before to', path: ['from'] })
   .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= MAX_REPORT_DAYS * 86_400_000, {
@@ -154,15 +161,37 @@ export interface ReportPeriod {
 }
 
 /** Parses a `generateReport` request; `invalid_argument` with field-level errors otherwise. */
-export function parseGenerateReport(input: unknown): { kind: ReportKind; period: ReportPeriod } {
+export function parseGenerateReport(input: unknown): {
+  kind: ReportKind;
+  period: ReportPeriod;
+  /** Present only when it narrows: every operation (or none) is no condition. */
+  operations?: Operation[];
+} {
   const parsed = generateReportRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
     throw new ExportError('invalid_argument', 'the report request breaks a rule', fieldErrorsOf(parsed.error.issues));
   }
+  const operations = parsed.data.operations ?? [];
   return {
     kind: parsed.data.kind,
     period: { from: normalizeInstant(parsed.data.from), to: normalizeInstant(parsed.data.to) },
+    ...(operations.length > 0 && operations.length < OPERATIONS.length ? { operations } : {}),
   };
+}
+
+/**
+ * The conditions of one population of a report limited to `operations`: the same operation
+ * condition on every population, so an entry an earlier population counted still has it, and
+ * {@link countedBy} stays right. Each combination is served by an `operation` index.
+ */
+export function populationWhere(population: Population, operations: readonly Operation[] | undefined): ExportWhere[] {
+  if (!operations || operations.length === 0) return population.where;
+  const [only] = operations;
+  const condition: ExportWhere =
+    operations.length === 1 && only !== undefined
+      ? { field: 'operation', op: '==', value: only }
+      : { field: 'operation', op: 'in', value: [...operations] };
+  return [...population.where, condition];
 }
 
 /** The calendar month (UTC) before the one `now` falls in: the period of the monthly reports. */

@@ -1,10 +1,14 @@
+import { planLogQuery, type EqualityField } from '@audit-log/model/query-plan';
 import { describe, expect, it } from 'vitest';
 import type { Category, Level } from '../catalog';
+import type { ExportError } from './errors';
 import {
   EXPORT_COMPLETED,
   countedBy,
   REPORT_DEFINITIONS,
+  REPORT_KINDS,
   parseGenerateReport,
+  populationWhere,
   previousMonth,
   type ReportEntry,
 } from './report-kinds';
@@ -137,6 +141,55 @@ describe('report definitions', () => {
     expect(countedBy(security, 0, e)).toBe(true);
     expect(countedBy(security, 1, e)).toBe(false);
     expect(countedBy(security, 1, { ...e, category: 'AUTHENTICATION' })).toBe(true);
+  });
+});
+
+describe('a report limited to operations', () => {
+  const period = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
+
+  it('parses operations, leaving out a list that narrows nothing', () => {
+    expect(parseGenerateReport({ kind: 'change', ...period, operations: ['DELETE', 'DELETE'] }).operations).toEqual([
+      'DELETE',
+    ]);
+    const every = ['CREATE', 'UPDATE', 'DELETE', 'READ', 'EXECUTE'];
+    expect(parseGenerateReport({ kind: 'change', ...period, operations: every })).not.toHaveProperty('operations');
+    expect(parseGenerateReport({ kind: 'change', ...period, operations: [] })).not.toHaveProperty('operations');
+  });
+
+  it('refuses an unknown operation with a field-level error', () => {
+    let error: ExportError | undefined;
+    try {
+      parseGenerateReport({ kind: 'change', ...period, operations: ['WIPE'] });
+    } catch (err) {
+      error = err as ExportError;
+    }
+    expect(error?.errors).toEqual([
+      { path: 'operations.0', message: 'must be one of CREATE, UPDATE, DELETE, READ, EXECUTE' },
+    ]);
+  });
+
+  it.each(REPORT_KINDS)('adds the same operation condition to every %s population, each served by an index', (kind) => {
+    for (const population of REPORT_DEFINITIONS[kind].populations) {
+      expect(populationWhere(population, undefined)).toEqual(population.where);
+      for (const operations of [['DELETE'], ['CREATE', 'UPDATE', 'DELETE']] as const) {
+        const where = populationWhere(population, operations);
+        expect(where.slice(0, -1)).toEqual(population.where);
+        expect(where.at(-1)).toEqual(
+          operations.length === 1
+            ? { field: 'operation', op: '==', value: 'DELETE' }
+            : { field: 'operation', op: 'in', value: [...operations] },
+        );
+        // The report reads these conditions as they are: the planner must find an index for them.
+        const plan = planLogQuery({
+          tenantId: 'acme',
+          equals: where.map((c) => ({
+            field: c.field as EqualityField,
+            values: (Array.isArray(c.value) ? c.value : [c.value]) as string[],
+          })),
+        });
+        expect(plan.index).toContain('operation');
+      }
+    }
   });
 });
 

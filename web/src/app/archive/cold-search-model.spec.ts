@@ -21,6 +21,7 @@ describe('planColdSearch', () => {
         categories: ['SECURITY', 'AUTHENTICATION'],
         levels: ['CRITICAL'],
         outcomes: ['failure'],
+        operations: ['UPDATE', 'DELETE'],
         eventType: 'auth.login.failed',
         actorId: 'u-2',
         resourceType: 'repository',
@@ -37,6 +38,7 @@ describe('planColdSearch', () => {
         categories: ['SECURITY', 'AUTHENTICATION'],
         levels: ['CRITICAL'],
         outcome: 'failure',
+        operations: ['UPDATE', 'DELETE'],
         eventTypes: ['auth.login.failed'],
         actorId: 'u-2',
         resourceType: 'repository',
@@ -57,6 +59,7 @@ describe('planColdSearch', () => {
         range: { preset: 'all' },
         levels: ['INFO', 'WARNING', 'ERROR', 'CRITICAL'],
         outcomes: ['success', 'failure', 'denied'],
+        operations: ['CREATE', 'UPDATE', 'DELETE', 'READ', 'EXECUTE'],
       }),
       { now: NOW, tenantId: 'acme' },
     );

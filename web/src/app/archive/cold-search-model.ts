@@ -1,6 +1,6 @@
 import type { CallableInput } from '@audit-log/model/callables';
 import type { FieldProblem } from '../commands/commands';
-import { CATEGORIES, LEVELS, OUTCOMES } from '../core/audit-model';
+import { CATEGORIES, LEVELS, OPERATIONS, OUTCOMES } from '../core/audit-model';
 import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
 import type { QueryScope } from '../logs/query/log-query';
 
@@ -52,6 +52,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   resourceType: 'Resource type',
   resourceId: 'Resource id',
   outcome: 'Outcome',
+  operations: 'Operation',
   keyword: 'Keyword',
   pageSize: 'Page size',
   cursor: 'Next page',
@@ -99,6 +100,9 @@ export function planColdSearch(filter: LogFilter, options: ColdPlanOptions): Col
   if (filter.outcomes.length === 1 && outcome) request.outcome = outcome;
   else if (filter.outcomes.length > 1 && filter.outcomes.length < OUTCOMES.length) {
     problems.push({ path: 'outcome', message: 'archives are searched by one outcome at a time (or all of them)' });
+  }
+  if (filter.operations.length > 0 && filter.operations.length < OPERATIONS.length) {
+    request.operations = [...filter.operations];
   }
   if (filter.eventType) request.eventTypes = [filter.eventType];
   if (filter.actorId) request.actorId = filter.actorId;

@@ -9,8 +9,10 @@ import type { ReviewStatus } from '@audit-log/model/enums';
 export { CATEGORIES, LEVELS, type Category, type Level } from '@audit-log/model/catalog';
 export {
   OPEN_REVIEW_STATUSES,
+  OPERATIONS,
   OUTCOMES,
   REVIEW_STATUSES,
+  type Operation,
   type Outcome,
   type ReviewStatus,
 } from '@audit-log/model/enums';

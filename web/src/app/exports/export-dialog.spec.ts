@@ -111,12 +111,16 @@ describe('ExportDialog', () => {
 
     store.next(job({ state: 'running', progress: 0.4, rowsWritten: 400, rowsTotal: 1000 }));
     expect(await (await loader.getHarness(MatProgressBarHarness)).getValue()).toBe(40);
-    expect(await content()).toContain('running · 400 of 1,000 rows');
+    expect(await content()).toContain('Running · 400 of 1,000 rows · 0 B');
     expect(await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Start export' }))).toHaveLength(0);
 
-    store.next(job({ state: 'succeeded', progress: 1, sha256: 'ab12' }));
+    store.next(job({ state: 'succeeded', progress: 1, rowsWritten: 9, rowsTotal: 9, bytes: 2048, sha256: 'ab12' }));
     expect(await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Download' }))).toHaveLength(1);
     expect(await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Cancel export' }))).toHaveLength(0);
+    const line = document.querySelector('[data-testid="export-progress"]');
+    expect(line?.textContent).toBe('Done · 9 of 9 rows · 2.0 KB');
+    // No style may re-case the sentence ("9 Of 9 Rows"): the line is written as it should read.
+    expect(getComputedStyle(line!).textTransform).not.toBe('capitalize');
   });
 
   it('shows why a start was refused and keeps the form for another try', async () => {

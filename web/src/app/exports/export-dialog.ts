@@ -1,4 +1,4 @@
-import { DecimalPipe, PercentPipe } from '@angular/common';
+import { PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -14,8 +14,8 @@ import {
   EXPORT_FORMATS,
   FORMAT_LABELS,
   exportFilterOf,
-  formatBytes,
   isActive,
+  progressLine,
   type ExportFormat,
   type ExportJobView,
 } from './export-model';
@@ -34,7 +34,6 @@ export interface ExportDialogData {
   selector: 'app-export-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
-    DecimalPipe,
     PercentPipe,
     FormsModule,
     MatButtonModule,
@@ -73,7 +72,10 @@ export class ExportDialog {
     const job = this.job();
     return job !== null && isActive(job.state);
   });
-  protected readonly size = computed(() => formatBytes(this.job()?.bytes ?? 0));
+  protected readonly progress = computed(() => {
+    const job = this.job();
+    return job === null ? '' : progressLine(job);
+  });
 
   protected async start(): Promise<void> {
     this.busy.set(true);

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { emptyFilter } from '../logs/filters/log-filter';
-import { exportFilterOf, formatBytes, isActive, toExportJob } from './export-model';
+import { exportFilterOf, formatBytes, isActive, progressLine, toExportJob } from './export-model';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 
 describe('exportFilterOf', () => {
   it('resolves a relative range to absolute bounds ending now, and copies only active filters', () => {
-    const f = exportFilterOf(emptyFilter({ range: { preset: '24h' }, levels: ['CRITICAL'], keyword: 'alice' }), NOW);
+    const f = exportFilterOf(
+      emptyFilter({ range: { preset: '24h' }, levels: ['CRITICAL'], operations: ['DELETE'], keyword: 'alice' }),
+      NOW,
+    );
     expect(f).toEqual({
       from: '2026-02-28T12:00:00.000Z',
       to: '2026-03-01T12:00:00.000Z',
       levels: ['CRITICAL'],
+      operations: ['DELETE'],
       keyword: 'alice',
     });
   });
@@ -55,5 +59,19 @@ describe('formatBytes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(3 * 1024 * 1024 * 1024)).toBe('3.0 GB');
+  });
+});
+
+describe('progressLine', () => {
+  it('reads as a sentence: only the state capitalized, counts with separators', () => {
+    const job = { state: 'running', rowsWritten: 400, rowsTotal: 1000, bytes: 1536 } as const;
+    expect(progressLine(job)).toBe('Running · 400 of 1,000 rows · 1.5 KB');
+    expect(progressLine({ ...job, state: 'succeeded', rowsWritten: 9, rowsTotal: 9 })).toBe(
+      'Done · 9 of 9 rows · 1.5 KB',
+    );
+    expect(progressLine({ ...job, state: 'queued', rowsWritten: 0, rowsTotal: null, bytes: 0 })).toBe(
+      'Queued · 0 rows · 0 B',
+    );
+    expect(progressLine({ ...job, rowsWritten: 1, rowsTotal: 1 })).toBe('Running · 1 of 1 row · 1.5 KB');
   });
 });

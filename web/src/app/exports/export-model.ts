@@ -34,6 +34,7 @@ export function exportFilterOf(filter: LogFilter, now: Date): ExportFilterReques
   if (filter.categories.length > 0) out.categories = [...filter.categories];
   if (filter.levels.length > 0) out.levels = [...filter.levels];
   if (filter.outcomes.length > 0) out.outcomes = [...filter.outcomes];
+  if (filter.operations.length > 0) out.operations = [...filter.operations];
   if (filter.reviewStatuses.length > 0) out.reviewStatuses = [...filter.reviewStatuses];
   const singles = ['eventType', 'actorId', 'resourceType', 'resourceId', 'correlationId', 'keyword'] as const;
   for (const key of singles) {
@@ -94,6 +95,28 @@ export function toExportJob(id: string, data: Record<string, unknown>): ExportJo
     requestedBy: typeof by?.email === 'string' ? by.email : typeof by?.uid === 'string' ? by.uid : '',
     createdAt: date(data['createdAt']),
   };
+}
+
+const STATE_LABELS: Readonly<Record<ExportState, string>> = {
+  queued: 'Queued',
+  running: 'Running',
+  succeeded: 'Done',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The dialog's progress line as a sentence reads: `Running · 400 of 1,000 rows · 1.2 KB`. Only
+ * the state is capitalized (in words, not by a style that would capitalize `Of` and `Rows` too).
+ */
+export function progressLine(job: Pick<ExportJobView, 'state' | 'rowsWritten' | 'rowsTotal' | 'bytes'>): string {
+  const rows =
+    job.rowsTotal === null
+      ? `${count(job.rowsWritten)} ${job.rowsWritten === 1 ? 'row' : 'rows'}`
+      : `${count(job.rowsWritten)} of ${count(job.rowsTotal)} ${job.rowsTotal === 1 ? 'row' : 'rows'}`;
+  return `${STATE_LABELS[job.state]} · ${rows} · ${formatBytes(job.bytes)}`;
 }
 
 /** Still changing: the console keeps watching and offers Cancel. */

@@ -24,6 +24,7 @@ import { LogBrowser } from '../logs/log-browser/log-browser';
           [defaultRange]="month"
           [label]="'Activity of ' + actorId()"
           accessView="actor_activity"
+          report="access"
         />
       } @else {
         <h1 id="actor-title" class="page-title">Actor activity</h1>

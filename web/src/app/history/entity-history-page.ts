@@ -22,6 +22,7 @@ import { LogBrowser } from '../logs/log-browser/log-browser';
         <app-log-browser
           [fixed]="fixed()"
           [defaultRange]="allTime"
+          report="change"
           [label]="'History of ' + resourceType() + '/' + resourceId()"
           accessView="entity_history"
         />

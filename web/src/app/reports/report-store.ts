@@ -1,3 +1,4 @@
+import type { Operation } from '../core/audit-model';
 import { Injectable, inject } from '@angular/core';
 import { Firestore } from '@angular/fire/firestore';
 import { collection, limit, onSnapshot, orderBy, query, where } from 'firebase/firestore';
@@ -22,8 +23,17 @@ export class ReportStore {
     return onSnapshot(q, (snap) => onItems(snap.docs.map((d) => toReport(d.id, d.data()))), onError);
   }
 
-  generate(kind: ReportKind, period: { from: string; to: string }): Promise<{ reportId: string }> {
-    return this.commands.call('generateReport', { kind, ...period });
+  /** Queues a report; `operations` limits it to entries with those operations (none: every one). */
+  generate(
+    kind: ReportKind,
+    period: { from: string; to: string },
+    operations: readonly Operation[] = [],
+  ): Promise<{ reportId: string }> {
+    return this.commands.call('generateReport', {
+      kind,
+      ...period,
+      ...(operations.length > 0 ? { operations: [...operations] } : {}),
+    });
   }
 
   downloadUrl(id: string): Promise<string> {

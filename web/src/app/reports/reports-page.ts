@@ -6,7 +6,9 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
+import { ActivatedRoute } from '@angular/router';
 import { describeFailure } from '../commands/commands';
+import { OPERATIONS, humanize, type Operation } from '../core/audit-model';
 import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
 import { liveQuery } from '../core/live-query';
@@ -21,6 +23,7 @@ import {
   type ReportKind,
   type ReportView,
 } from './report-model';
+import { reportFormOf } from './report-link';
 import { ReportStore } from './report-store';
 
 /**
@@ -46,6 +49,8 @@ import { ReportStore } from './report-store';
 export class ReportsPage {
   private readonly session = inject(Session);
   private readonly store = inject(ReportStore);
+  /** A listing page's Report action names the kind and days (`?kind=&from=&to=`); else last month. */
+  private readonly preset = reportFormOf(inject(ActivatedRoute).snapshot.queryParams);
 
   protected readonly kinds = REPORT_KINDS;
   protected readonly labels = KIND_LABELS;
@@ -53,9 +58,13 @@ export class ReportsPage {
     const role = this.session.claims().role;
     return role !== null && REPORT_ROLES.includes(role);
   });
-  protected readonly kind = signal<ReportKind>('compliance');
-  protected readonly from = signal(lastMonth(new Date()).from);
-  protected readonly to = signal(lastMonth(new Date()).to);
+  protected readonly kind = signal<ReportKind>(this.preset.kind ?? 'compliance');
+  protected readonly from = signal(this.preset.from ?? lastMonth(new Date()).from);
+  protected readonly to = signal(this.preset.to ?? lastMonth(new Date()).to);
+  /** Only entries with these operations (none: every operation). */
+  protected readonly operations = signal<readonly Operation[]>(this.preset.operations ?? []);
+  protected readonly operationChoices = OPERATIONS;
+  protected readonly humanize = humanize;
   protected readonly period = computed(() => periodOf(this.from(), this.to()));
   private readonly list = liveQuery<string, ReportView[]>({
     params: () => (this.allowed() ? this.session.tenantId() || undefined : undefined),
@@ -74,7 +83,7 @@ export class ReportsPage {
     this.busy.set(true);
     this.problem.set(null);
     try {
-      await this.store.generate(this.kind(), period);
+      await this.store.generate(this.kind(), period, this.operations());
     } catch (err) {
       this.problem.set(describeFailure(err));
     } finally {

@@ -15,11 +15,13 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { AccessRecorder } from '../core/access/access-recorder';
-import { humanize } from '../core/audit-model';
+import { OPEN_REVIEW_STATUSES, humanize } from '../core/audit-model';
 import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
 import { liveQuery } from '../core/live-query';
 import { describeFailure } from '../commands/commands';
+import { emptyFilter } from '../logs/filters/log-filter';
+import { ListingActions } from '../shared/listing-actions';
 import { ACTION_LABELS, abilities, needsTwoPersons, type QueueItem } from './review-model';
 import { ReviewStore } from './review-store';
 
@@ -33,7 +35,7 @@ type Decision = 'approve' | 'investigate' | 'escalate';
 @Component({
   selector: 'app-review-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, RouterLink, MatButtonModule, MatButtonToggleModule, MatCardModule, MatIconModule],
+  imports: [DatePipe, RouterLink, MatButtonModule, MatButtonToggleModule, MatCardModule, MatIconModule, ListingActions],
   templateUrl: './review-page.html',
   styleUrl: './review-page.scss',
 })
@@ -74,6 +76,8 @@ export class ReviewPage {
     return text === null ? null : { kind: 'error', text };
   });
   protected readonly humanize = humanize;
+  /** What the queue lists, as a filter: every open flagged entry (Export and Report take it). */
+  protected readonly openQueue = emptyFilter({ range: { preset: 'all' }, reviewStatuses: OPEN_REVIEW_STATUSES });
   protected readonly actionLabels = ACTION_LABELS;
 
   protected readonly can = computed(() => {

@@ -46,6 +46,10 @@ describe('FilterBar', () => {
     const category = await loader.getHarness(MatSelectHarness.with({ selector: '[data-testid="filter-category"]' }));
     await category.open();
     await category.clickOptions({ text: 'Security' });
+    const operation = await loader.getHarness(MatSelectHarness.with({ selector: '[data-testid="filter-operation"]' }));
+    await operation.open();
+    await operation.clickOptions({ text: 'Delete' });
+    await operation.clickOptions({ text: 'Create' });
     await (await input(loader, 'eventType')).setValue('  repo.visibility_changed ');
     await (await input(loader, 'resourceId')).setValue('   ');
     await (await input(loader, 'keyword')).setValue(' Ada@Example.COM ');
@@ -57,6 +61,7 @@ describe('FilterBar', () => {
         // Options come back in list order, whatever order they were picked in.
         levels: ['ERROR', 'CRITICAL'],
         categories: ['SECURITY'],
+        operations: ['CREATE', 'DELETE'],
         eventType: 'repo.visibility_changed',
         keyword: 'ada@example.com',
       }),

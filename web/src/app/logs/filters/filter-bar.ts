@@ -16,7 +16,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import { CATEGORIES, LEVELS, OUTCOMES, REVIEW_STATUSES, humanize } from '../../core/audit-model';
+import { CATEGORIES, LEVELS, OPERATIONS, OUTCOMES, REVIEW_STATUSES, humanize } from '../../core/audit-model';
 import { map } from 'rxjs';
 import { checkLogFilter, type QueryScope } from '../query/log-query';
 import {
@@ -88,6 +88,7 @@ export class FilterBar {
   protected readonly categories = CATEGORIES;
   protected readonly levels = LEVELS;
   protected readonly outcomes = OUTCOMES;
+  protected readonly operations = OPERATIONS;
   protected readonly reviewStatuses = REVIEW_STATUSES;
   protected readonly humanize = humanize;
   protected readonly toLocalInput = toLocalInput;

@@ -1,4 +1,4 @@
-import type { Category, Level, Outcome, ReviewStatus } from '../../core/audit-model';
+import type { Category, Level, Operation, Outcome, ReviewStatus } from '../../core/audit-model';
 import { filterSummaryParts } from '@audit-log/model/filter-summary';
 
 /** Relative ranges offered in the filter bar; `all` means no time condition at all. */
@@ -37,6 +37,8 @@ export interface LogFilter {
   categories: readonly Category[];
   levels: readonly Level[];
   outcomes: readonly Outcome[];
+  /** What the entry did to its resource: created, changed, deleted, read or executed. */
+  operations: readonly Operation[];
   reviewStatuses: readonly ReviewStatus[];
   eventType: string | null;
   actorId: string | null;
@@ -55,6 +57,7 @@ export function emptyFilter(overrides: Partial<LogFilter> = {}): LogFilter {
     categories: [],
     levels: [],
     outcomes: [],
+    operations: [],
     reviewStatuses: [],
     eventType: null,
     actorId: null,

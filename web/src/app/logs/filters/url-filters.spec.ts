@@ -29,6 +29,7 @@ describe('URL filters', () => {
           to: new Date('2026-03-02T00:00:00.000Z'),
         },
         outcomes: ['failure', 'denied'],
+        operations: ['CREATE', 'DELETE'],
         reviewStatuses: ['pending'],
         eventType: 'repo.visibility_changed',
         actorId: 'user:alice@example.com',
@@ -78,6 +79,13 @@ describe('URL filters', () => {
     const garbage = filterFromParams({ range: 'custom', from: 'yesterday' });
     expect(garbage.filter.range).toEqual({ preset: 'custom', from: null, to: null });
     expect(garbage.problems).toEqual(['Ignored invalid time "yesterday" for from.']);
+  });
+
+  it('reads operations as `op`, dropping unknown ones', () => {
+    const { filter, problems } = filterFromParams({ op: 'DELETE,CREATE,REMOVE' });
+    expect(filter.operations).toEqual(['CREATE', 'DELETE']);
+    expect(problems).toEqual(['Ignored unknown op "REMOVE".']);
+    expect(compactParams(filter)).toEqual({ op: 'CREATE,DELETE' });
   });
 
   it('lower-cases keywords, because search tokens are stored lower-case', () => {

@@ -1,4 +1,4 @@
-import { CATEGORIES, LEVELS, OUTCOMES, REVIEW_STATUSES } from '../../core/audit-model';
+import { CATEGORIES, LEVELS, OPERATIONS, OUTCOMES, REVIEW_STATUSES } from '../../core/audit-model';
 import { DEFAULT_RANGE, RANGE_PRESETS, cleanText, emptyFilter, type LogFilter, type TimeRange } from './log-filter';
 
 /**
@@ -12,6 +12,7 @@ export const URL_PARAMS = {
   categories: 'category',
   levels: 'level',
   outcomes: 'outcome',
+  operations: 'op',
   reviewStatuses: 'review',
   eventType: 'type',
   actorId: 'actor',
@@ -98,6 +99,7 @@ export function filterFromParams(params: QueryParams, defaultRange: TimeRange = 
     categories: parseList(params, URL_PARAMS.categories, CATEGORIES, problems),
     levels: parseList(params, URL_PARAMS.levels, LEVELS, problems),
     outcomes: parseList(params, URL_PARAMS.outcomes, OUTCOMES, problems),
+    operations: parseList(params, URL_PARAMS.operations, OPERATIONS, problems),
     reviewStatuses: parseList(params, URL_PARAMS.reviewStatuses, REVIEW_STATUSES, problems),
     eventType: single(params, URL_PARAMS.eventType),
     actorId: single(params, URL_PARAMS.actorId),
@@ -128,6 +130,7 @@ export function filterToParams(
     [URL_PARAMS.categories]: list(filter.categories),
     [URL_PARAMS.levels]: list(filter.levels),
     [URL_PARAMS.outcomes]: list(filter.outcomes),
+    [URL_PARAMS.operations]: list(filter.operations),
     [URL_PARAMS.reviewStatuses]: list(filter.reviewStatuses),
     [URL_PARAMS.eventType]: cleanText(filter.eventType),
     [URL_PARAMS.actorId]: cleanText(filter.actorId),

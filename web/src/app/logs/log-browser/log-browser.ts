@@ -22,6 +22,9 @@ import { AccessRecorder, boundedFilters } from '../../core/access/access-recorde
 import type { AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
 import { LogRepository } from '../../core/firestore/log-repository';
+import { reportKindFor } from '../../reports/report-link';
+import type { ReportKind } from '../../reports/report-model';
+import { ListingActions } from '../../shared/listing-actions';
 import { FilterBar } from '../filters/filter-bar';
 import { DEFAULT_RANGE, describeFilter, rangeIsOpenEnded, type LogFilter, type TimeRange } from '../filters/log-filter';
 import { URL_PARAMS, filterFromParams, filterToParams } from '../filters/url-filters';
@@ -40,6 +43,7 @@ const ALWAYS_NAME_RANGE: TimeRange = { preset: 'custom', from: null, to: null };
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     FilterBar,
+    ListingActions,
     LogTable,
     MatSlideToggleModule,
     MatButtonModule,
@@ -57,6 +61,8 @@ export class LogBrowser {
   readonly label = input('Audit log entries');
   /** The page this browser serves, as its reads are recorded in the audit log. */
   readonly accessView = input<AccessView>('log_search');
+  /** The report that covers the page; by default the one the filter's categories or level fit. */
+  readonly report = input<ReportKind | null | undefined>(undefined);
 
   private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
@@ -72,6 +78,7 @@ export class LogBrowser {
   protected readonly urlProblems = computed(() => this.parsed().problems);
   protected readonly locked = computed(() => Object.keys(this.fixed()) as (keyof LogFilter)[]);
   protected readonly summary = computed(() => describeFilter(this.filter()));
+  protected readonly reportKind = computed(() => this.report() ?? reportKindFor(this.filter()));
   protected readonly canTail = computed(() => rangeIsOpenEnded(this.filter().range, new Date()));
 
   constructor() {

@@ -52,6 +52,7 @@ function requestedFields(filter: LogFilter): { equality: string[]; keyword: bool
   if (filter.categories.length > 0) equality.push('category');
   if (filter.levels.length > 0) equality.push('level');
   if (filter.outcomes.length > 0) equality.push('outcome');
+  if (filter.operations.length > 0) equality.push('operation');
   if (filter.reviewStatuses.length > 0) equality.push('reviewStatus');
   if (filter.eventType) equality.push('eventType');
   if (filter.actorId) equality.push('actor.id');
@@ -81,6 +82,7 @@ const DIMENSIONS: ReadonlyArray<{ name: string; single: Partial<LogFilter>; mult
   { name: 'category', single: { categories: ['SECURITY'] }, multi: { categories: ['SECURITY', 'AUTHORIZATION'] } },
   { name: 'level', single: { levels: ['CRITICAL'] }, multi: { levels: ['ERROR', 'CRITICAL'] } },
   { name: 'outcome', single: { outcomes: ['failure'] }, multi: { outcomes: ['failure', 'denied'] } },
+  { name: 'operation', single: { operations: ['DELETE'] }, multi: { operations: ['CREATE', 'DELETE'] } },
   { name: 'review', single: { reviewStatuses: ['pending'] }, multi: { reviewStatuses: ['pending', 'escalated'] } },
   { name: 'type', single: { eventType: 'repo.visibility_changed' } },
   { name: 'actor', single: { actorId: 'u-1' } },

@@ -62,6 +62,7 @@ const LABELS: Readonly<Record<string, string>> = {
   category: 'category',
   level: 'level',
   outcome: 'outcome',
+  operation: 'operation',
   reviewStatus: 'review status',
   status: 'review status',
   eventType: 'event type',
