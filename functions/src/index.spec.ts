@@ -37,6 +37,7 @@ const HEAVY = ['@duckdb/node-api', '@duckdb/node-bindings', 'pdfmake', 'echarts'
 /** The folders of the console API and the jobs: an ingest instance has no business loading them. */
 const NOT_INGEST = [
   'tiering',
+  'analytics',
   'integrity',
   'verify',
   'export',
@@ -54,7 +55,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(46);
+    expect(names).toHaveLength(48);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);

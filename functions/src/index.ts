@@ -19,6 +19,7 @@ import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
 import type * as Verify from './verify/functions';
+import type * as Analytics from './analytics/functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
 import { exportLazily } from './lazy-exports';
@@ -61,6 +62,9 @@ exportLazily(registered, () => require('./verify/functions') as typeof Verify, [
 
 // Tamper evidence: an entry's inclusion proof, checked by the console
 exportLazily(registered, () => require('./integrity/proof-functions') as typeof EntryProof, ['entryProof']);
+
+// Analytics: daily rollups
+exportLazily(registered, () => require('./analytics/functions') as typeof Analytics, ['rollupsDaily', 'runRollups']);
 
 // Exports and reports
 exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [

@@ -67,8 +67,18 @@ export interface DailyRollup<Instant = string> extends RollupFigures {
    */
   final: boolean;
   computedAt: Instant;
+  /**
+   * Tiering took the day over (before deleting its entries): only tiering changes the rollup
+   * from then on, folding in entries back-dated into the day after it was archived.
+   */
+  archived: boolean;
   /** Entries folded in after the day was archived (backfill), so each is counted once. */
   lateLogIds: string[];
+  /**
+   * Entries the day is known to hold beyond `entries`: back-dated into the day while tiering was
+   * archiving it, so they reached the archive unseen. In totals, not in the other figures.
+   */
+  uncounted: number;
 }
 
 /** What the accumulator reads of an entry. */
