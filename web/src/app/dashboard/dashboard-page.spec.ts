@@ -117,7 +117,7 @@ describe('DashboardPage', () => {
         .map((c) => c.getAttribute('aria-label'))
         .find((l) => l?.startsWith(title));
     expect(label('Entries per day by level')).toBe('Entries per day by level: 4 INFO, 5 WARNING, 1 ERROR, 1 CRITICAL');
-    expect(label('By category')).toBe('By category: Authorization 5, Security 1, Data modification 5');
+    expect(label('By category')).toBe('By category: Authorization 5, Data modification 5, Security 1');
     expect(label('Anomaly patterns per day')).toBe('Anomaly patterns per day: Repeated denials 1');
     expect(el.querySelector('[data-testid="missing-days"]')?.textContent).toContain('27 of the period');
     // An auditor may not compute rollups.
