@@ -18,19 +18,6 @@ const N = Number(args.entries);
 const PER_DAY = Number(args.perDay);
 const DAY = 86_400_000;
 
-if (!process.env.FIRESTORE_EMULATOR_HOST) {
-  const { emulatorEnv, PROJECT_ID } = await import('../tools/emulators/env.mjs');
-  const self = fileURLToPath(import.meta.url);
-  const command = `node ${self} --entries ${N} --perDay ${PER_DAY}`;
-  const child = spawn('npx', ['firebase', 'emulators:exec', '--only', 'firestore', '--project', PROJECT_ID, command], {
-    env: emulatorEnv(),
-    stdio: 'inherit',
-  });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await main();
-}
-
 const TYPES = [
   ['repo.created', 'DATA_MODIFICATION', 'INFO', 'success'],
   ['permission.check.denied', 'AUTHORIZATION', 'WARNING', 'denied'],
@@ -110,4 +97,18 @@ async function main() {
     `dashboard, 30 days over ${N + 29 * PER_DAY} entries: ${period.size} documents read ` +
       `(${Math.round(performance.now() - t0)} ms)`,
   );
+}
+
+// Dispatch last: the constants above are initialized by now.
+if (!process.env.FIRESTORE_EMULATOR_HOST) {
+  const { emulatorEnv, PROJECT_ID } = await import('../tools/emulators/env.mjs');
+  const self = fileURLToPath(import.meta.url);
+  const command = `node ${self} --entries ${N} --perDay ${PER_DAY}`;
+  const child = spawn('npx', ['firebase', 'emulators:exec', '--only', 'firestore', '--project', PROJECT_ID, command], {
+    env: emulatorEnv(),
+    stdio: 'inherit',
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await main();
 }

@@ -103,6 +103,22 @@ describe('RollupAccumulator', () => {
     expect(merged.result()).toEqual(all.result());
   });
 
+  it('counts a malformed stored document in the total only, without failing the day', () => {
+    const acc = new RollupAccumulator();
+    acc.add({
+      eventType: 7,
+      category: 'NOPE',
+      level: 'LOUD',
+      outcome: 'maybe',
+      actor: null,
+    } as unknown as RollupEntryView);
+    const r = acc.result();
+    expect(r.entries).toBe(1);
+    expect(Object.values(r.byCategory).every((n) => n === 0)).toBe(true);
+    expect(r.byLevel).toEqual({ INFO: 0, WARNING: 0, ERROR: 0, CRITICAL: 0 });
+    expect(r.actors.map((a) => a.key)).toEqual(['anonymous']);
+  });
+
   it('names actors and days with stable keys', () => {
     expect(actorKey({ type: 'user', id: 'u1' })).toBe('user:u1');
     expect(actorKey({ type: 'anonymous', ip: '1.2.3.4' })).toBe('anonymous@1.2.3.4');

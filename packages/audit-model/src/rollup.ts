@@ -139,21 +139,27 @@ export class RollupAccumulator {
     private readonly topEventTypes = ROLLUP_TOP_EVENT_TYPES,
   ) {}
 
-  /** Counts one entry. */
+  /**
+   * Counts one entry. A stored document is read as it is, not validated: a value outside the
+   * value lists counts in `entries` only, so one malformed document cannot stop a day's rollup.
+   */
   add(e: RollupEntryView): void {
     const f = this.figures;
     f.entries++;
-    f.byCategory[e.category]++;
-    f.byLevel[e.level]++;
-    f.byOutcome[e.outcome]++;
-    this.eventTypes.set(e.eventType, (this.eventTypes.get(e.eventType) ?? 0) + 1);
-    const pattern = anomalyPattern(e.eventType);
+    if (Object.hasOwn(f.byCategory, e.category)) f.byCategory[e.category]++;
+    if (Object.hasOwn(f.byLevel, e.level)) f.byLevel[e.level]++;
+    if (Object.hasOwn(f.byOutcome, e.outcome)) f.byOutcome[e.outcome]++;
+    const eventType = typeof e.eventType === 'string' ? e.eventType : '';
+    this.eventTypes.set(eventType, (this.eventTypes.get(eventType) ?? 0) + 1);
+    const pattern = anomalyPattern(eventType);
     if (pattern !== null) this.anomalies.set(pattern, (this.anomalies.get(pattern) ?? 0) + 1);
-    const label = e.actor.name ?? e.actor.email;
+    const actor: RollupEntryView['actor'] =
+      e.actor !== null && typeof e.actor === 'object' ? e.actor : { type: 'anonymous' };
+    const label = actor.name ?? actor.email;
     this.addActor({
-      key: actorKey(e.actor),
-      type: e.actor.type,
-      ...(e.actor.id !== undefined ? { id: e.actor.id } : {}),
+      key: actorKey(actor),
+      type: actor.type,
+      ...(actor.id !== undefined ? { id: actor.id } : {}),
       ...(label !== undefined ? { label } : {}),
       entries: 1,
       denials: e.outcome === 'denied' ? 1 : 0,
