@@ -2,6 +2,7 @@ import { rollupId, riskScore, type DailyRollup, type Level } from '@audit-log/mo
 import type { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollupJob } from '../../functions/src/analytics/job';
+import { rollupDoc, RollupStore } from '../../functions/src/analytics/rollup-store';
 import type { AuditEntry } from '../../functions/src/domain';
 import { logIdFor } from '../../functions/src/domain/ids';
 import { runTieringJob } from '../../functions/src/tiering/job';
@@ -195,4 +196,28 @@ describe('daily rollups', () => {
     await runTieringJob(tieringDeps(), { tenantIds: [tenant] });
     expect((await rollupOf(D1))!.entries).toBe(13);
   }, 300_000);
+
+  it('never lets a job overwrite a rollup tiering wrote while the job was reading the day', async () => {
+    const store = new RollupStore(db());
+    const date = dateDaysAgo(40);
+    const { version: none } = await store.readVersioned(tenant, date);
+    // Tiering takes the day over meanwhile.
+    const figures = await store.computeFigures(tenant, date);
+    await store.write(rollupDoc(tenant, date, figures, { final: true, archived: true, computedAt: new Date() }));
+    expect(
+      await store.writeIfUnchanged(
+        rollupDoc(tenant, date, figures, { final: true, archived: false, computedAt: new Date() }),
+        none,
+      ),
+    ).toBe(false);
+    const { version } = await store.readVersioned(tenant, date);
+    await store.markArchived(tenant, date);
+    expect(
+      await store.writeIfUnchanged(
+        rollupDoc(tenant, date, figures, { final: true, archived: false, computedAt: new Date() }),
+        version,
+      ),
+    ).toBe(false);
+    expect((await rollupOf(date))!.archived).toBe(true);
+  });
 });

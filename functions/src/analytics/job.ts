@@ -67,7 +67,7 @@ export async function runRollupJob(db: Firestore, options: RollupJobOptions = {}
         break outer;
       }
       report.daysChecked++;
-      const stored = await store.read(tenantId, date);
+      const { rollup: stored, version } = await store.readVersioned(tenantId, date);
       const state = RollupStore.state(stored);
       const count = state?.archived ? 0 : await store.warmCount(tenantId, date);
       // Only a day that would otherwise be computed pays the archive look-up.
@@ -82,7 +82,11 @@ export async function runRollupJob(db: Firestore, options: RollupJobOptions = {}
       const computedAt = clock();
       const figures = await store.computeFigures(tenantId, date);
       const final = isFinalDay(date, computedAt.getTime());
-      await store.write(rollupDoc(tenantId, date, figures, { final, archived: false, computedAt }));
+      const written = await store.writeIfUnchanged(
+        rollupDoc(tenantId, date, figures, { final, archived: false, computedAt }),
+        version,
+      );
+      if (!written) continue;
       report.computed.push({ tenantId, date, entries: figures.entries, final });
       logs.dayRolledUp(tenantId, date, figures.entries, final);
     }

@@ -39,9 +39,36 @@ export class RollupStore {
   }
 
   async read(tenantId: string, date: string): Promise<StoredRollup | null> {
+    return (await this.readVersioned(tenantId, date)).rollup;
+  }
+
+  /** The rollup and the version it was read at, for a write that must not overwrite a newer one. */
+  async readVersioned(
+    tenantId: string,
+    date: string,
+  ): Promise<{ rollup: StoredRollup | null; version: Timestamp | null }> {
     const snap = await this.ref(tenantId, date).get();
     this.meter.reads++;
-    return snap.exists ? (snap.data() as StoredRollup) : null;
+    return { rollup: snap.exists ? (snap.data() as StoredRollup) : null, version: snap.updateTime ?? null };
+  }
+
+  /**
+   * Writes the rollup only if nobody changed it since `version` was read (null: only if it still
+   * does not exist). Tiering may take a day over while the job reads it: then tiering's rollup
+   * stands and this write is dropped (false); the next run looks at the day again.
+   */
+  async writeIfUnchanged(rollup: StoredRollup, version: Timestamp | null): Promise<boolean> {
+    const ref = this.ref(rollup.tenantId, rollup.date);
+    try {
+      if (version === null) await ref.create(rollup);
+      else await ref.update({ ...rollup }, { lastUpdateTime: version });
+      this.meter.writes++;
+      return true;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === ALREADY_EXISTS || code === FAILED_PRECONDITION) return false;
+      throw err;
+    }
   }
 
   static state(r: StoredRollup | null): StoredRollupState | null {
@@ -116,6 +143,10 @@ export class RollupStore {
     this.meter.writes++;
   }
 }
+
+/** gRPC codes of a conditional write that lost its race. */
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
 
 /** Archive states in which some of the part's entries may be gone from Firestore. */
 export const DELETION_STATES: ReadonlySet<string> = new Set([
