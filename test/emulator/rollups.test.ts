@@ -210,14 +210,17 @@ describe('daily rollups', () => {
         none,
       ),
     ).toBe(false);
-    const { version } = await store.readVersioned(tenant, date);
-    await store.markArchived(tenant, date);
-    expect(
-      await store.writeIfUnchanged(
-        rollupDoc(tenant, date, figures, { final: true, archived: false, computedAt: new Date() }),
-        version,
-      ),
-    ).toBe(false);
+    // Or the job computed it before, and tiering marks it archived after the job read it.
+    const other = dateDaysAgo(41);
+    await store.write(rollupDoc(tenant, other, figures, { final: true, archived: false, computedAt: new Date() }));
+    const { version } = await store.readVersioned(tenant, other);
+    await store.markArchived(tenant, other);
+    const stale = rollupDoc(tenant, other, figures, { final: true, archived: false, computedAt: new Date() });
+    expect(await store.writeIfUnchanged(stale, version)).toBe(false);
+    // Unchanged since read, the write goes through.
+    const fresh = await store.readVersioned(tenant, other);
+    expect(await store.writeIfUnchanged({ ...fresh.rollup!, uncounted: 0 }, fresh.version)).toBe(true);
     expect((await rollupOf(date))!.archived).toBe(true);
+    expect((await rollupOf(other))!.archived).toBe(true);
   });
 });
