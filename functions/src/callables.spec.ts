@@ -12,6 +12,7 @@ import type {
   runTieringRequestSchema,
 } from './domain/archive';
 import type { runCheckpointsRequestSchema, runIntegrityCheckRequestSchema } from './domain/integrity';
+import type { runRollupsRequestSchema } from './domain/analytics';
 import type {
   downloadRequestSchema,
   exportFilterSchema,
@@ -52,6 +53,7 @@ const MAPPED: Record<CallableName, true> = {
   restoreArchiveDay: true,
   runArchivePurge: true,
   runCheckpoints: true,
+  runRollups: true,
   runIntegrityCheck: true,
   updateTenantSettings: true,
   getTenantSettings: true,
@@ -157,6 +159,7 @@ const requestsMatchSchemas: {
   runArchivePurge: true satisfies Same<CallableInput<'runArchivePurge'>, In<typeof runPurgeRequestSchema>>,
   runCheckpoints: true satisfies Same<CallableInput<'runCheckpoints'>, In<typeof runCheckpointsRequestSchema>>,
   runIntegrityCheck: true satisfies Same<CallableInput<'runIntegrityCheck'>, In<typeof runIntegrityCheckRequestSchema>>,
+  runRollups: true satisfies Same<CallableInput<'runRollups'>, In<typeof runRollupsRequestSchema>>,
   updateTenantSettings: true satisfies Same<
     CallableInput<'updateTenantSettings'>,
     In<typeof updateTenantSettingsInputSchema>

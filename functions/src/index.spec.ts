@@ -38,6 +38,7 @@ const HEAVY = ['@duckdb/node-api', '@duckdb/node-bindings', 'pdfmake', 'echarts'
 const NOT_INGEST = [
   'access',
   'tiering',
+  'analytics',
   'integrity',
   'verify',
   'export',
@@ -55,7 +56,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(47);
+    expect(names).toHaveLength(49);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);

@@ -20,6 +20,7 @@ import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
 import type * as Verify from './verify/functions';
+import type * as Analytics from './analytics/functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
 import { exportLazily } from './lazy-exports';
@@ -65,6 +66,9 @@ exportLazily(registered, () => require('./integrity/proof-functions') as typeof 
 
 // Reads of the log reported by the console (searches, entries opened)
 exportLazily(registered, () => require('./access/functions') as typeof Access, ['recordAccess']);
+
+// Analytics: daily rollups
+exportLazily(registered, () => require('./analytics/functions') as typeof Analytics, ['rollupsDaily', 'runRollups']);
 
 // Exports and reports
 exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [

@@ -11,6 +11,7 @@ import {
   transition,
   type ArchiveRecord,
 } from '../domain/archive';
+import { rollupAfterArchive, rollupBeforeArchive } from '../analytics/archive-hook';
 import type { RunContext } from './context';
 import { deletePart } from './delete';
 import * as logs from './logs';
@@ -129,6 +130,8 @@ async function archiveDayParts(
 ): Promise<DayOutcome> {
   try {
     const parts = await ctx.store.parts(tenantId, date);
+    // The day's trends must outlive its entries: its rollup counts them before any is deleted.
+    await rollupBeforeArchive(ctx.deps.db, tenantId, date, parts, new Date(ctx.now()));
     let held = false;
     for (const part of parts) {
       const action = nextAction(part, ctx.now());
@@ -182,6 +185,7 @@ async function archiveDayParts(
       }
       full = advanced.full;
     }
+    await rollupAfterArchive(ctx.deps.db, tenantId, date, await ctx.store.parts(tenantId, date));
     outcome.status = outcome.parts.length > 0 ? 'archived' : 'empty';
     return outcome;
   } catch (err) {

@@ -471,6 +471,27 @@ export interface RecordedAccess {
 
 export type * from './callables-integrity';
 
+/** `runRollups`: the days `from`..`to` (default: the tenant's warm window up to today). */
+export interface RunRollupsRequest extends OperatorRunRequest {
+  from?: IsoDate;
+  to?: IsoDate;
+}
+
+/** What a rollup run did (docs/analytics.md). */
+export interface RollupRunReport {
+  tenants: number;
+  /** Days checked; `computed` were read and written, the rest were fresh or belong to tiering. */
+  daysChecked: number;
+  computed: Array<{ tenantId: string; date: IsoDate; entries: number; final: boolean }>;
+  /** Days tiering has taken over; those without a rollup were archived before analytics existed. */
+  archivedWithoutRollup: Array<{ tenantId: string; date: IsoDate }>;
+  /** Firestore documents read (a count aggregation: one per 1,000 entries) and written. */
+  reads: number;
+  writes: number;
+  durationMs: number;
+  stoppedAtDeadline: boolean;
+}
+
 // ---- The map --------------------------------------------------------------------------------
 
 /** Name → request → response of every callable Cloud Function. */
@@ -495,6 +516,7 @@ export interface Callables {
   runArchivePurge: { request: OperatorRunRequest; response: PurgeReport };
 
   runCheckpoints: { request: OperatorRunRequest; response: CheckpointRunReport };
+  runRollups: { request: RunRollupsRequest; response: RollupRunReport };
   runIntegrityCheck: { request: RunIntegrityCheckRequest; response: IntegrityCheckReport };
 
   updateTenantSettings: { request: UpdateTenantSettingsRequest; response: UpdatedTenantSettings };

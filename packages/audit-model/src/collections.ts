@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   checkpointKeys: 'audit_checkpoint_keys',
   /** Verification runs of a tenant. */
   integrityRuns: 'audit_integrity_runs',
+  /** Daily figures of a tenant, `{tenantId}~{YYYY-MM-DD}` (docs/analytics.md). */
+  rollups: 'audit_rollups',
   tenants: 'tenants',
   notifications: 'notifications',
   exports: 'audit_exports',

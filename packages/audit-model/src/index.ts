@@ -19,5 +19,8 @@ export * from './filter-summary';
 export * from './operation';
 export * from './query-plan';
 export * from './review';
+export * from './risk';
+export * from './rollup';
+export * from './rollup-period';
 export * from './utf8';
 export * from './validate';

@@ -1,130 +1,84 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
-import type { EChartsCoreOption } from 'echarts/core';
-import { LEVELS, humanize, type Level } from '../core/audit-model';
+import { CommandFailure } from '../commands/commands';
+import { Session } from '../core/auth/session';
 import { describeFirestoreError } from '../core/firestore/firestore-errors';
 import { QueryPlanError } from '../logs/query/log-query';
 import { Chart } from './charts/chart';
-import { DASHBOARD_RANGES, type DashboardRange } from './dashboard-plan';
-import { DashboardStats, SAMPLE_SIZE, type DashboardData } from './dashboard-stats';
+import { DASHBOARD_RANGES, DEFAULT_RANGE, type DashboardRange } from './dashboard-plan';
+import { DashboardStats, type DashboardData } from './dashboard-stats';
+import * as view from './dashboard-view';
 
-const LEVEL_COLORS: Readonly<Record<Level, string>> = {
-  INFO: '#3c6e9f',
-  WARNING: '#a86400',
-  ERROR: '#c62828',
-  CRITICAL: '#7b1fa2',
-};
-
-function horizontalBars(rows: ReadonlyArray<{ label: string; count: number }>, color: string): EChartsCoreOption {
-  const shown = [...rows].reverse();
-  return {
-    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: shown.map((r) => r.label), axisLabel: { width: 160, overflow: 'truncate' } },
-    series: [{ type: 'bar', data: shown.map((r) => r.count), itemStyle: { color }, barMaxWidth: 22 }],
-  };
-}
-
-/** Counts and charts over the tenant's log, from aggregation queries. */
+/** Trends, categories, risky actors and anomaly patterns of a period, from the daily rollups. */
 @Component({
   selector: 'app-dashboard-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatCardModule, MatIconModule, MatButtonToggleModule, MatProgressBarModule, RouterLink, Chart],
+  imports: [
+    MatCardModule,
+    MatIconModule,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatProgressBarModule,
+    RouterLink,
+    Chart,
+  ],
   templateUrl: './dashboard-page.html',
   styleUrl: './dashboard-page.scss',
 })
 export class DashboardPage {
   private readonly stats = inject(DashboardStats);
+  private readonly session = inject(Session);
 
   protected readonly ranges = Object.entries(DASHBOARD_RANGES).map(([key, value]) => ({
     key: key as DashboardRange,
     label: value.label,
   }));
-  protected readonly range = signal<DashboardRange>('7d');
+  protected readonly range = signal<DashboardRange>(DEFAULT_RANGE);
   protected readonly rangeLabel = computed(() => DASHBOARD_RANGES[this.range()].label);
   protected readonly data = signal<DashboardData | null>(null);
   protected readonly loading = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly sampleSize = SAMPLE_SIZE;
-
-  protected readonly trendOption = computed<EChartsCoreOption | null>(() => {
-    const data = this.data();
-    if (!data) return null;
-    return {
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-      legend: { top: 0 },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'category', data: data.buckets.map((b) => b.label) },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: LEVELS.map((level) => ({
-        name: level,
-        type: 'bar',
-        stack: 'levels',
-        data: data.trend[level],
-        itemStyle: { color: LEVEL_COLORS[level] },
-      })),
-    };
-  });
-  protected readonly trendSummary = computed(() => {
-    const data = this.data();
-    if (!data) return '';
-    return LEVELS.map((l) => `${data.trend[l].reduce((a, b) => a + b, 0)} ${l}`).join(', ');
+  protected readonly riskFormula = view.RISK_FORMULA;
+  /** Tenant admins (and platform admins) may compute missing days now. */
+  protected readonly canCompute = computed(() => {
+    const claims = this.session.claims();
+    return claims.platformAdmin || claims.role === 'admin';
   });
 
-  protected readonly categoryOption = computed<EChartsCoreOption | null>(() => {
-    const data = this.data();
-    if (!data) return null;
-    return {
-      tooltip: { trigger: 'item' },
-      // Legend below the ring: beside it, it collides with the ring in narrow cards.
-      legend: { type: 'scroll', orient: 'horizontal', bottom: 0, left: 'center' },
-      series: [
-        {
-          type: 'pie',
-          radius: ['38%', '62%'],
-          center: ['50%', '44%'],
-          label: { show: false },
-          data: data.categories.filter((c) => c.count > 0).map((c) => ({ name: humanize(c.category), value: c.count })),
-        },
-      ],
-    };
-  });
-  protected readonly categorySummary = computed(
+  private readonly period = computed(() => this.data()?.period ?? null);
+  protected readonly trendOption = computed(() => this.chart(view.trendOption));
+  protected readonly trendSummary = computed(() => this.text(view.trendSummary));
+  protected readonly categoryOption = computed(() => this.chart(view.categoryOption));
+  protected readonly categorySummary = computed(() => this.text(view.categorySummary));
+  protected readonly riskOption = computed(() => this.chart(view.riskOption));
+  protected readonly riskSummary = computed(() => this.text(view.riskSummary));
+  protected readonly riskLines = computed(
     () =>
-      this.data()
-        ?.categories.filter((c) => c.count > 0)
-        .map((c) => `${humanize(c.category)} ${c.count}`)
-        .join(', ') ?? '',
+      this.period()
+        ?.riskyActors.filter((a) => a.risk > 0)
+        .map(view.riskLine) ?? [],
   );
-
-  protected readonly actorsOption = computed(() => {
-    const data = this.data();
-    return data ? horizontalBars(data.topActors, '#35507a') : null;
-  });
-  protected readonly typesOption = computed(() => {
-    const data = this.data();
-    return data ? horizontalBars(data.topEventTypes, '#6b5778') : null;
-  });
-  protected readonly actorsSummary = computed(
-    () =>
-      this.data()
-        ?.topActors.map((a) => `${a.label} ${a.count}`)
-        .join(', ') ?? '',
-  );
-  protected readonly typesSummary = computed(
-    () =>
-      this.data()
-        ?.topEventTypes.map((a) => `${a.label} ${a.count}`)
-        .join(', ') ?? '',
-  );
+  protected readonly anomalyOption = computed(() => this.chart(view.anomalyOption));
+  protected readonly anomalySummary = computed(() => this.text(view.anomalySummary));
+  /** Days of the period without a rollup yet, today not counted (it is partial by nature). */
+  protected readonly missingDays = computed(() => this.period()?.missing.length ?? 0);
 
   constructor() {
     void this.load();
+  }
+
+  private chart<T>(fn: (p: NonNullable<ReturnType<typeof this.period>>) => T): T | null {
+    const p = this.period();
+    return p ? fn(p) : null;
+  }
+
+  private text(fn: (p: NonNullable<ReturnType<typeof this.period>>) => string): string {
+    return this.chart(fn) ?? '';
   }
 
   protected setRange(range: DashboardRange): void {
@@ -142,5 +96,17 @@ export class DashboardPage {
     } finally {
       this.loading.set(false);
     }
+  }
+
+  /** Computes the period's missing and partial days, then shows them. */
+  protected async compute(): Promise<void> {
+    this.loading.set(true);
+    this.error.set(null);
+    try {
+      await this.stats.compute(this.range());
+    } catch (err) {
+      this.error.set(err instanceof CommandFailure ? err.message : String(err));
+    }
+    await this.load();
   }
 }

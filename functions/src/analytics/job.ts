@@ -1,0 +1,99 @@
+import type { RollupRunReport } from '@audit-log/model/callables';
+import { FieldPath, type Firestore } from 'firebase-admin/firestore';
+import { readTenantSettings } from '../domain';
+import { decideDay, isFinalDay, runDays } from '../domain/analytics';
+import { COLLECTIONS } from '../store/collections';
+import * as logs from './logs';
+import { rollupDoc, RollupStore } from './rollup-store';
+
+export interface RollupJobOptions {
+  /** Only these tenants (default: every tenant document). */
+  tenantIds?: readonly string[];
+  /** First and last day (default: the tenant's warm window up to today). */
+  from?: string;
+  to?: string;
+  now?: () => Date;
+  /** Stop starting new days after this instant (ms), so a run ends inside its function timeout. */
+  deadlineMs?: number;
+  /** Entries read per page (default 1,000). */
+  pageSize?: number;
+}
+
+export type { RollupRunReport };
+
+async function allTenantIds(db: Firestore): Promise<string[]> {
+  const ids: string[] = [];
+  let last: string | undefined;
+  for (;;) {
+    let q = db.collection(COLLECTIONS.tenants).orderBy(FieldPath.documentId()).select().limit(500);
+    if (last) q = q.startAfter(last);
+    const snap = await q.get();
+    ids.push(...snap.docs.map((d) => d.id));
+    if (snap.size < 500) return ids;
+    last = snap.docs[snap.docs.length - 1]!.id;
+  }
+}
+
+/**
+ * The rollup job (docs/analytics.md): for each tenant and each day of the run, newest first, reads
+ * the stored rollup and counts the day's warm entries; a day that is missing, not final, or has
+ * gained entries since is read once, page by page, and its rollup written. Days that tiering took
+ * over are left to tiering. A plain module: the daily schedule and the `runRollups` callable run it.
+ */
+export async function runRollupJob(db: Firestore, options: RollupJobOptions = {}): Promise<RollupRunReport> {
+  const clock = options.now ?? (() => new Date());
+  const started = clock().getTime();
+  const store = new RollupStore(db, options.pageSize);
+  const report: RollupRunReport = {
+    tenants: 0,
+    daysChecked: 0,
+    computed: [],
+    archivedWithoutRollup: [],
+    reads: 0,
+    writes: 0,
+    durationMs: 0,
+    stoppedAtDeadline: false,
+  };
+  const overDeadline = () => options.deadlineMs !== undefined && clock().getTime() >= options.deadlineMs;
+  const tenantIds = options.tenantIds ? [...options.tenantIds] : await allTenantIds(db);
+  outer: for (const tenantId of tenantIds) {
+    report.tenants++;
+    const tenant = await db.collection(COLLECTIONS.tenants).doc(tenantId).get();
+    store.meter.reads++;
+    const { settings } = readTenantSettings(tenant.data());
+    for (const date of runDays(clock().getTime(), settings.retentionDays, options.from, options.to)) {
+      if (overDeadline()) {
+        report.stoppedAtDeadline = true;
+        break outer;
+      }
+      report.daysChecked++;
+      const { rollup: stored, version } = await store.readVersioned(tenantId, date);
+      const state = RollupStore.state(stored);
+      const count = state?.archived ? 0 : await store.warmCount(tenantId, date);
+      // Only a day that would otherwise be computed pays the archive look-up.
+      const tentative = decideDay(state, count, false);
+      const decision =
+        tentative === 'compute' ? decideDay(state, count, await store.archiveStarted(tenantId, date)) : tentative;
+      if (decision === 'archived') {
+        if (!stored) report.archivedWithoutRollup.push({ tenantId, date });
+        continue;
+      }
+      if (decision === 'fresh') continue;
+      const computedAt = clock();
+      const figures = await store.computeFigures(tenantId, date);
+      const final = isFinalDay(date, computedAt.getTime());
+      const written = await store.writeIfUnchanged(
+        rollupDoc(tenantId, date, figures, { final, archived: false, computedAt }),
+        version,
+      );
+      if (!written) continue;
+      report.computed.push({ tenantId, date, entries: figures.entries, final });
+      logs.dayRolledUp(tenantId, date, figures.entries, final);
+    }
+  }
+  report.reads = store.meter.reads;
+  report.writes = store.meter.writes;
+  report.durationMs = clock().getTime() - started;
+  logs.runFinished(report);
+  return report;
+}
