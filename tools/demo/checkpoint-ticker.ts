@@ -1,4 +1,4 @@
-import type { CheckpointRunReport } from '@audit-log/model/callables';
+import type { CheckpointRunReport, RollupRunReport } from '@audit-log/model/callables';
 import { callCallable, signInWithPassword } from './emulator-rest';
 import { DEMO_PASSWORD, type DemoWorld } from './world';
 
@@ -11,7 +11,8 @@ const FIRST_RUN_AFTER_MS = 150_000;
  * This stands in for it: as the demo's platform admin it calls `runCheckpoints` for all tenants
  * once shortly after start and then every interval, as the schedule would. The console's
  * Integrity page and `npx audit-verify` then find the demo's entries signed, as they would in a
- * deployed project.
+ * deployed project. Each tick also refreshes today's daily rollup (`runRollups`), which
+ * `rollupsDaily` would only complete after midnight, so the dashboard's trends show live traffic.
  * Returns a function that stops it.
  */
 export function startCheckpointTicker(world: DemoWorld, intervalMs: number, log: (line: string) => void): () => void {
@@ -37,6 +38,10 @@ export function startCheckpointTicker(world: DemoWorld, intervalMs: number, log:
       const late = report.lateEntries.length > 0 ? `, ${report.lateEntries.length} late-entry reports` : '';
       const failed = report.failures.length > 0 ? `, ${report.failures.length} tenants failed` : '';
       log(`Checkpoints: ${report.checkpoints.length} signed across ${report.tenants} tenants${late}${failed}.`);
+      // Today's rollup, so the dashboard's trends include the live traffic (the daily schedule
+      // would only finish it after midnight).
+      const today = new Date().toISOString().slice(0, 10);
+      await callCallable<RollupRunReport>('runRollups', { from: today, to: today }, await idToken());
     } catch (err) {
       log(`Checkpoints: run failed (${err instanceof Error ? err.message : String(err)}); next try in one interval.`);
     } finally {
