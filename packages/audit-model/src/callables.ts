@@ -207,6 +207,8 @@ export interface ColdSearchRequest {
   resourceId?: string;
   outcome?: Outcome;
   keyword?: string;
+  /** One entry by id: entry detail of an archived row, with its day as `from`/`to`. */
+  logId?: string;
   /** 50 when left out. */
   pageSize?: number;
   cursor?: string;
