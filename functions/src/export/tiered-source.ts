@@ -39,7 +39,8 @@ const EXPORT_CACHE_BYTES = 128 * 1024 * 1024;
 
 /**
  * True when an archived (searchable) part of the tenant lies in `[from, to)`: only then is the cold
- * tier read at all, so an export of warm days costs what it always did (plus this one small query).
+ * tier read at all, so an export of warm days costs what it always did plus this one query (at most
+ * one document, `tenantId, state, date desc` index).
  */
 export async function archivedDaysInRange(
   db: Firestore,
@@ -47,11 +48,14 @@ export async function archivedDaysInRange(
   from: string | undefined,
   to: string | undefined,
 ): Promise<boolean> {
-  let query = db.collection(COLLECTIONS.archives).where('tenantId', '==', tenantId);
+  let query = db
+    .collection(COLLECTIONS.archives)
+    .where('tenantId', '==', tenantId)
+    .where('state', 'in', [...SEARCHABLE_STATES]);
   if (from !== undefined) query = query.where('date', '>=', utcDate(Date.parse(from)));
   if (to !== undefined) query = query.where('date', '<=', utcDate(Date.parse(to) - 1));
-  const snap = await query.orderBy('date', 'desc').select('state').get();
-  return snap.docs.some((d) => SEARCHABLE_STATES.includes(d.get('state') as never));
+  const snap = await query.orderBy('date', 'desc').limit(1).select().get();
+  return !snap.empty;
 }
 
 /**
