@@ -1,4 +1,4 @@
-import { mergeTiers, type MergedCursor, type TierReader } from '@audit-log/model/tier-merge';
+import { mergeTiers, type MergedCursor, type MergedPage, type TierReader } from '@audit-log/model/tier-merge';
 import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../functions/src/domain';
@@ -90,7 +90,7 @@ async function mergedSearch(pageSize: number, withCold: boolean): Promise<{ rows
   let cursor: MergedCursor<Row, string, string> | null = null;
   let pages = 0;
   do {
-    const page = await mergeTiers(
+    const page: MergedPage<Row, string, string> = await mergeTiers(
       {
         hot: warmPages(pageSize),
         cold: withCold ? coldPages(pageSize) : undefined,

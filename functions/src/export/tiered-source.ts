@@ -12,7 +12,6 @@ import {
   type ExportRecord,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
-import { ArchiveStore } from '../tiering/archive-store';
 import { coldSearch } from '../tiering/cold-search';
 import type { Bucket } from '../tiering/storage';
 import { logPages, recordOf, type LogPage, type LogQuery } from './log-source';

@@ -3,6 +3,7 @@ import {
   compareNewestFirst,
   mergeTiers,
   type MergedCursor,
+  type MergedPage,
   type TierPage,
   type TierReader,
   type TieredRow,
@@ -20,14 +21,14 @@ function tier(rows: Row[], pageSize: number): { read: TierReader<Row, number>; r
   const sorted = [...rows].sort((a, b) => compareNewestFirst(positionOf(a), positionOf(b)));
   let reads = 0;
   return {
-    read: async (after) => {
+    read: (after) => {
       reads++;
       const start = after ?? 0;
       const page: TierPage<Row, number> = {
         rows: sorted.slice(start, start + pageSize),
         next: start + pageSize < sorted.length ? start + pageSize : null,
       };
-      return page;
+      return Promise.resolve(page);
     },
     reads: () => reads,
   };
@@ -44,7 +45,7 @@ async function all(
   const pages: TieredRow<Row>[][] = [];
   let cursor: MergedCursor<Row, number, number> | null = null;
   do {
-    const page = await mergeTiers({ hot, cold, positionOf, pageSize }, cursor);
+    const page: MergedPage<Row, number, number> = await mergeTiers({ hot, cold, positionOf, pageSize }, cursor);
     pages.push([...page.rows]);
     cursor = page.next;
   } while (cursor !== null && pages.length < 100);
@@ -141,11 +142,10 @@ describe('mergeTiers', () => {
 
   it('goes on through cold pages that come back empty with a cursor (a day budget reached)', async () => {
     let calls = 0;
-    const cold: TierReader<Row, number> = async (after) => {
+    const cold: TierReader<Row, number> = (after) => {
       calls++;
       const n = after ?? 0;
-      if (n < 3) return { rows: [], next: n + 1 };
-      return { rows: [row('found', 1)], next: null };
+      return Promise.resolve(n < 3 ? { rows: [], next: n + 1 } : { rows: [row('found', 1)], next: null });
     };
     const hot = tier([row('h', 100)], 10);
     const { rows } = await all(hot.read, cold, 10);

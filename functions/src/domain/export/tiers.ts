@@ -46,7 +46,7 @@ export function coldRequestOf(where: readonly ExportWhere[], from?: string, to?:
     }
     const values = clause.op === 'in' ? clause.value : [clause.value];
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) continue;
-    PUSHDOWN[clause.field]?.(req, values as string[]);
+    PUSHDOWN[clause.field]?.(req, values);
   }
   // Cold search needs the type with an id; the id alone is checked on each entry instead.
   if (req.resourceId !== undefined && req.resourceType === undefined) delete req.resourceId;

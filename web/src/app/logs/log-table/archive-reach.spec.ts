@@ -44,12 +44,12 @@ describe('archived entries', () => {
 
   it('pages the callable with the same request and the cursor it returned', async () => {
     const sent: unknown[] = [];
-    const read = coldPages({ pageSize: 2, from: 'x' }, async (request) => {
+    const read = coldPages({ pageSize: 2, from: 'x' }, (request) => {
       sent.push(request);
-      return {
+      return Promise.resolve({
         entries: [{ logId: 'a', occurredAt: '2026-01-01T00:00:00Z' }],
         nextCursor: request.cursor ? null : 'c1',
-      };
+      });
     });
     const first = await read(null);
     const second = await read(first.next);

@@ -147,9 +147,9 @@ describe('LogDataSource', () => {
     function coldTier(opening: (archived: AuditLogEntry[]) => ColdOpening, archived: AuditLogEntry[]) {
       const asked: string[] = [];
       const tier: ColdTier = {
-        open: async (filter) => {
+        open: (filter) => {
           asked.push(filter.range.preset);
-          return opening(archived);
+          return Promise.resolve(opening(archived));
         },
       };
       return { tier, asked };
@@ -161,7 +161,7 @@ describe('LogDataSource', () => {
         { ...entry(2), logId: 'arch-2', archived: true },
         { ...entry(4), logId: 'arch-4', archived: true },
       ];
-      const { tier } = coldTier((rows) => ({ kind: 'read', read: async () => ({ rows, next: null }) }), old);
+      const { tier } = coldTier((rows) => ({ kind: 'read', read: () => Promise.resolve({ rows, next: null }) }), old);
       const reader = new FakeReader(warm);
       const source = new LogDataSource(reader, () => now, 100, tier);
       source.query(emptyFilter({ range: { preset: 'all' } }), scope);
