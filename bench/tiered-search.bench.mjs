@@ -65,7 +65,9 @@ async function archivedInRange(range) {
     .where('state', 'in', ['deleting', 'archived', 'restoring'])
     .where('date', '<=', new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10));
   if (range.from) q = q.where('date', '>=', range.from.slice(0, 10));
-  return !(await q.orderBy('date', 'desc').limit(1).get()).empty;
+  const snap = await q.orderBy('date', 'desc').limit(1).get();
+  // The end of the newest archived day: every archived row is older.
+  return snap.empty ? null : Date.parse(`${snap.docs[0].get('date')}T00:00:00.000Z`) + DAY;
 }
 
 function coldReader(range, idToken) {
@@ -87,11 +89,12 @@ function coldReader(range, idToken) {
 /** The first page of a search as the console's data source runs it; milliseconds and rows. */
 async function firstPage(range, idToken, { lookup }) {
   const started = performance.now();
-  const withCold = lookup ? await archivedInRange(range) : false;
+  const coldBeforeMs = lookup ? await archivedInRange(range) : null;
   const page = await mergeTiers(
     {
       hot: warmReader(range),
-      cold: withCold ? coldReader(range, idToken) : undefined,
+      cold: coldBeforeMs !== null ? coldReader(range, idToken) : undefined,
+      coldBeforeMs: coldBeforeMs ?? undefined,
       positionOf: (r) => ({ atMs: r.atMs, logId: r.logId }),
       pageSize: PAGE_SIZE,
     },

@@ -47,14 +47,24 @@ export async function archivedDaysInRange(
   from: string | undefined,
   to: string | undefined,
 ): Promise<boolean> {
+  return (await newestArchivedDay(db, tenantId, from, to)) !== null;
+}
+
+/** The newest archived (searchable) day of the tenant in `[from, to)`, or null when there is none. */
+export async function newestArchivedDay(
+  db: Firestore,
+  tenantId: string,
+  from: string | undefined,
+  to: string | undefined,
+): Promise<string | null> {
   let query = db
     .collection(COLLECTIONS.archives)
     .where('tenantId', '==', tenantId)
     .where('state', 'in', [...SEARCHABLE_STATES]);
   if (from !== undefined) query = query.where('date', '>=', utcDate(Date.parse(from)));
   if (to !== undefined) query = query.where('date', '<=', utcDate(Date.parse(to) - 1));
-  const snap = await query.orderBy('date', 'desc').limit(1).select().get();
-  return !snap.empty;
+  const snap = await query.orderBy('date', 'desc').limit(1).select('date').get();
+  return snap.empty ? null : (snap.docs[0]!.get('date') as string);
 }
 
 /**
@@ -85,7 +95,10 @@ export async function* recordPages(
   };
 
   let cold: TierReader<ExportRecord, string> | undefined;
-  if (await archivedDaysInRange(deps.db, tenantId, plan.from, plan.to)) {
+  let coldBeforeMs: number | undefined;
+  const newestDay = await newestArchivedDay(deps.db, tenantId, plan.from, plan.to);
+  if (newestDay !== null) {
+    coldBeforeMs = Date.parse(`${newestDay}T00:00:00.000Z`) + 86_400_000;
     const filters = coldRequestOf(plan.where, plan.from, plan.to);
     const request: ColdSearchRequest = { ...filters, pageSize };
     const start = after ? encodeCursor(tenantId, request, searchPositionOf(after)) : undefined;
@@ -105,7 +118,7 @@ export async function* recordPages(
   let cursor: MergedCursor<ExportRecord, ExportCursor, string> | null = null;
   for (;;) {
     const page: MergedPage<ExportRecord, ExportCursor, string> = await mergeTiers(
-      { hot, cold, positionOf: tierPositionOf, pageSize },
+      { hot, cold, coldBeforeMs, positionOf: tierPositionOf, pageSize },
       cursor,
     );
     const lastRow = page.rows[page.rows.length - 1];

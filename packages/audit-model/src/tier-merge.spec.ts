@@ -157,4 +157,41 @@ describe('mergeTiers', () => {
     const page = await mergeTiers({ hot: tier([], 5).read, cold: tier([], 5).read, positionOf, pageSize: 5 }, null);
     expect(page).toEqual({ rows: [], next: null });
   });
+
+  it('does not read the archive while warm rows newer than every archived day fill the page', async () => {
+    const hot = tier(
+      Array.from({ length: 30 }, (_, i) => row(`h${i}`, 1000 - i)),
+      10,
+    );
+    const cold = tier([row('c1', 500), row('c2', 400)], 10);
+    const options = { hot: hot.read, cold: cold.read, positionOf, pageSize: 10, coldBeforeMs: 600 };
+    const first: MergedPage<Row, number, number> = await mergeTiers(options, null);
+    expect(first.rows.every((r) => r.tier === 'hot')).toBe(true);
+    expect(cold.reads()).toBe(0);
+    let cursor = first.next;
+    const rest: TieredRow<Row>[] = [];
+    while (cursor) {
+      const page: MergedPage<Row, number, number> = await mergeTiers(options, cursor);
+      rest.push(...page.rows);
+      cursor = page.next;
+    }
+    expect([...first.rows, ...rest].map((r) => r.row.logId)).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `h${i}`),
+      'c1',
+      'c2',
+    ]);
+    expect(cold.reads()).toBe(1);
+  });
+
+  it('with the bound, still merges warm rows older than it (late events) in time order', async () => {
+    const hot = tier([row('new', 900), row('late', 450), row('later', 300)], 10);
+    const cold = tier([row('c1', 500), row('c2', 400)], 10);
+    const { rows } = await all(hot.read, cold.read, 10);
+    const bounded: MergedPage<Row, number, number> = await mergeTiers(
+      { hot: hot.read, cold: cold.read, positionOf, pageSize: 10, coldBeforeMs: 600 },
+      null,
+    );
+    expect(bounded.rows.map((r) => r.row.logId)).toEqual(rows.map((r) => r.row.logId));
+    expect(bounded.rows.map((r) => r.row.logId)).toEqual(['new', 'c1', 'late', 'c2', 'later']);
+  });
 });

@@ -70,6 +70,12 @@ export interface MergeTiersOptions<T, HC, CC> {
   readonly cold?: TierReader<T, CC> | undefined;
   readonly positionOf: (row: T) => TierPosition;
   readonly pageSize: number;
+  /**
+   * Every archived row is older than this instant (epoch ms): the end of the newest archived day
+   * in range. Warm rows at or after it are handed out without asking the cold tier, so a page that
+   * recent warm rows fill costs no archive read at all.
+   */
+  readonly coldBeforeMs?: number | undefined;
 }
 
 /** The cursor of a search that has not started: each tier reads from its first page. */
@@ -98,7 +104,8 @@ async function refill<T, C>(side: TierSide<T, C>, read: TierReader<T, C> | undef
 /**
  * The next page of the merged search after `cursor` (null: the first page). Each tier is read only
  * when its buffered rows run out, and both are read at once when both do, so the first page of a
- * hot+cold search costs one query of each, concurrently. Rows are handed out strictly newest first
+ * hot+cold search costs one query of each, concurrently; with `coldBeforeMs`, the cold tier is read
+ * only once the warm rows reach back to the archived days. Rows are handed out strictly newest first
  * across tiers; ties on `occurredAt` are broken by `logId`, as within each tier.
  */
 export async function mergeTiers<T, HC, CC>(
@@ -107,11 +114,22 @@ export async function mergeTiers<T, HC, CC>(
 ): Promise<MergedPage<T, HC, CC>> {
   let { hot, cold } = cursor ?? startCursor<T, HC, CC>(options.cold !== undefined);
   const rows: TieredRow<T>[] = [];
+  const bound = options.coldBeforeMs;
+  // The cold tier matters for the next row only when the warm head is not provably newer than it.
+  const coldMatters = (head: T | undefined) =>
+    bound === undefined || head === undefined || options.positionOf(head).atMs < bound;
   while (rows.length < options.pageSize) {
-    [hot, cold] = await Promise.all([refill(hot, options.hot), refill(cold, options.cold)]);
+    const hotEmpty = hot.buffer.length === 0 && !hot.done;
+    const coldEmpty = cold.buffer.length === 0 && !cold.done;
+    if (hotEmpty && coldEmpty && bound === undefined) {
+      [hot, cold] = await Promise.all([refill(hot, options.hot), refill(cold, options.cold)]);
+    } else {
+      if (hotEmpty) hot = await refill(hot, options.hot);
+      if (cold.buffer.length === 0 && !cold.done && coldMatters(hot.buffer[0])) cold = await refill(cold, options.cold);
+    }
     const h = hot.buffer[0];
     const c = cold.buffer[0];
-    if ((h === undefined && !hot.done) || (c === undefined && !cold.done)) {
+    if ((h === undefined && !hot.done) || (c === undefined && !cold.done && coldMatters(h))) {
       // A tier hit its read bound with a cursor left: stop here, the next page resumes it.
       return { rows, next: { hot, cold } };
     }

@@ -71,6 +71,11 @@ export type ColdOpening =
   /** No archived day in range: the search is Firestore alone, exactly as before. */
   | { readonly kind: 'none' }
   /** Archived days in range: their entries are merged in from these pages. */
-  | { readonly kind: 'read'; readonly read: TierReader<AuditLogEntry, string> }
+  | {
+      readonly kind: 'read';
+      readonly read: TierReader<AuditLogEntry, string>;
+      /** End of the newest archived day in range (epoch ms): every archived row is older. */
+      readonly coldBeforeMs: number;
+    }
   /** Archived days in range, but a filter the archive cannot apply: they are left out, and why. */
   | { readonly kind: 'skipped'; readonly reasons: readonly string[] };

@@ -48,6 +48,11 @@ export class ArchiveTier implements ColdTier {
       tenantId: this.session.claims().platformAdmin ? scope.tenantId : null,
     });
     if ('problems' in plan) return { kind: 'skipped', reasons: describeProblems(plan.problems) };
-    return { kind: 'read', read: coldPages(plan.request, (request) => this.store.search(request)) };
+    const newestDay = String(archived.docs[0]!.get('date'));
+    return {
+      kind: 'read',
+      read: coldPages(plan.request, (request) => this.store.search(request)),
+      coldBeforeMs: Date.parse(`${newestDay}T00:00:00.000Z`) + 86_400_000,
+    };
   }
 }

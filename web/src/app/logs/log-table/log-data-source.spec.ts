@@ -143,6 +143,7 @@ describe('LogDataSource', () => {
   });
 
   describe('with archived days in range', () => {
+    const tick = () => new Promise((r) => setTimeout(r, 0));
     /** A cold tier answering from a fixed list, one page, counting how often it was asked. */
     function coldTier(opening: (archived: AuditLogEntry[]) => ColdOpening, archived: AuditLogEntry[]) {
       const asked: string[] = [];
@@ -161,10 +162,14 @@ describe('LogDataSource', () => {
         { ...entry(2), logId: 'arch-2', archived: true },
         { ...entry(4), logId: 'arch-4', archived: true },
       ];
-      const { tier } = coldTier((rows) => ({ kind: 'read', read: () => Promise.resolve({ rows, next: null }) }), old);
+      const { tier } = coldTier(
+        (rows) => ({ kind: 'read', read: () => Promise.resolve({ rows, next: null }), coldBeforeMs: now.getTime() }),
+        old,
+      );
       const reader = new FakeReader(warm);
       const source = new LogDataSource(reader, () => now, 100, tier);
       source.query(emptyFilter({ range: { preset: 'all' } }), scope);
+      await tick(); // the archive is asked before the first warm page
       await reader.release();
       await new Promise((r) => setTimeout(r, 0));
       expect(source.rows().map((r) => [r.logId, r.archived === true])).toEqual([
@@ -182,6 +187,7 @@ describe('LogDataSource', () => {
       const reader = new FakeReader([entry(1)]);
       const source = new LogDataSource(reader, () => now, 100, tier);
       source.query(emptyFilter({ range: { preset: 'all' } }), scope);
+      await tick(); // the archive is asked before the first warm page
       await reader.release();
       await new Promise((r) => setTimeout(r, 0));
       expect(source.rows().map((r) => r.logId)).toEqual(['log-1']);
@@ -194,9 +200,11 @@ describe('LogDataSource', () => {
       const reader = new FakeReader(Array.from({ length: 30 }, (_, i) => entry(i)));
       const source = new LogDataSource(reader, () => now, 10, tier);
       source.query(emptyFilter(), scope);
+      await tick(); // the archive is asked before the first warm page
       await reader.release();
       await new Promise((r) => setTimeout(r, 0));
       void source.loadNext();
+      await tick(); // the archive is asked before the first warm page
       await reader.release();
       await new Promise((r) => setTimeout(r, 0));
       expect(source.rows()).toHaveLength(20);

@@ -128,8 +128,13 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
         const page = await this.repo.page(plan, after);
         return { rows: page.entries, next: page.next };
       };
-      const cold = this.coldSide();
-      const page = await mergeTiers({ hot, cold, positionOf, pageSize: this.pageSize }, this.cursor);
+      // Without a cold tier nothing is awaited before the warm query, exactly as before.
+      const cold = this.coldTier ? await this.coldSide() : {};
+      if (generation !== this.generation) return;
+      const page = await mergeTiers(
+        { hot, cold: cold.read, coldBeforeMs: cold.coldBeforeMs, positionOf, pageSize: this.pageSize },
+        this.cursor,
+      );
       if (generation !== this.generation) return;
       if (this.firstPageMs() === null) this.firstPageMs.set(Math.round(performance.now() - started));
       this.cursor = page.next;
@@ -145,13 +150,14 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
   }
 
   /**
-   * The archive side of the current search. Whether any day of the range is archived is asked
-   * once per search, while the first warm page is read; a range without archived days reads an
-   * empty archive side, which costs nothing more.
+   * The archive side of the current search, asked once per search before its first page. For a
+   * range that cannot hold archived days the answer is immediate and nothing is read; otherwise
+   * one `audit_archives` query says whether any day is archived and which is the newest, so warm
+   * rows newer than that day are shown without waiting for the archive.
    */
-  private coldSide(): TierReader<AuditLogEntry, string> | undefined {
+  private async coldSide(): Promise<{ read?: TierReader<AuditLogEntry, string>; coldBeforeMs?: number }> {
     const tier = this.coldTier;
-    if (!tier || !this.filter || !this.scope) return undefined;
+    if (!tier || !this.filter || !this.scope) return {};
     if (!this.cold) {
       const generation = this.generation;
       this.cold = tier.open(this.filter, this.scope, this.plannedAt, this.pageSize).then((opening) => {
@@ -162,11 +168,8 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
         return opening;
       });
     }
-    const opening = this.cold;
-    return async (after) => {
-      const side = await opening;
-      return side.kind === 'read' ? side.read(after) : { rows: [], next: null };
-    };
+    const opening = await this.cold;
+    return opening.kind === 'read' ? { read: opening.read, coldBeforeMs: opening.coldBeforeMs } : {};
   }
 
   /** Switches the live tail on or off; it follows the current filter. */
