@@ -17,14 +17,17 @@ import {
   type SliceBudget,
 } from '../domain/export';
 import { exportRef, failedExportEvent, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
-import { countMatches, logPages, recordOf } from './log-source';
+import { countMatches } from './log-source';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
+import { archivedDaysInRange, recordPages } from './tiered-source';
 
 /** What the worker needs from the outside; tests and benchmarks pass their own. */
 export interface ExportWorkerDeps {
   db: Firestore;
   bucket: Bucket;
+  /** Where the archives are (the archive bucket); archived days in range are exported from it. */
+  archiveBucket?: Bucket;
   now(): Date;
   /** Records an audit envelope (the common ingest entry point in production). */
   audit(envelope: Record<string, unknown>, deadLetterId: string): Promise<void>;
@@ -130,7 +133,10 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
     const plan = planExportQuery(job.tenantId, job.filter);
     let rowsTotal = job.rowsTotal;
     if (slice === 0) {
-      rowsTotal = await countMatches(deps.db, plan);
+      // Archived rows are not counted ahead (that would read every archive twice): the total is
+      // then known when the export finishes.
+      const withArchive = await archivedDaysInRange(deps.db, job.tenantId, plan.from, plan.to);
+      rowsTotal = withArchive ? null : await countMatches(deps.db, plan);
       await ref.update({ rowsTotal, updatedAt: FieldValue.serverTimestamp() });
     }
     writer = new HashingObjectWriter(deps.bucket.file(objectPath), encoder.contentType, {
@@ -144,7 +150,8 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
     let rowsAtReport = rows;
     let reportedAt = Date.now();
     let handOver = false;
-    for await (const page of logPages(deps.db, plan, pageSize, cursor)) {
+    const tiers = { db: deps.db, archiveBucket: deps.archiveBucket ?? deps.bucket };
+    for await (const page of recordPages(tiers, job.tenantId, plan, pageSize, cursor)) {
       const state = (await ref.get()).get('state') as string | undefined;
       if (state !== 'running') {
         writer.abort();
@@ -152,8 +159,8 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
         logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
         return;
       }
-      for (const doc of page.docs) {
-        await writer.write(encoder.record(recordOf(doc, page.reviews.get(doc.id)), rows));
+      for (const record of page.records) {
+        await writer.write(encoder.record(record, rows));
         rows++;
       }
       cursor = page.last;

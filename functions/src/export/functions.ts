@@ -29,6 +29,7 @@ import { handleDownload, issueDownloadLink, type DownloadDeps } from './download
 import { exportRef, exportsCollection, jobFromDoc, newExportDoc } from './export-jobs';
 import { sweepStaleExports } from './export-sweep';
 import { runExportSlice, type ExportWorkerDeps } from './export-worker';
+import { archiveBucket } from '../tiering/storage';
 import { exportBucket } from './storage';
 
 // The adapters of exports: callables, the download endpoint and the worker triggers. Each maps a
@@ -39,7 +40,13 @@ function callerOf(request: CallableRequest): ExportCaller | undefined {
 }
 
 function workerDeps(): ExportWorkerDeps & DownloadDeps {
-  return { db: firestore(), bucket: exportBucket(), now: () => new Date(), audit: recordAudit };
+  return {
+    db: firestore(),
+    bucket: exportBucket(),
+    archiveBucket: archiveBucket(),
+    now: () => new Date(),
+    audit: recordAudit,
+  };
 }
 
 /**

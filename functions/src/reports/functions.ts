@@ -13,9 +13,16 @@ import { recordAudit } from '../export/audit';
 import { newReportDoc, reportObjectPath } from './report-jobs';
 import { runReport, type ReportWorkerDeps } from './report-worker';
 import { exportBucket } from '../export/storage';
+import { archiveBucket } from '../tiering/storage';
 
 function deps(): ReportWorkerDeps {
-  return { db: firestore(), bucket: exportBucket(), now: () => new Date(), audit: recordAudit };
+  return {
+    db: firestore(),
+    bucket: exportBucket(),
+    archiveBucket: archiveBucket(),
+    now: () => new Date(),
+    audit: recordAudit,
+  };
 }
 
 /** `generateReport({kind, from, to})`: queues a PDF report of the caller's tenant (admin, compliance). */

@@ -13,7 +13,7 @@ import {
   type Requester,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
-import { logPages, recordOf } from '../export/log-source';
+import { recordPages } from '../export/tiered-source';
 import * as logs from '../export/logs';
 import { reportDocument, renderPdf } from './report-pdf';
 import { reportRef, type ReportJob, type ReportRequester } from './report-jobs';
@@ -22,6 +22,8 @@ import { saveObject, type Bucket } from '../export/storage';
 export interface ReportWorkerDeps {
   db: Firestore;
   bucket: Bucket;
+  /** Where the archives are; archived days of the period are read from it. */
+  archiveBucket?: Bucket;
   now(): Date;
   audit(envelope: Record<string, unknown>, deadLetterId: string): Promise<void>;
   pageSize?: number;
@@ -123,9 +125,10 @@ export async function runReport(deps: ReportWorkerDeps, reportId: string): Promi
         from: job.period.from,
         to: job.period.to,
       };
-      for await (const page of logPages(deps.db, plan, deps.pageSize ?? 1000, null, REPORT_FIELDS)) {
-        for (const doc of page.docs) {
-          const entry = recordOf(doc, page.reviews.get(doc.id)) as unknown as ReportEntry;
+      const tiers = { db: deps.db, archiveBucket: deps.archiveBucket ?? deps.bucket };
+      for await (const page of recordPages(tiers, job.tenantId, plan, deps.pageSize ?? 1000, null, REPORT_FIELDS)) {
+        for (const record of page.records) {
+          const entry = record as unknown as ReportEntry;
           if (countedBy(definition.populations, index, entry)) accumulator.add(entry);
         }
       }

@@ -214,6 +214,8 @@ export interface ColdSearchRequest {
   /** Any of these operations (what the entry did to its resource). */
   operations?: Operation[];
   keyword?: string;
+  /** One entry by id: entry detail of an archived row, with its day as `from`/`to`. */
+  logId?: string;
   /** 50 when left out. */
   pageSize?: number;
   cursor?: string;

@@ -35,6 +35,14 @@ describe('cold search requests', () => {
     ]);
   });
 
+  it('finds one entry by log id, and refuses anything that is not an id', () => {
+    const req = parseColdSearchRequest({ logId: 'a1b2c3', from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' });
+    const { where, params } = buildSqlFilter('acme', req, null);
+    expect(where).toContain('"logId" = ?');
+    expect(params).toContain('a1b2c3');
+    expect(() => parseColdSearchRequest({ logId: "x' OR 1=1" })).toThrow(ArchiveError);
+  });
+
   it('needs resourceType with resourceId and from before to', () => {
     expect(() => parseColdSearchRequest({ resourceId: 'r-1' })).toThrow(ArchiveError);
     expect(() => parseColdSearchRequest({ from: '2024-01-02T00:00:00Z', to: '2024-01-01T00:00:00Z' })).toThrow(

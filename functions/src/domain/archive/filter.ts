@@ -42,6 +42,11 @@ export const coldSearchRequestSchema = z
       .max(OPERATIONS.length, `must list at most ${OPERATIONS.length} operations`)
       .optional(),
     keyword: token(128).optional(),
+    /** One entry by id (entry detail of an archived row); with the day as the range, one day is read. */
+    logId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a log id')
+      .optional(),
     pageSize: z.number().int().min(1).max(200, 'must be at most 200').default(50),
     cursor: z.string().max(2048).optional(),
   })
@@ -175,6 +180,10 @@ export function buildSqlFilter(tenantId: string, req: ColdSearchRequest, positio
   if (req.keyword !== undefined) {
     clauses.push('list_contains("searchTokens", ?)');
     params.push(req.keyword.toLowerCase());
+  }
+  if (req.logId !== undefined) {
+    clauses.push('"logId" = ?');
+    params.push(req.logId);
   }
   if (position) {
     clauses.push('("occurredAt" < CAST(? AS TIMESTAMPTZ) OR ("occurredAt" = CAST(? AS TIMESTAMPTZ) AND "logId" < ?))');

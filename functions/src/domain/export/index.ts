@@ -9,3 +9,4 @@ export * from './job';
 export * from './record';
 export * from './report-kinds';
 export * from './report-model';
+export * from './tiers';

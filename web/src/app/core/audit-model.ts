@@ -36,6 +36,8 @@ export interface AuditLogEntry extends Omit<StoredEntry<Date>, 'actor' | 'specVe
   actor: AuditActor;
   recordedAt: Date | null;
   reviewStatus: ReviewStatus;
+  /** Read from the cold tier (a Parquet archive) by a search whose range reaches archived days. */
+  archived?: boolean;
 }
 
 /** A readable label for an enum value: `DATA_MODIFICATION` → `Data modification`. */

@@ -7,7 +7,7 @@ import { Router, RouterLink } from '@angular/router';
 import type { LogFilter, TimeRange } from '../logs/filters/log-filter';
 import { LogBrowser } from '../logs/log-browser/log-browser';
 
-/** Everything that happened to one resource (type + id), newest first, over the warm tier. */
+/** Everything that happened to one resource (type + id), newest first, warm and archived days alike. */
 @Component({
   selector: 'app-entity-history-page',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -13,6 +13,8 @@ import { Session } from '../../core/auth/session';
 import { entryToJson } from '../../core/firestore/entry-converter';
 import { describeFirestoreError, type ConsoleError } from '../../core/firestore/firestore-errors';
 import { LogRepository } from '../../core/firestore/log-repository';
+import { ArchiveStore } from '../../archive/archive-store';
+import { archivedEntry, dayBounds } from '../../logs/log-table/archive-reach';
 import { emptyFilter } from '../../logs/filters/log-filter';
 import { QueryPlanError, planLogQuery } from '../../logs/query/log-query';
 import { VerifyPanel } from '../../integrity/verify-panel';
@@ -41,8 +43,11 @@ const RELATED_LIMIT = 50;
 export class EntryDetailPage {
   /** Route parameter (bound by the router). */
   readonly logId = input.required<string>();
+  /** Query parameter: the UTC day of an entry listed from the archive, where it is read from. */
+  readonly archivedDay = input<string | undefined>(undefined);
 
   private readonly repo = inject(LogRepository);
+  private readonly archive = inject(ArchiveStore);
   private readonly session = inject(Session);
   private readonly access = inject(AccessRecorder);
   private readonly clipboard = inject(Clipboard);
@@ -59,17 +64,18 @@ export class EntryDetailPage {
   constructor() {
     effect(() => {
       const id = this.logId();
-      untracked(() => void this.load(id));
+      const day = this.archivedDay();
+      untracked(() => void this.load(id, day));
     });
   }
 
-  private async load(id: string): Promise<void> {
+  private async load(id: string, archivedDay: string | undefined): Promise<void> {
     this.loading.set(true);
     this.error.set(null);
     this.entry.set(null);
     this.related.set([]);
     try {
-      const entry = await this.repo.entry(id);
+      const entry = await this.warmOrArchived(id, archivedDay);
       if (!entry) {
         this.error.set(describeFirestoreError({ code: 'not-found' }));
         return;
@@ -83,6 +89,29 @@ export class EntryDetailPage {
     } finally {
       this.loading.set(false);
     }
+  }
+
+  /**
+   * The entry from Firestore; for a link from the archive, from its day's archive when it is not
+   * warm (a restored day is warm again, so Firestore is asked first). The rules refuse a read of a
+   * missing document rather than report it missing, so that refusal also falls through to the archive.
+   */
+  private async warmOrArchived(id: string, archivedDay: string | undefined): Promise<AuditLogEntry | null> {
+    const validDay = archivedDay !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(archivedDay) ? archivedDay : null;
+    try {
+      const warm = await this.repo.entry(id);
+      if (warm || validDay === null) return warm;
+    } catch (err) {
+      if (validDay === null) throw err;
+    }
+    const claims = this.session.claims();
+    const answer = await this.archive.search({
+      ...dayBounds(validDay),
+      logId: id,
+      pageSize: 1,
+      ...(claims.platformAdmin ? { tenantId: this.session.scope().tenantId } : {}),
+    });
+    return archivedEntry(answer.entries[0]);
   }
 
   private async loadRelated(entry: AuditLogEntry): Promise<void> {

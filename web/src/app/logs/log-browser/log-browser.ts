@@ -28,6 +28,8 @@ import { ListingActions } from '../../shared/listing-actions';
 import { FilterBar } from '../filters/filter-bar';
 import { DEFAULT_RANGE, describeFilter, rangeIsOpenEnded, type LogFilter, type TimeRange } from '../filters/log-filter';
 import { URL_PARAMS, filterFromParams, filterToParams } from '../filters/url-filters';
+import { ArchiveTier } from '../log-table/archive-tier';
+import { utcDay } from '../log-table/archive-reach';
 import { LogDataSource } from '../log-table/log-data-source';
 import { LogTable } from '../log-table/log-table';
 
@@ -70,7 +72,7 @@ export class LogBrowser {
   private readonly snackBar = inject(MatSnackBar);
   protected readonly session = inject(Session);
   private readonly access = inject(AccessRecorder);
-  protected readonly source = new LogDataSource(inject(LogRepository));
+  protected readonly source = new LogDataSource(inject(LogRepository), undefined, undefined, inject(ArchiveTier));
 
   private readonly params = toSignal(this.route.queryParams, { initialValue: {} });
   private readonly parsed = computed(() => filterFromParams(this.params(), this.defaultRange()));
@@ -114,7 +116,9 @@ export class LogBrowser {
   }
 
   protected open(entry: AuditLogEntry): void {
-    void this.router.navigate(['/logs', entry.logId]);
+    // An archived entry is read from its day's archive: the day travels with the link.
+    const queryParams = entry.archived ? { archivedDay: utcDay(entry.occurredAt.getTime()) } : {};
+    void this.router.navigate(['/logs', entry.logId], { queryParams });
   }
 
   protected toggleTail(on: boolean): void {

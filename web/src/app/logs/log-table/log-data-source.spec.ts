@@ -5,6 +5,8 @@ import type { AuditLogEntry } from '../../core/audit-model';
 import type { LogPage, LogReader, PageCursor } from '../../core/firestore/log-repository';
 import { emptyFilter } from '../filters/log-filter';
 import type { LogQueryPlan } from '../query/log-query';
+import type { ColdOpening } from './archive-reach';
+import type { ColdTier } from './archive-tier';
 import { LogDataSource, mergeNewest } from './log-data-source';
 
 const scope = { tenantId: 'tenant-a' };
@@ -138,5 +140,75 @@ describe('LogDataSource', () => {
   it('merges out-of-order arrivals into time order', () => {
     const merged = mergeNewest([entry(5)], [entry(1), entry(9)]);
     expect(merged.map((e) => e.logId)).toEqual(['log-1', 'log-5', 'log-9']);
+  });
+
+  describe('with archived days in range', () => {
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    /** A cold tier answering from a fixed list, one page, counting how often it was asked. */
+    function coldTier(opening: (archived: AuditLogEntry[]) => ColdOpening, archived: AuditLogEntry[]) {
+      const asked: string[] = [];
+      const tier: ColdTier = {
+        open: (filter) => {
+          asked.push(filter.range.preset);
+          return Promise.resolve(opening(archived));
+        },
+      };
+      return { tier, asked };
+    }
+
+    it('merges archived entries into the warm ones, newest first, marked as archived', async () => {
+      const warm = [entry(1), entry(3)];
+      const old = [
+        { ...entry(2), logId: 'arch-2', archived: true },
+        { ...entry(4), logId: 'arch-4', archived: true },
+      ];
+      const { tier } = coldTier(
+        (rows) => ({ kind: 'read', read: () => Promise.resolve({ rows, next: null }), coldBeforeMs: now.getTime() }),
+        old,
+      );
+      const reader = new FakeReader(warm);
+      const source = new LogDataSource(reader, () => now, 100, tier);
+      source.query(emptyFilter({ range: { preset: 'all' } }), scope);
+      await tick(); // the archive is asked before the first warm page
+      await reader.release();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(source.rows().map((r) => [r.logId, r.archived === true])).toEqual([
+        ['log-1', false],
+        ['arch-2', true],
+        ['log-3', false],
+        ['arch-4', true],
+      ]);
+      expect(source.withArchive()).toBe(true);
+      expect(source.exhausted()).toBe(true);
+    });
+
+    it('says which filter keeps archived days out, and still shows the warm entries', async () => {
+      const { tier } = coldTier(() => ({ kind: 'skipped', reasons: ['Review status: is not kept in archives'] }), []);
+      const reader = new FakeReader([entry(1)]);
+      const source = new LogDataSource(reader, () => now, 100, tier);
+      source.query(emptyFilter({ range: { preset: 'all' } }), scope);
+      await tick(); // the archive is asked before the first warm page
+      await reader.release();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(source.rows().map((r) => r.logId)).toEqual(['log-1']);
+      expect(source.withArchive()).toBe(false);
+      expect(source.archiveLeftOut()).toEqual(['Review status: is not kept in archives']);
+    });
+
+    it('asks the archive once per search, not once per page', async () => {
+      const { tier, asked } = coldTier(() => ({ kind: 'none' }), []);
+      const reader = new FakeReader(Array.from({ length: 30 }, (_, i) => entry(i)));
+      const source = new LogDataSource(reader, () => now, 10, tier);
+      source.query(emptyFilter(), scope);
+      await tick(); // the archive is asked before the first warm page
+      await reader.release();
+      await new Promise((r) => setTimeout(r, 0));
+      void source.loadNext();
+      await tick(); // the archive is asked before the first warm page
+      await reader.release();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(source.rows()).toHaveLength(20);
+      expect(asked).toEqual(['7d']);
+    });
   });
 });

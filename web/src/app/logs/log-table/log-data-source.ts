@@ -5,8 +5,11 @@ import { BehaviorSubject, Subscription, type Observable } from 'rxjs';
 import type { AuditLogEntry } from '../../core/audit-model';
 import { describeFirestoreError, type ConsoleError } from '../../core/firestore/firestore-errors';
 import type { LogReader, PageCursor } from '../../core/firestore/log-repository';
+import { mergeTiers, type MergedCursor, type TierReader } from '@audit-log/model/tier-merge';
 import type { LogFilter } from '../filters/log-filter';
 import { QueryPlanError, planLogQuery, type LogQueryPlan, type QueryScope } from '../query/log-query';
+import type { ColdOpening } from './archive-reach';
+import type { ColdTier } from './archive-tier';
 
 export const PAGE_SIZE = 200;
 /** Start loading the next page when the viewport gets this close to the end of what is loaded. */
@@ -17,10 +20,20 @@ const TAIL_LIMIT = 100;
 /** Why the table is empty or stopped: a refused plan or a Firestore error, both shown as is. */
 export type LoadProblem = { kind: 'plan'; error: QueryPlanError } | { kind: 'firestore'; error: ConsoleError };
 
+/** The merged search's one cursor: the Firestore position and the archive's. */
+type SearchCursor = MergedCursor<AuditLogEntry, PageCursor, string>;
+
+const positionOf = (e: AuditLogEntry) => ({ atMs: e.occurredAt.getTime(), logId: e.logId });
+
 /**
  * Owns the query and the pagination of one log table: plans the query for a filter, loads pages
  * by cursor as the virtual viewport approaches the end, and (optionally) prepends entries that
  * arrive while the user watches. State is exposed as signals for the page around the table.
+ *
+ * With a cold tier, a range that reaches archived days is one search over both tiers: the first
+ * page asks whether any day of the range is archived (never for ranges that cannot be), and if
+ * so, archived entries are merged in time order with the warm ones (`mergeTiers`), one cursor for
+ * both, each archived row marked `archived`.
  */
 export class LogDataSource extends DataSource<AuditLogEntry> {
   readonly rows = signal<readonly AuditLogEntry[]>([]);
@@ -32,6 +45,10 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
   readonly firstPageMs = signal<number | null>(null);
   /** Entries that arrived through the live tail since it was switched on. */
   readonly tailed = signal(0);
+  /** Archived days in range are searched too (rows from them carry `archived`). */
+  readonly withArchive = signal(false);
+  /** Archived days in range that a filter keeps out of the search, and why (field messages). */
+  readonly archiveLeftOut = signal<readonly string[]>([]);
 
   private readonly stream = new BehaviorSubject<readonly AuditLogEntry[]>([]);
   private readonly viewers = new Subscription();
@@ -39,7 +56,10 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
   private filter: LogFilter | null = null;
   private scope: QueryScope | null = null;
   private plan: LogQueryPlan | null = null;
-  private cursor: PageCursor | null = null;
+  private cursor: SearchCursor | null = null;
+  /** The archive side of the current search; undefined until the first page asked. */
+  private cold: Promise<ColdOpening> | null = null;
+  private plannedAt = new Date(0);
   private generation = 0;
   private stopTail: (() => void) | null = null;
 
@@ -47,6 +67,7 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
     private readonly repo: LogReader,
     private readonly now: () => Date = () => new Date(),
     private readonly pageSize = PAGE_SIZE,
+    private readonly coldTier: ColdTier | null = null,
   ) {
     super();
   }
@@ -76,8 +97,13 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
     this.problem.set(null);
     this.firstPageMs.set(null);
     this.tailed.set(0);
+    this.withArchive.set(false);
+    this.archiveLeftOut.set([]);
+    this.cold = null;
     try {
-      this.plan = planLogQuery(filter, scope, { now: this.now(), limit: this.pageSize });
+      // Both tiers resolve a relative range at the same instant.
+      this.plannedAt = this.now();
+      this.plan = planLogQuery(filter, scope, { now: this.plannedAt, limit: this.pageSize });
     } catch (err) {
       if (!(err instanceof QueryPlanError)) throw err;
       this.plan = null;
@@ -98,12 +124,22 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
     const started = performance.now();
     this.loading.set(true);
     try {
-      const page = await this.repo.page(plan, this.cursor);
+      const hot: TierReader<AuditLogEntry, PageCursor> = async (after) => {
+        const page = await this.repo.page(plan, after);
+        return { rows: page.entries, next: page.next };
+      };
+      // Without a cold tier nothing is awaited before the warm query, exactly as before.
+      const cold = this.coldTier ? await this.coldSide() : {};
+      if (generation !== this.generation) return;
+      const page = await mergeTiers(
+        { hot, cold: cold.read, coldBeforeMs: cold.coldBeforeMs, positionOf, pageSize: this.pageSize },
+        this.cursor,
+      );
       if (generation !== this.generation) return;
       if (this.firstPageMs() === null) this.firstPageMs.set(Math.round(performance.now() - started));
       this.cursor = page.next;
       this.exhausted.set(page.next === null);
-      this.append(page.entries);
+      this.append(page.rows.map((r) => r.row));
     } catch (err) {
       if (generation !== this.generation) return;
       this.exhausted.set(true);
@@ -111,6 +147,29 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
     } finally {
       if (generation === this.generation) this.loading.set(false);
     }
+  }
+
+  /**
+   * The archive side of the current search, asked once per search before its first page. For a
+   * range that cannot hold archived days the answer is immediate and nothing is read; otherwise
+   * one `audit_archives` query says whether any day is archived and which is the newest, so warm
+   * rows newer than that day are shown without waiting for the archive.
+   */
+  private async coldSide(): Promise<{ read?: TierReader<AuditLogEntry, string>; coldBeforeMs?: number }> {
+    const tier = this.coldTier;
+    if (!tier || !this.filter || !this.scope) return {};
+    if (!this.cold) {
+      const generation = this.generation;
+      this.cold = tier.open(this.filter, this.scope, this.plannedAt, this.pageSize).then((opening) => {
+        if (generation === this.generation) {
+          this.withArchive.set(opening.kind === 'read');
+          this.archiveLeftOut.set(opening.kind === 'skipped' ? opening.reasons : []);
+        }
+        return opening;
+      });
+    }
+    const opening = await this.cold;
+    return opening.kind === 'read' ? { read: opening.read, coldBeforeMs: opening.coldBeforeMs } : {};
   }
 
   /** Switches the live tail on or off; it follows the current filter. */

@@ -1,4 +1,5 @@
 import { ScrollingModule, type CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
+import { MatIconModule } from '@angular/material/icon';
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output, signal, viewChild } from '@angular/core';
 import { humanize, type AuditLogEntry } from '../../core/audit-model';
@@ -15,7 +16,7 @@ export const ROW_HEIGHT = 44;
 @Component({
   selector: 'app-log-table',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ScrollingModule, DatePipe],
+  imports: [ScrollingModule, DatePipe, MatIconModule],
   templateUrl: './log-table.html',
   styleUrl: './log-table.scss',
 })
