@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -6,6 +5,7 @@ import { logIdFor, type AuditEntry } from '../../functions/src/domain';
 import { adminDb, closeAdminApp, pubsubClient, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { searchRecorded } from './support/access-records';
 import { launchBrowser, screenshot, signIn } from './support/browser';
+import { exportFromPage } from './support/exports';
 import {
   PASSWORD,
   buildEntries,
@@ -220,26 +220,14 @@ async function exportCreatedFromLogSearch(page: Page): Promise<void> {
   expect(created.length).toBeLessThan(entriesA.length);
   expect(await rowCount(page)).toBe(created.length);
 
-  await page.getByTestId('listing-export').click();
-  const dialog = page.getByRole('dialog');
-  await expect.poll(() => dialog.getByTestId('export-filters').textContent()).toBe('operation CREATE');
-  await dialog.getByRole('radio', { name: /NDJSON/ }).check();
-  await dialog.getByTestId('export-start').click();
-  await dialog.locator('[data-testid="export-job"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
-  // As the user reads it (innerText applies CSS text-transform): "Done · 8 of 8 rows · 4.1 KB".
-  const progress = await dialog.getByTestId('export-progress').innerText();
-  expect(progress).toMatch(new RegExp(`^Done · ${created.length} of ${created.length} rows · `));
-  await screenshot(page, '02b-export-from-log-search');
-
-  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
-  const file = await readFile(await download.path(), 'utf8');
-  const exported = file
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { logId: string; tenantId: string; operation: string });
+  const exported = await exportFromPage(page, {
+    filters: 'operation CREATE',
+    format: 'ndjson',
+    rows: created.length,
+    shot: '02b-export-from-log-search',
+  });
   expect(exported.map((r) => r.logId).sort()).toEqual(created.map((e) => e.logId).sort());
   expect(exported.every((r) => r.tenantId === tenantA && r.operation === 'CREATE')).toBe(true);
-  await dialog.getByRole('button', { name: 'Close' }).click();
 }
 
 beforeAll(async () => {
