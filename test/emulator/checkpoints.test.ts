@@ -303,3 +303,29 @@ describe('checkpoints through tiering and restore', () => {
     ).toBe(2);
   });
 });
+
+describe('a window holding more entries than one page of the job', () => {
+  // The job folds a window a page at a time; at 10 events/s a 5-minute window holds 3,000 entries,
+  // three pages of 1,000. Here a page of 4 over 11 entries takes three pages the same way.
+  const tenant = uniqueTenant('ckpt-pages');
+  const day = dateDaysAgo(2);
+  const slotStart = Date.parse(`${day}T12:00:00.000Z`);
+  const entries = entriesOn(tenant, day, 11, 'paged');
+  const recorded = entries.map((e, i) => ({ e, at: slotStart + 1_000 + i * 7_000 }));
+  let report: CheckpointRunReport;
+
+  beforeAll(async () => {
+    await createTenant(db, tenant);
+    await seedRecorded(db, entries, (_e, i) => new Date(recorded[i]!.at));
+    report = await checkpointTenants([tenant], { pageSize: 4 });
+  });
+
+  it('is signed whole: one checkpoint counting every entry, its root recomputed from them all', async () => {
+    expect(report.failures).toEqual([]);
+    const chain = await chainOf(tenant);
+    expect(chain).toHaveLength(1);
+    const [only] = chain;
+    expect(only!.count).toBe(entries.length);
+    expect(only!.merkleRoot).toBe(rootOf(recorded, only!).root);
+  });
+});
