@@ -65,7 +65,8 @@ export class CheckpointStore {
 
   /**
    * Every entry of a window as `(logId, hash)`, a page at a time: only the hash is read
-   * (`select`), and the caller folds each page before the next one is fetched.
+   * (`select`, with `recordedAt`, which the next page's cursor needs), and the caller folds each
+   * page before the next one is fetched.
    */
   async *window(
     tenantId: string,
@@ -81,7 +82,7 @@ export class CheckpointStore {
         .where('recordedAt', '<', Timestamp.fromMillis(endMs))
         .orderBy('recordedAt', 'asc')
         .orderBy(FieldPath.documentId(), 'asc')
-        .select('hash')
+        .select('hash', 'recordedAt')
         .limit(pageSize);
       if (after) q = q.startAfter(after);
       const snap = await q.get();
