@@ -183,19 +183,43 @@ const ROLLUP_ATTEMPTS = 10;
  * Runs once the history is imported, signed and tiered (on every start, also when that was done
  * by an earlier one): the daily rollups behind the dashboard's trends (`runRollups`, as the
  * platform admin), which the emulators' missing scheduler would otherwise never compute. Tiering
- * has rolled up the archived days already; this computes every warm day up to today.
+ * has rolled up the archived days already; this computes every warm day from `from` (the
+ * history's first day) up to today, one tenant after the other: days before the history hold no
+ * entries, and a tenant that keeps a year warm would otherwise keep the next one's trends waiting.
  */
-export async function afterHistoryTiered(world: DemoWorld, log: (line: string) => void): Promise<void> {
+export async function afterHistoryTiered(
+  world: DemoWorld,
+  log: (line: string) => void,
+  tenantIds: readonly string[],
+  from?: string,
+): Promise<void> {
   let computed = 0;
-  for (let attempt = 1; attempt <= ROLLUP_ATTEMPTS; attempt++) {
-    const report = await callCallable<RollupRunReport>('runRollups', {}, await platformToken(world));
-    computed += report.computed.length;
-    if (!report.stoppedAtDeadline) {
-      log(`History: rolled up ${computed} days for the dashboard's trends across ${report.tenants} tenants.`);
-      return;
+  let incomplete = false;
+  for (const tenantId of tenantIds) {
+    let done = false;
+    for (let attempt = 1; attempt <= ROLLUP_ATTEMPTS && !done; attempt++) {
+      const report = await callCallable<RollupRunReport>(
+        'runRollups',
+        { tenantId, ...(from !== undefined ? { from } : {}) },
+        await platformToken(world),
+      );
+      computed += report.computed.length;
+      done = !report.stoppedAtDeadline;
     }
+    if (!done) incomplete = true;
+  }
+  if (!incomplete) {
+    log(`History: rolled up ${computed} days for the dashboard's trends across ${tenantIds.length} tenants.`);
+    return;
   }
   log(`History: rolled up ${computed} days; the rest waits for the next start or the Dashboard's Compute now.`);
+}
+
+/** The first day of the imported history (the earliest over the tenants' markers). */
+function historyFirstDay(markers: ReadonlyArray<{ until: string; days: number }>): string | undefined {
+  const firsts = markers.map((m) => new Date(Date.parse(`${m.until}T00:00:00.000Z`) - m.days * 86_400_000));
+  if (firsts.length === 0) return undefined;
+  return new Date(Math.min(...firsts.map((d) => d.getTime()))).toISOString().slice(0, 10);
 }
 
 /**
@@ -226,5 +250,10 @@ export async function runDemoHistory(options: HistoryIngestOptions): Promise<voi
     const seconds = Math.round((Date.now() - started) / 1000);
     log(`History: ready after ${seconds} s: ${days} archived days (console: Archive page, cold search, restore).`);
   }
-  await afterHistoryTiered(world, log);
+  await afterHistoryTiered(
+    world,
+    log,
+    ingested.map((t) => t.tenantId),
+    historyFirstDay(ingested.map((t) => t.marker)),
+  );
 }
