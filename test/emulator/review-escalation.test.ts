@@ -29,16 +29,15 @@ afterAll(async () => {
 /** Flagged entries through Pub/Sub, waited for until their deadline is stamped. */
 async function flaggedEntries(
   count: number,
-  level: 'CRITICAL' | 'ERROR',
+  level: 'CRITICAL' | 'WARNING',
 ): Promise<Array<{ logId: string; dueAt: Timestamp }>> {
   const envelopes = Array.from({ length: count }, () =>
     level === 'CRITICAL'
       ? testEnvelope(tenant, { eventType: 'security.token.exposed', source: 'scanner', changes: undefined })
-      : // A failed security action is an ERROR SECURITY entry: flagged, but one reviewer suffices.
+      : // A SECURITY entry of low risk is a WARNING: flagged, but one reviewer suffices.
         testEnvelope(tenant, {
           eventType: 'auth.mfa.disabled',
           source: 'auth',
-          outcome: 'failure',
           changes: undefined,
         }),
   );
@@ -69,11 +68,11 @@ async function escalationNotices(logId: string) {
 describe('overdue escalation', () => {
   it('moves overdue items exactly once when runs overlap, and leaves the rest alone', async () => {
     const overdue = await flaggedEntries(4, 'CRITICAL');
-    const notYet = await flaggedEntries(1, 'ERROR');
+    const notYet = await flaggedEntries(1, 'WARNING');
     const decided = (await flaggedEntries(1, 'CRITICAL'))[0]!;
     await ok('decideReview', { logId: decided.logId, decision: 'investigate', note: 'on it' }, reviewer.idToken);
 
-    // Time passes: the CRITICAL deadlines (and the decided entry's) are now behind us; the ERROR
+    // Time passes: the CRITICAL deadlines (and the decided entry's) are now behind us; the WARNING
     // entry's is not. (The emulator's clock cannot be moved, so the deadlines are.)
     const past = Timestamp.fromMillis(Date.now() - 60_000);
     await Promise.all(
