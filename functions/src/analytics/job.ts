@@ -1,10 +1,11 @@
 import type { RollupRunReport } from '@audit-log/model/callables';
-import { FieldPath, type Firestore } from 'firebase-admin/firestore';
+import type { Firestore } from 'firebase-admin/firestore';
 import { readTenantSettings } from '../domain';
 import { decideDay, isFinalDay, runDays } from '../domain/analytics';
 import { COLLECTIONS } from '../store/collections';
 import * as logs from './logs';
 import { rollupDoc, RollupStore } from './rollup-store';
+import { allTenantIds } from '../store/tenant-ids';
 
 export interface RollupJobOptions {
   /** Only these tenants (default: every tenant document). */
@@ -20,19 +21,6 @@ export interface RollupJobOptions {
 }
 
 export type { RollupRunReport };
-
-async function allTenantIds(db: Firestore): Promise<string[]> {
-  const ids: string[] = [];
-  let last: string | undefined;
-  for (;;) {
-    let q = db.collection(COLLECTIONS.tenants).orderBy(FieldPath.documentId()).select().limit(500);
-    if (last) q = q.startAfter(last);
-    const snap = await q.get();
-    ids.push(...snap.docs.map((d) => d.id));
-    if (snap.size < 500) return ids;
-    last = snap.docs[snap.docs.length - 1]!.id;
-  }
-}
 
 /**
  * The rollup job (docs/analytics.md): for each tenant and each day of the run, newest first, reads

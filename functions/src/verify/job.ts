@@ -1,4 +1,4 @@
-import { FieldPath, Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { IntegrityCheckReport, IntegrityCheckRun } from '@audit-log/model/callables';
 import { INTEGRITY_SOURCE, INTEGRITY_VIOLATION_EVENT_TYPE, type IntegrityFinding } from '@audit-log/model/integrity';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { ingestSystemEvent } from '../ingest/ingest';
 import { COLLECTIONS } from '../store/collections';
 import type { Bucket } from '../tiering/storage';
 import { verifyFromStores } from './run';
+import { allTenantIds } from '../store/tenant-ids';
 
 // The scheduled (and on-demand) verification: the same checks as `audit-verify`, run by the
 // functions against the keys they publish, each run recorded in `audit_integrity_runs` and, when
@@ -80,19 +81,6 @@ export const emitThroughIngest = async (envelope: Record<string, unknown>): Prom
   const outcome = await ingestSystemEvent(envelope, `integrity-${String(envelope.eventId)}`);
   return outcome.status === 'rejected' ? null : outcome.logId;
 };
-
-async function tenantIds(db: Firestore): Promise<string[]> {
-  const ids: string[] = [];
-  let last: string | undefined;
-  for (;;) {
-    let q = db.collection(COLLECTIONS.tenants).orderBy(FieldPath.documentId()).select().limit(500);
-    if (last) q = q.startAfter(last);
-    const snap = await q.get();
-    ids.push(...snap.docs.map((d) => d.id));
-    if (snap.size < 500) return ids;
-    last = snap.docs[snap.docs.length - 1]!.id;
-  }
-}
 
 /** The start of the period after the budget: whole windows from the end back, as many as fit. */
 async function budgetedFrom(db: Firestore, tenantId: string, o: IntegrityCheckOptions): Promise<number> {
@@ -180,7 +168,7 @@ export async function runIntegrityCheckJob(
   o: IntegrityCheckOptions,
 ): Promise<IntegrityCheckReport> {
   const report: IntegrityCheckReport = { runs: [], failures: [] };
-  for (const tenantId of o.tenantIds ?? (await tenantIds(deps.db))) {
+  for (const tenantId of o.tenantIds ?? (await allTenantIds(deps.db))) {
     try {
       report.runs.push(await checkTenant(deps, o, tenantId));
     } catch (err) {
