@@ -1,7 +1,7 @@
 import type { AccessFilters, AccessKind, AccessView } from './access';
 import type { Category, Level } from './catalog';
 import type { ClassificationRules } from './classification';
-import type { ArchiveState, Operation, Outcome, ReviewStatus } from './enums';
+import type { Operation, Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
 import type {
   CheckpointRunReport,
@@ -10,6 +10,14 @@ import type {
   IntegrityCheckReport,
   RunIntegrityCheckRequest,
 } from './callables-integrity';
+import type {
+  ColdSearchRequest,
+  ColdSearchResult,
+  PurgeReport,
+  RestoreArchiveDayRequest,
+  RestoreResult,
+  TieringReport,
+} from './callables-archive';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -173,113 +181,6 @@ export interface GenerateReportRequest {
 export interface ExportSweepReport {
   swept: number;
   exportIds: string[];
-}
-
-// ---- Cold tier ------------------------------------------------------------------------------
-
-/** One day the tiering job worked on. */
-export interface TieringDayOutcome {
-  tenantId: string;
-  date: IsoDate;
-  parts: Array<{ part: number; state: ArchiveState; rows: number | null; retained: number }>;
-  status: 'archived' | 'held' | 'failed' | 'busy' | 'empty' | 'deferred';
-  retryAtMs?: number;
-  error?: { code: string; message: string };
-}
-
-export interface TieringReport {
-  runId: string;
-  tenants: number;
-  days: TieringDayOutcome[];
-  /** Rows in files that reached `archived` during this run. */
-  archivedEntries: number;
-  failures: number;
-  durationMs: number;
-  stoppedAtDeadline: boolean;
-}
-
-/** `searchArchives`: the console's filter applied to the Parquet archive; `[from, to)`. */
-export interface ColdSearchRequest {
-  /** Only a platform admin names a tenant; everyone else searches their own. */
-  tenantId?: string;
-  from?: IsoInstant;
-  to?: IsoInstant;
-  categories?: Category[];
-  levels?: Level[];
-  eventTypes?: string[];
-  actorId?: string;
-  resourceType?: string;
-  resourceId?: string;
-  outcome?: Outcome;
-  /** Any of these operations (what the entry did to its resource). */
-  operations?: Operation[];
-  keyword?: string;
-  /** One entry by id: entry detail of an archived row, with its day as `from`/`to`. */
-  logId?: string;
-  /** 50 when left out. */
-  pageSize?: number;
-  cursor?: string;
-}
-
-/** One archived entry, with the fields the console reads (the stored entry has them all). */
-export interface ArchivedEntry {
-  logId: string;
-  eventId: string;
-  eventType: string;
-  tenantId: string;
-  occurredAt: IsoInstant;
-  recordedAt: IsoInstant;
-  source: string;
-  actor: { type: string; id?: string; name?: string; email?: string };
-  resource?: { type: string; id: string; name?: string; path?: string };
-  operation: Operation;
-  outcome: Outcome;
-  category: Category;
-  level: Level;
-  requiresReview: boolean;
-  reviewStatus: ReviewStatus;
-  changedFields: string[];
-  hash: string;
-}
-
-export interface ColdSearchResult {
-  entries: ArchivedEntry[];
-  /** Pass back as `cursor` for the next page; null when there is none. */
-  nextCursor: string | null;
-  /** True when the call stopped at its day budget before filling the page. */
-  partial: boolean;
-  /** The days read, newest first. */
-  days: IsoDate[];
-}
-
-export interface RestoreArchiveDayRequest {
-  date: IsoDate;
-  /** How long restored entries stay in Firestore: 1..365 days, 30 when left out. */
-  holdDays?: number;
-}
-
-export interface RestoreResult {
-  tenantId: string;
-  date: IsoDate;
-  parts: number;
-  /** Entries written back now. */
-  restored: number;
-  /** Entries already present with the same hash (an earlier, interrupted restore). */
-  alreadyPresent: number;
-  restoredUntil: IsoInstant;
-}
-
-export interface PurgeReport {
-  runId: string;
-  cutoffDate: IsoDate;
-  purged: Array<{
-    archiveId: string;
-    objectPath: string;
-    rows: number | null;
-    sha256: string | null;
-    merkleRoot: string | null;
-  }>;
-  busy: string[];
 }
 
 // ---- Tenant settings ------------------------------------------------------------------------
@@ -472,6 +373,7 @@ export interface RecordedAccess {
 }
 
 export type * from './callables-integrity';
+export type * from './callables-archive';
 
 /** `runRollups`: the days `from`..`to` (default: the tenant's warm window up to today). */
 export interface RunRollupsRequest extends OperatorRunRequest {
