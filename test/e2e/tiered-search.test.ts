@@ -45,6 +45,16 @@ async function shownIds(page: Page): Promise<string[]> {
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-log-id') ?? ''));
 }
 
+/** The tenant's records of reads of its log (the auditor's searches and views). */
+async function readRecords(): Promise<string[]> {
+  const snap = await adminDb()
+    .collection('audit_logs')
+    .where('tenantId', '==', tenant)
+    .where('source', '==', 'audit-access')
+    .get();
+  return snap.docs.map((d) => String(d.get('eventType')));
+}
+
 async function markedIds(page: Page): Promise<string[]> {
   return page
     .locator('[data-testid="log-table"] [data-log-id]:has([data-testid="archived-marker"])')
@@ -89,6 +99,8 @@ describe('one search across warm and archived days, in Chromium', () => {
       await expect.poll(() => shownIds(page), { timeout: 60_000, interval: 250 }).toEqual(expected);
       await page.locator('[data-testid="log-status"][data-state="ready"]').waitFor();
       expect((await page.getByTestId('row-count').textContent())?.trim()).toBe(String(expected.length));
+      // The console's report and the archive pages it read are one record of one query.
+      await expect.poll(readRecords, { timeout: 30_000, interval: 250 }).toHaveLength(1);
       await page.getByTestId('with-archive').waitFor();
       expect(await markedIds(page)).toEqual(expected.filter((id) => archivedIds.has(id)));
       await screenshot(page, 'tiered-search');
@@ -98,6 +110,8 @@ describe('one search across warm and archived days, in Chromium', () => {
       await expect.poll(() => shownIds(page), { timeout: 60_000, interval: 250 }).toEqual(newestFirst(warm));
       expect(await page.getByTestId('with-archive').count()).toBe(0);
       expect(await markedIds(page)).toEqual([]);
+      // Its report is on its way once the page shows; leaving before it lands would lose it.
+      await expect.poll(readRecords, { timeout: 30_000, interval: 250 }).toHaveLength(2);
 
       // Entry detail of an archived row, read from its archive.
       await page.goto(`${server.url}/logs?range=custom&from=${from}&to=${to}`);
@@ -112,12 +126,17 @@ describe('one search across warm and archived days, in Chromium', () => {
       expect(await page.locator('body').textContent()).toContain(target.hash);
       expect(await page.getByTestId('entry-error').count()).toBe(0);
       await screenshot(page, 'tiered-entry-detail');
+      // Four reads, four records: the merged search twice, the warm search, the archived entry
+      // (its archive read and its view's report are one). The next test checks no more came.
+      await expect.poll(readRecords, { timeout: 30_000, interval: 250 }).toHaveLength(4);
     } finally {
       await context.close();
     }
   }, 240_000);
 
   it('exports from Log search over warm and archived days exactly the entries of both tiers', async () => {
+    // Nothing of the previous test's reads was recorded late, or twice.
+    expect(await readRecords()).toHaveLength(4);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     try {

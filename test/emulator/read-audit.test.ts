@@ -193,6 +193,132 @@ describe('cold search', () => {
   });
 });
 
+describe('a console query that reaches the archive', () => {
+  type Page = { entries: unknown[]; nextCursor: string | null };
+  let n = 0;
+  const newQueryId = () => `query-${Date.now().toString(36)}-${(n++).toString().padStart(6, '0')}`;
+
+  /** Every page of one cold request, sent in turn with its cursor as the console does. */
+  async function allPages(request: Record<string, unknown>, idToken = auditor.idToken): Promise<number> {
+    let pages = 0;
+    let cursor: string | null = null;
+    do {
+      const page: Page = await ok<Page>('searchArchives', cursor ? { ...request, cursor } : request, idToken);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== null);
+    return pages;
+  }
+
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+  it('records its pages and its report as one entry when the archive is read first', async () => {
+    const before = await readCounts();
+    const queryId = newQueryId();
+    const request = { pageSize: 3, queryId };
+    expect(await allPages(request)).toBeGreaterThanOrEqual(3);
+    const report = await ok<{ auditLogId: string; duplicate: boolean }>(
+      'recordAccess',
+      searchReport({ filters: { range: 'all' }, archive: { queryId, request } }),
+      auditor.idToken,
+    );
+    expect(report.duplicate).toBe(true);
+    const after = await readCounts();
+    expect(total(after)).toBe(total(before) + 1);
+    const entry = (await db.collection('audit_logs').doc(report.auditLogId).get()).data()!;
+    expect(entry).toMatchObject({
+      eventType: 'audit.archive.searched',
+      changes: { after: { queryId, filters: {}, continued: false } },
+    });
+  });
+
+  it('records its report and its pages as one entry when the report comes first', async () => {
+    const before = await readCounts();
+    const queryId = newQueryId();
+    const request = { pageSize: 4, queryId };
+    const report = await ok<{ auditLogId: string; duplicate: boolean }>(
+      'recordAccess',
+      searchReport({ filters: { range: 'all' }, archive: { queryId, request } }),
+      auditor.idToken,
+    );
+    expect(report.duplicate).toBe(false);
+    expect(await allPages(request)).toBeGreaterThanOrEqual(3);
+    expect(await readCounts()).toEqual({ ...before, 'audit.log.searched': before['audit.log.searched']! + 1 });
+    const entry = (await db.collection('audit_logs').doc(report.auditLogId).get()).data()!;
+    expect(entry).toMatchObject({ changes: { after: { queryId, archive: {}, filters: { range: ['all'] } } } });
+  });
+
+  it('records an archived entry view and its archive read as one entry', async () => {
+    const [archived] = (await ok<Page>('searchArchives', { pageSize: 1 }, auditor.idToken)).entries as Array<{
+      logId: string;
+      occurredAt: string;
+    }>;
+    const day = archived!.occurredAt.slice(0, 10);
+    const before = await readCounts();
+    const queryId = newQueryId();
+    const request = {
+      from: `${day}T00:00:00.000Z`,
+      to: new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString(),
+      logId: archived!.logId,
+      pageSize: 1,
+      queryId,
+    };
+    expect((await ok<Page>('searchArchives', request, auditor.idToken)).entries).toHaveLength(1);
+    const view = await ok<{ auditLogId: string; duplicate: boolean }>(
+      'recordAccess',
+      {
+        tenantId: tenant,
+        kind: 'entry_view',
+        view: 'entry_detail',
+        logId: archived!.logId,
+        archive: { queryId, request },
+      },
+      auditor.idToken,
+    );
+    expect(view.duplicate).toBe(true);
+    expect(total(await readCounts())).toBe(total(before) + 1);
+  });
+
+  it('records again a recorded query id sent with another filter, or by another reader (nothing read unrecorded)', async () => {
+    const queryId = newQueryId();
+    await allPages({ pageSize: 5, queryId });
+    const before = await readCounts();
+    // The same query id, a narrower filter: a read the first record does not describe.
+    await ok<Page>('searchArchives', { pageSize: 5, queryId, keyword: 'r' }, auditor.idToken);
+    // A report claiming the query's archive part, but with another filter, is a record of its own too.
+    await ok('recordAccess', searchReport({ archive: { queryId, request: { levels: ['ERROR'] } } }), auditor.idToken);
+    // Another reader cannot ride on the first reader's record.
+    const other = await signInWithClaims({ tenantId: tenant, role: 'auditor' });
+    await ok<Page>('searchArchives', { pageSize: 5, queryId }, other.idToken);
+    expect(await readCounts()).toEqual({
+      ...before,
+      'audit.archive.searched': before['audit.archive.searched']! + 2,
+      'audit.log.searched': before['audit.log.searched']! + 1,
+    });
+    const narrowed = (await entriesOf('audit.archive.searched')).filter(
+      (e) => (e.changes as { after: { filters: Record<string, unknown> } }).after.filters.keyword !== undefined,
+    );
+    expect(narrowed.map((e) => (e.changes as { after: unknown }).after)).toEqual([
+      expect.objectContaining({ queryId, filters: { keyword: ['r'] } }),
+    ]);
+  });
+
+  it('refuses a malformed query id with a field-level error, recording nothing', async () => {
+    const before = await readCounts();
+    const refused = await call('searchArchives', { queryId: 'x/../../y' }, auditor.idToken);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.errors?.map((e) => e.path)).toEqual(['queryId']);
+    const report = await call(
+      'recordAccess',
+      searchReport({ archive: { queryId: 'short', request: {} } }),
+      auditor.idToken,
+    );
+    expect(report.ok).toBe(false);
+    if (!report.ok) expect(report.error.errors?.map((e) => e.path)).toEqual(['archive.queryId']);
+    expect(await readCounts()).toEqual(before);
+  });
+});
+
 describe('reads of the read records', () => {
   it('costs one record per API request, however many access entries it returns', async () => {
     const before = await readCounts();

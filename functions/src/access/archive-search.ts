@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { archiveSearchEvent } from '../domain/access';
+import { archiveSearchEvent, archiveSearchEventId } from '../domain/access';
 import type { ColdSearchRequest } from '../domain/archive';
 import type { Caller } from '../domain/commands';
-import { recordRead } from './record';
+import { recordRead, recordedRead } from './record';
 
-/** Records one cold search call of `tenantId` (filters and count, never the rows). */
+/**
+ * Records one cold search call of `tenantId` (filters and count, never the rows). A page of a
+ * console query (`queryId`) whose record exists, with this very filter, writes nothing.
+ */
 export async function recordArchiveSearch(
   caller: Caller,
   tenantId: string,
@@ -12,8 +15,13 @@ export async function recordArchiveSearch(
   result: { entries: readonly unknown[]; nextCursor: string | null },
 ): Promise<void> {
   const readId = randomBytes(12).toString('hex');
+  const reader = { uid: caller.uid, email: caller.email, platformAdmin: caller.platformAdmin };
+  if (request.queryId !== undefined) {
+    const eventId = archiveSearchEventId({ reader, tenantId, request, readId });
+    if ((await recordedRead(tenantId, eventId)) !== null) return;
+  }
   const envelope = archiveSearchEvent({
-    reader: { uid: caller.uid, email: caller.email, platformAdmin: caller.platformAdmin },
+    reader,
     tenantId,
     request,
     returned: result.entries.length,

@@ -2,13 +2,10 @@ import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { randomBytes } from 'node:crypto';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
-import { ACCESS_SOURCE, consoleAccessEvent, parseRecordAccess } from '../domain/access';
-import { logIdFor } from '../domain/ids';
-import { firestore } from '../firebase';
-import { COLLECTIONS } from '../store/collections';
+import { consoleAccessEvent, parseRecordAccess } from '../domain/access';
 import { assertCommand } from '../domain/commands';
 import { mayReadTenantAudit } from '../domain/integrity/entry-proof';
-import { recordRead } from './record';
+import { recordRead, recordedRead } from './record';
 
 /**
  * `recordAccess`: the console reads `audit_logs` straight from Firestore (the rules decide what it
@@ -34,13 +31,12 @@ export function handleRecordAccess(request: CallableRequest): Promise<CallableOu
       readId,
       occurredAt: new Date().toISOString(),
     });
-    // A retried report (same reader, same request id) finds its entry and records nothing more:
-    // its content differs in time alone, and storing it again would be a conflicting duplicate.
-    if (input.requestId !== undefined) {
-      const auditLogId = logIdFor(input.tenantId, ACCESS_SOURCE, String(envelope.eventId));
-      if ((await firestore().collection(COLLECTIONS.logs).doc(auditLogId).get()).exists) {
-        return { auditLogId, duplicate: true };
-      }
+    // A retried report (same reader, same request id), or the report of a query whose archive
+    // page was recorded first, finds its entry and records nothing more: storing it again would
+    // be a conflicting duplicate.
+    if (input.requestId !== undefined || input.archive !== undefined) {
+      const auditLogId = await recordedRead(input.tenantId, String(envelope.eventId));
+      if (auditLogId !== null) return { auditLogId, duplicate: true };
     }
     const recorded = await recordRead(envelope, `access-${input.tenantId}-${readId}`);
     return { auditLogId: recorded.logId, duplicate: recorded.duplicate };

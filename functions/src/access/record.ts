@@ -1,6 +1,10 @@
 import * as logger from 'firebase-functions/logger';
+import { ACCESS_SOURCE } from '../domain/access';
 import { CommandError } from '../domain/commands';
+import { logIdFor } from '../domain/ids';
+import { firestore } from '../firebase';
 import { ingestSystemEvent } from '../ingest/ingest';
+import { COLLECTIONS } from '../store/collections';
 
 /** What recording a read gave: the entry's log id, and whether it was already recorded. */
 export interface RecordedRead {
@@ -28,4 +32,13 @@ export async function recordRead(envelope: Record<string, unknown>, deadLetterId
     throw new CommandError('tenant_not_found', `tenant ${String(envelope.tenantId)} does not exist`);
   }
   throw new CommandError('unavailable', 'the read could not be recorded; retry');
+}
+
+/**
+ * The log id of a read's entry when it is already stored, else null: a retried report, or a page
+ * of a query whose record another of its requests wrote. One read, never a write.
+ */
+export async function recordedRead(tenantId: string, eventId: string): Promise<string | null> {
+  const logId = logIdFor(tenantId, ACCESS_SOURCE, eventId);
+  return (await firestore().collection(COLLECTIONS.logs).doc(logId).get()).exists ? logId : null;
 }

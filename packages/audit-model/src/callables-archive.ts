@@ -49,6 +49,11 @@ export interface ColdSearchRequest {
   /** 50 when left out. */
   pageSize?: number;
   cursor?: string;
+  /**
+   * The console's id of the query this page belongs to, shared with its `recordAccess` report:
+   * every page of one query with the same filter is recorded once, not once per page.
+   */
+  queryId?: string;
 }
 
 /** One archived entry, with the fields the console reads (the stored entry has them all). */

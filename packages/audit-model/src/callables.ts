@@ -363,6 +363,12 @@ export interface RecordAccessRequest {
   logId?: string;
   /** Unique per read, so a retried report is recorded once; the server picks one when left out. */
   requestId?: string;
+  /**
+   * A read that also reaches the archive: the query's id and the `searchArchives` request its
+   * pages send (without cursor). The report and those pages then share one entry, whichever
+   * arrives first, so the whole query costs one write.
+   */
+  archive?: { queryId: string; request: ColdSearchRequest };
 }
 
 export interface RecordedAccess {

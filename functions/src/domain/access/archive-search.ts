@@ -1,23 +1,7 @@
-import { ACCESS_BOUNDS, ARCHIVE_SEARCHED_EVENT } from '@audit-log/model/access';
+import { ARCHIVE_SEARCHED_EVENT } from '@audit-log/model/access';
 import type { ColdSearchRequest } from '../archive';
-import { ACCESS_SOURCE, accessEventId, readerActor, type Reader } from './record-access';
-
-/** Request fields that are paging or addressing, not a filter of what was searched. */
-const NOT_FILTERS: ReadonlySet<string> = new Set(['cursor', 'pageSize', 'tenantId']);
-
-/**
- * The filters of a cold search as recorded: every filter field the request carried (whatever
- * fields the search schema grows), each value a list of strings, bounded as console reports are.
- */
-export function archiveSearchFilters(request: ColdSearchRequest): Record<string, string[]> {
-  const filters: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(request)) {
-    if (NOT_FILTERS.has(name) || value === undefined) continue;
-    const list = (Array.isArray(value) ? (value as unknown[]) : [value]).map(String);
-    filters[name] = list.slice(0, ACCESS_BOUNDS.filterValues).map((v) => v.slice(0, ACCESS_BOUNDS.filterValueChars));
-  }
-  return filters;
-}
+import { accessEventId, archiveSearchFilters, queryEventId } from './query-record';
+import { ACCESS_SOURCE, readerActor, type Reader } from './record-access';
 
 export interface ArchiveSearchAccess {
   reader: Reader;
@@ -25,20 +9,33 @@ export interface ArchiveSearchAccess {
   request: ColdSearchRequest;
   returned: number;
   more: boolean;
-  /** Unique per call: every call reads Parquet files, so every call is a read of its own. */
+  /**
+   * Unique per call: a call without a query id is a read of its own (an API-like page request).
+   * A call with one is a page of a console query, recorded once for all its pages.
+   */
   readId: string;
   occurredAt: string;
 }
 
+/** The event id of a `searchArchives` call's record: its query's, or its own. */
+export function archiveSearchEventId(access: Pick<ArchiveSearchAccess, 'reader' | 'tenantId' | 'request' | 'readId'>) {
+  const { queryId } = access.request;
+  return queryId === undefined
+    ? accessEventId('archive_search', access.reader.uid, access.readId)
+    : queryEventId(access.reader.uid, access.tenantId, queryId, access.request);
+}
+
 /**
  * The envelope of one `searchArchives` call (`audit.archive.searched`): the filters, whether it
- * continued a cursor, how many entries it returned. One per call, as `GET /v1/events` is one per
- * request: a page of a cold search is a request of its own, answered by reading archives.
+ * continued a cursor, how many entries it returned. Without a query id, one per call, as
+ * `GET /v1/events` is one per request. With one, the record of the whole console query when this
+ * page is its first request to arrive ({@link queryEventId}).
  */
 export function archiveSearchEvent(access: ArchiveSearchAccess): Record<string, unknown> {
+  const { queryId } = access.request;
   return {
     specVersion: '1.0',
-    eventId: accessEventId('archive_search', access.reader.uid, access.readId),
+    eventId: archiveSearchEventId(access),
     eventType: ARCHIVE_SEARCHED_EVENT,
     tenantId: access.tenantId,
     occurredAt: access.occurredAt,
@@ -55,6 +52,7 @@ export function archiveSearchEvent(access: ArchiveSearchAccess): Record<string, 
         pageSize: access.request.pageSize,
         returned: access.returned,
         more: access.more,
+        ...(queryId !== undefined ? { queryId } : {}),
       },
     },
   };

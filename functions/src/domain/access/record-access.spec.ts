@@ -5,8 +5,9 @@ import { CommandError } from '../commands';
 import { prepareEvent, type PipelineDeps } from '../pipeline';
 import { reservedNameErrors } from '../reserved-sources';
 import { DEFAULT_TENANT_SETTINGS } from '../tenant';
-import { archiveSearchEvent, archiveSearchFilters } from './archive-search';
-import { accessEventId, consoleAccessEvent, parseRecordAccess, type Reader } from './record-access';
+import { archiveSearchEvent } from './archive-search';
+import { accessEventId, archiveSearchFilters } from './query-record';
+import { consoleAccessEvent, parseRecordAccess, type Reader } from './record-access';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const deps: PipelineDeps = {

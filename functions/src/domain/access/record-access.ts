@@ -8,8 +8,9 @@ import {
 } from '@audit-log/model/access';
 import { NO_CONTROL_CHARS } from '@audit-log/model/envelope';
 import { z } from 'zod';
+import { coldSearchRequestSchema, queryIdSchema } from '../archive';
 import { logIdSchema, parseCommand } from '../commands';
-import { sha256Hex } from '../canonical';
+import { accessEventId, archiveSearchFilters, queryEventId } from './query-record';
 
 /**
  * Reads of the audit log, recorded as entries of the tenant read. One entry per query or entry
@@ -99,6 +100,12 @@ export const recordAccessSchema = z
         `must be 16..${requestIdChars} of A-Z a-z 0-9 _ - (unique per read)`,
       )
       .optional(),
+    archive: z
+      .strictObject({
+        queryId: queryIdSchema,
+        request: coldSearchRequestSchema,
+      })
+      .optional(),
   })
   .superRefine((req, ctx) => {
     if (req.kind === 'entry_view' && req.logId === undefined) {
@@ -144,14 +151,6 @@ function recordedFilters(filters: AccessFilters | undefined): Record<string, str
   return out;
 }
 
-/**
- * The event id of a read: derived from the reader and the read's id, so a retried report is one
- * entry, and one reader can never take (and so suppress) the id of another reader's read.
- */
-export function accessEventId(kind: string, uid: string, readId: string): string {
-  return `${kind}-${sha256Hex(`${uid}\n${readId}`).slice(0, 40)}`;
-}
-
 export interface ConsoleAccess {
   reader: Reader;
   /** The tenant read, already checked against the reader's claims. */
@@ -162,6 +161,14 @@ export interface ConsoleAccess {
   occurredAt: string;
 }
 
+/** The event id of a console read's record: its query's when it reaches the archive, else its own. */
+export function consoleAccessEventId(access: Pick<ConsoleAccess, 'reader' | 'tenantId' | 'request' | 'readId'>) {
+  const { request } = access;
+  return request.archive
+    ? queryEventId(access.reader.uid, access.tenantId, request.archive.queryId, request.archive.request)
+    : accessEventId(request.kind, access.reader.uid, access.readId);
+}
+
 /**
  * The envelope of one console read: a search (`audit.log.searched`: the page and its filters, not
  * the rows) or an entry opened (`audit.entry.viewed`).
@@ -169,9 +176,17 @@ export interface ConsoleAccess {
 export function consoleAccessEvent(access: ConsoleAccess): Record<string, unknown> {
   const { request } = access;
   const search = request.kind === 'search';
+  const { archive } = request;
+  // A read that reaches the archive shares its entry with its archive pages (queryEventId).
+  const shared = archive
+    ? {
+        queryId: archive.queryId,
+        archive: archiveSearchFilters(archive.request),
+      }
+    : {};
   return {
     specVersion: '1.0',
-    eventId: accessEventId(request.kind, access.reader.uid, access.readId),
+    eventId: consoleAccessEventId(access),
     eventType: search ? LOG_SEARCHED_EVENT : ENTRY_VIEWED_EVENT,
     tenantId: access.tenantId,
     occurredAt: access.occurredAt,
@@ -189,8 +204,9 @@ export function consoleAccessEvent(access: ConsoleAccess): Record<string, unknow
             view: request.view,
             filters: recordedFilters(request.filters),
             ...(request.returned !== undefined ? { returned: request.returned } : {}),
+            ...shared,
           }
-        : { view: request.view, logId: request.logId },
+        : { view: request.view, logId: request.logId, ...shared },
     },
   };
 }

@@ -10,6 +10,11 @@ import { fieldErrorsOf } from '@audit-log/model';
 const iso = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 const token = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
+/** The console's id of one query, shared by all the requests that read it. */
+export const queryIdSchema = z
+  .string('must be a string')
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16..64 of A-Z a-z 0-9 _ - (one per query)');
+
 /**
  * The console's filter model, applied to the cold tier: every filter narrows (AND); list filters
  * match any of their values; `keyword` matches one search token exactly, lower-cased, as the
@@ -49,6 +54,8 @@ export const coldSearchRequestSchema = z
       .optional(),
     pageSize: z.number().int().min(1).max(200, 'must be at most 200').default(50),
     cursor: z.string().max(2048).optional(),
+    /** The console's query this page belongs to: its pages are recorded once (see domain/access). */
+    queryId: queryIdSchema.optional(),
   })
   .refine((r) => r.resourceId === undefined || r.resourceType !== undefined, {
     message: 'needs resourceType as well',
@@ -76,9 +83,12 @@ export interface SearchPosition {
 
 const cursorSchema = z.strictObject({ v: z.literal(1), t: z.string(), o: z.string(), i: z.string(), f: z.string() });
 
-/** Fingerprint of everything that defines a result set; a cursor is valid only for the same one. */
+/**
+ * Fingerprint of everything that defines a result set; a cursor is valid only for the same one.
+ * Paging (cursor, page size) and the console's query id are not part of it.
+ */
 export function filterFingerprint(tenantId: string, req: ColdSearchRequest): string {
-  const { cursor: _c, pageSize: _p, ...filters } = req;
+  const { cursor: _c, pageSize: _p, queryId: _q, ...filters } = req;
   return sha256Hex(canonicalJson({ ...filters, tenantId })).slice(0, 16);
 }
 

@@ -17,7 +17,7 @@ function fakeServer(answers: Array<ColdSearchResponse | Error>) {
 }
 
 describe('ColdSearchSource', () => {
-  it('pages with the cursor and re-sends exactly the first request', async () => {
+  it('pages with the cursor and re-sends exactly the first request, its query id included', async () => {
     const server = fakeServer([
       { entries: [entry('a'), entry('b')], nextCursor: 'c1', partial: false, days: ['2025-01-02', '2025-01-01'] },
       { entries: [entry('c')], nextCursor: null, partial: false, days: ['2025-01-01'] },
@@ -28,9 +28,12 @@ describe('ColdSearchSource', () => {
     expect(source.rows().map((r) => r.logId)).toEqual(['a', 'b']);
     expect(source.hasMore()).toBe(true);
     await source.more();
+    // One query id for all pages of a search: the server records the search once.
+    const queryId = server.requests[0]!.queryId!;
+    expect(queryId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
     expect(server.requests).toEqual([
-      { pageSize: 2, from: '2024-01-01T00:00:00.000Z', keyword: 'x' },
-      { pageSize: 2, from: '2024-01-01T00:00:00.000Z', keyword: 'x', cursor: 'c1' },
+      { pageSize: 2, from: '2024-01-01T00:00:00.000Z', keyword: 'x', queryId },
+      { pageSize: 2, from: '2024-01-01T00:00:00.000Z', keyword: 'x', queryId, cursor: 'c1' },
     ]);
     expect(source.rows().map((r) => r.logId)).toEqual(['a', 'b', 'c']);
     expect(source.days()).toEqual(['2025-01-02', '2025-01-01']);
@@ -38,6 +41,9 @@ describe('ColdSearchSource', () => {
     expect(source.status()).toBe('ready');
     await source.more();
     expect(server.requests).toHaveLength(2);
+    // A new search is a new query.
+    await source.run({ pageSize: 2 }).catch(() => undefined);
+    expect(server.requests[2]!.queryId).not.toBe(queryId);
   });
 
   it('keeps a partial page resumable and reports an empty result as ready', async () => {

@@ -1,5 +1,6 @@
 import { computed, signal } from '@angular/core';
 import { CommandFailure } from '../commands/commands';
+import { newQueryId } from '../core/access/access-recorder';
 import {
   describeProblems,
   toColdEntry,
@@ -44,9 +45,13 @@ export class ColdSearchSource {
 
   constructor(private readonly search: (request: ColdSearchRequest) => Promise<ColdSearchResponse>) {}
 
-  /** Starts a new search; earlier results are cleared. */
+  /**
+   * Starts a new search; earlier results are cleared. Its pages share a new query id, so the
+   * server records the search once, not once per "Load more".
+   */
   async run(request: ColdSearchRequest): Promise<void> {
-    const { cursor: _drop, ...first } = request;
+    const { cursor: _drop, ...rest } = request;
+    const first = { ...rest, queryId: newQueryId() };
     this.request = first;
     this.rowsSignal.set([]);
     this.daysSignal.set([]);

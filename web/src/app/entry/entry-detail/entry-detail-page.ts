@@ -7,7 +7,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { RouterLink } from '@angular/router';
-import { AccessRecorder } from '../../core/access/access-recorder';
+import { AccessRecorder, newQueryId, type ArchiveQuery } from '../../core/access/access-recorder';
 import { humanize, type AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
 import { entryToJson } from '../../core/firestore/entry-converter';
@@ -75,14 +75,14 @@ export class EntryDetailPage {
     this.entry.set(null);
     this.related.set([]);
     try {
-      const entry = await this.warmOrArchived(id, archivedDay);
+      const { entry, archive } = await this.warmOrArchived(id, archivedDay);
       if (!entry) {
         this.error.set(describeFirestoreError({ code: 'not-found' }));
         return;
       }
       this.entry.set(entry);
       // Recorded once the entry is shown; its related entries are part of the same view.
-      this.access.viewed('entry_detail', entry.tenantId, entry.logId);
+      this.access.viewed('entry_detail', entry.tenantId, entry.logId, archive);
       await this.loadRelated(entry);
     } catch (err) {
       this.error.set(describeFirestoreError(err));
@@ -96,22 +96,28 @@ export class EntryDetailPage {
    * warm (a restored day is warm again, so Firestore is asked first). The rules refuse a read of a
    * missing document rather than report it missing, so that refusal also falls through to the archive.
    */
-  private async warmOrArchived(id: string, archivedDay: string | undefined): Promise<AuditLogEntry | null> {
+  private async warmOrArchived(
+    id: string,
+    archivedDay: string | undefined,
+  ): Promise<{ entry: AuditLogEntry | null; archive: ArchiveQuery | null }> {
     const validDay = archivedDay !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(archivedDay) ? archivedDay : null;
     try {
       const warm = await this.repo.entry(id);
-      if (warm || validDay === null) return warm;
+      if (warm || validDay === null) return { entry: warm, archive: null };
     } catch (err) {
       if (validDay === null) throw err;
     }
     const claims = this.session.claims();
-    const answer = await this.archive.search({
+    // The archive read and the view's report share a query id: the view is recorded once.
+    const request = {
       ...dayBounds(validDay),
       logId: id,
       pageSize: 1,
+      queryId: newQueryId(),
       ...(claims.platformAdmin ? { tenantId: this.session.scope().tenantId } : {}),
-    });
-    return archivedEntry(answer.entries[0]);
+    };
+    const answer = await this.archive.search(request);
+    return { entry: archivedEntry(answer.entries[0]), archive: { queryId: request.queryId, request } };
   }
 
   private async loadRelated(entry: AuditLogEntry): Promise<void> {

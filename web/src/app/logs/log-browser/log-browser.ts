@@ -99,6 +99,7 @@ export class LogBrowser {
           this.session.tenantId(),
           boundedFilters(filterToParams(this.filter(), ALWAYS_NAME_RANGE)),
           this.source.rows().length,
+          this.source.archiveQuery(),
         ),
       );
     });

@@ -1,4 +1,5 @@
 import type { TierReader } from '@audit-log/model/tier-merge';
+import type { ArchiveQuery } from '../../core/access/access-recorder';
 import type { AuditLogEntry } from '../../core/audit-model';
 import { toAuditLogEntry } from '../../core/firestore/entry-converter';
 import { resolveRange, type TimeRange } from '../filters/log-filter';
@@ -76,6 +77,8 @@ export type ColdOpening =
       readonly read: TierReader<AuditLogEntry, string>;
       /** End of the newest archived day in range (epoch ms): every archived row is older. */
       readonly coldBeforeMs: number;
+      /** The query id and request every page sends, for the read's one record. */
+      readonly archive: ArchiveQuery;
     }
   /** Archived days in range, but a filter the archive cannot apply: they are left out, and why. */
   | { readonly kind: 'skipped'; readonly reasons: readonly string[] };

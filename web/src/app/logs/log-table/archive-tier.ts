@@ -3,6 +3,7 @@ import { Firestore } from '@angular/fire/firestore';
 import { collection, getDocs, limit, orderBy, query, where, type QueryConstraint } from 'firebase/firestore';
 import { ArchiveStore } from '../../archive/archive-store';
 import { describeProblems, planColdSearch } from '../../archive/cold-search-model';
+import { AccessRecorder, newQueryId } from '../../core/access/access-recorder';
 import { Session } from '../../core/auth/session';
 import type { LogFilter } from '../filters/log-filter';
 import type { QueryScope } from '../query/log-query';
@@ -27,6 +28,7 @@ export class ArchiveTier implements ColdTier {
   private readonly db = inject(Firestore);
   private readonly store = inject(ArchiveStore);
   private readonly session = inject(Session);
+  private readonly access = inject(AccessRecorder);
 
   async open(filter: LogFilter, scope: QueryScope, now: Date, pageSize: number): Promise<ColdOpening> {
     const days = archivableDays(filter.range, now);
@@ -49,10 +51,17 @@ export class ArchiveTier implements ColdTier {
     });
     if ('problems' in plan) return { kind: 'skipped', reasons: describeProblems(plan.problems) };
     const newestDay = String(archived.docs[0]!.get('date'));
+    // Every page carries the query's id, so the query is recorded once however many pages it reads.
+    const queryId = newQueryId();
+    const request = { ...plan.request, queryId };
     return {
       kind: 'read',
-      read: coldPages(plan.request, (request) => this.store.search(request)),
+      read: coldPages(request, async (page) => {
+        await this.access.settled(queryId);
+        return this.store.search(page);
+      }),
       coldBeforeMs: Date.parse(`${newestDay}T00:00:00.000Z`) + 86_400_000,
+      archive: { queryId, request },
     };
   }
 }

@@ -162,8 +162,14 @@ describe('LogDataSource', () => {
         { ...entry(2), logId: 'arch-2', archived: true },
         { ...entry(4), logId: 'arch-4', archived: true },
       ];
+      const archive = { queryId: 'query-0000000000000001', request: { pageSize: 100 } };
       const { tier } = coldTier(
-        (rows) => ({ kind: 'read', read: () => Promise.resolve({ rows, next: null }), coldBeforeMs: now.getTime() }),
+        (rows) => ({
+          kind: 'read',
+          read: () => Promise.resolve({ rows, next: null }),
+          coldBeforeMs: now.getTime(),
+          archive,
+        }),
         old,
       );
       const reader = new FakeReader(warm);
@@ -180,6 +186,10 @@ describe('LogDataSource', () => {
       ]);
       expect(source.withArchive()).toBe(true);
       expect(source.exhausted()).toBe(true);
+      // The query's archive side, for its one access record; a new query forgets it.
+      expect(source.archiveQuery()).toEqual(archive);
+      source.query(emptyFilter({ range: { preset: '24h' } }), scope);
+      expect(source.archiveQuery()).toBeNull();
     });
 
     it('says which filter keeps archived days out, and still shows the warm entries', async () => {

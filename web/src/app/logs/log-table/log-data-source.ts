@@ -8,6 +8,7 @@ import type { LogReader, PageCursor } from '../../core/firestore/log-repository'
 import { mergeTiers, type MergedCursor, type TierReader } from '@audit-log/model/tier-merge';
 import type { LogFilter } from '../filters/log-filter';
 import { QueryPlanError, planLogQuery, type LogQueryPlan, type QueryScope } from '../query/log-query';
+import type { ArchiveQuery } from '../../core/access/access-recorder';
 import type { ColdOpening } from './archive-reach';
 import type { ColdTier } from './archive-tier';
 
@@ -49,6 +50,8 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
   readonly withArchive = signal(false);
   /** Archived days in range that a filter keeps out of the search, and why (field messages). */
   readonly archiveLeftOut = signal<readonly string[]>([]);
+  /** The archive side of the current search (query id and request), for its one access record. */
+  readonly archiveQuery = signal<ArchiveQuery | null>(null);
 
   private readonly stream = new BehaviorSubject<readonly AuditLogEntry[]>([]);
   private readonly viewers = new Subscription();
@@ -99,6 +102,7 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
     this.tailed.set(0);
     this.withArchive.set(false);
     this.archiveLeftOut.set([]);
+    this.archiveQuery.set(null);
     this.cold = null;
     try {
       // Both tiers resolve a relative range at the same instant.
@@ -164,6 +168,7 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
         if (generation === this.generation) {
           this.withArchive.set(opening.kind === 'read');
           this.archiveLeftOut.set(opening.kind === 'skipped' ? opening.reasons : []);
+          this.archiveQuery.set(opening.kind === 'read' ? opening.archive : null);
         }
         return opening;
       });
