@@ -121,6 +121,19 @@ describe('the demo history', () => {
     await runDemoHistory(options);
     expect(lines.filter((l) => l.includes('has its 40 days already'))).toHaveLength(3);
     expect(lines.some((l) => l.startsWith('History: signed'))).toBe(true);
+    // The trends come first: they need the stored entries only, not the signatures.
+    const trendsAt = lines.findIndex((l) => l.startsWith("History: the dashboard's 30-day trends are ready"));
+    expect(trendsAt).toBeGreaterThanOrEqual(0);
+    expect(trendsAt).toBeLessThan(lines.findIndex((l) => l.startsWith('History: signed')));
+    for (const t of first) {
+      const newestDay = t.events
+        .map((e) => e.occurredAt.slice(0, 10))
+        .sort()
+        .at(-1)!;
+      const onDay = t.events.filter((e) => e.occurredAt.startsWith(newestDay)).length;
+      const rollup = await db.doc(`audit_rollups/${t.tenantId}~${newestDay}`).get();
+      expect(rollup.get('entries')).toBeGreaterThanOrEqual(onDay);
+    }
 
     // The job's own cutoff (start of today UTC − retention), so the test counts the days it does.
     const retentionDays = world.tenants.find((t) => t.id === initech)!.settings.retentionDays as number;
