@@ -235,7 +235,7 @@ const TREND_DAYS = 30;
  */
 export async function runDemoHistory(options: HistoryIngestOptions): Promise<void> {
   const { db, world, log } = options;
-  const started = Date.now();
+  const started = options.startedAt ?? Date.now();
   const ingested = await ingestHistory(options);
   const pending = ingested.filter((t) => !t.marker.tieredAt);
   if (pending.length > 0) {

@@ -37,6 +37,8 @@ export interface HistoryIngestOptions {
   /** Send the events even when the marker says they were imported (tests of idempotency). */
   resend?: boolean;
   now?: () => Date;
+  /** When the history step began (epoch ms), for the progress lines: the first attempt's start when a step is retried. */
+  startedAt?: number;
 }
 
 /** What one tenant's import did. */

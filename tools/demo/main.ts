@@ -57,11 +57,13 @@ async function main(): Promise<void> {
   // Every step of the history is idempotent (markers, deterministic ids), so a step that fails
   // on the loaded emulators is simply run again, a few times.
   const history = async (attempts = 3): Promise<void> => {
+    const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await runDemoHistory({
           db,
           world,
+          startedAt,
           seed: Number(args.seed),
           ...(args['history-days'] ? { days: Number(args['history-days']) } : {}),
           ...(args['history-actions'] ? { actionsPerDay: Number(args['history-actions']) } : {}),
