@@ -21,15 +21,19 @@ describe('generateHistory', () => {
     );
   });
 
-  it('covers each of the 120 days before `until` in every organisation, and nothing after', () => {
+  it('covers the 120 days before `until` in every organisation (every one in the busiest), and nothing after', () => {
     const days = historyDays(UNTIL);
     expect(days).toHaveLength(HISTORY_DAYS);
     expect(days[0]).toBe('2026-08-08');
     expect(days.at(-1)).toBe('2026-12-05');
     expect(history.map((h) => h.tenantId)).toEqual(world.tenants.map((t) => t.id));
-    for (const { events } of history) {
-      const eventDays = new Set(events.map((e) => e.occurredAt.slice(0, 10)));
-      expect([...eventDays].sort()).toEqual(days);
+    for (const [index, { events }] of history.entries()) {
+      const eventDays = [...new Set(events.map((e) => e.occurredAt.slice(0, 10)))].sort();
+      // The quietest organisation has about one action on a weekend day, and an action may
+      // record nothing (a successful sign-in is not imported): it may miss the odd day.
+      if (index === 0) expect(eventDays).toEqual(days);
+      expect(eventDays.every((d) => days.includes(d))).toBe(true);
+      expect(eventDays.length).toBeGreaterThanOrEqual(days.length - 6);
       const times = events.map((e) => Date.parse(e.occurredAt));
       expect(times).toEqual([...times].sort((a, b) => a - b));
     }
@@ -41,7 +45,7 @@ describe('generateHistory', () => {
     expect(all.every((e) => e.sequence === undefined)).toBe(true);
   });
 
-  it('is realistic and varied: the scenario kit’s sources and types, busier weekdays, a few dozen a day', () => {
+  it('is realistic and varied: the scenario kit’s sources and types, busier weekdays, several a day', () => {
     expect(new Set(all.map((e) => e.source)).size).toBeGreaterThanOrEqual(4);
     const types = new Set(all.map((e) => e.eventType));
     for (const type of ['repo.created', 'issue.created', 'pr.merged', 'permission.check.denied', 'auth.login.failed']) {
@@ -50,7 +54,7 @@ describe('generateHistory', () => {
     expect(types.size).toBeGreaterThanOrEqual(20);
     const busiest = history[0]!.events;
     const perDay = busiest.length / HISTORY_DAYS;
-    expect(perDay).toBeGreaterThan(12);
+    expect(perDay).toBeGreaterThan(5);
     expect(perDay).toBeLessThan(200);
     const weekday = (e: { occurredAt: string }) => new Date(e.occurredAt).getUTCDay();
     const weekend = busiest.filter((e) => weekday(e) === 0 || weekday(e) === 6).length;
