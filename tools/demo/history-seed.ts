@@ -39,6 +39,14 @@ export interface HistoryIngestOptions {
   now?: () => Date;
   /** When the history step began (epoch ms), for the progress lines: the first attempt's start when a step is retried. */
   startedAt?: number;
+  /** A UTC day (YYYY-MM-DD): a tenant's events from this day on are sent before its older ones. */
+  recentFrom?: string;
+  /**
+   * Called once a tenant's events from `recentFrom` on are stored, before its older ones are sent
+   * (the history step rolls up the dashboard's trends there). Not called for a tenant whose
+   * history is not sent; a failure here fails that tenant's import.
+   */
+  onRecentStored?: (tenantId: string) => Promise<void>;
 }
 
 /** What one tenant's import did. */
@@ -120,9 +128,9 @@ async function sendTenant(options: HistoryIngestOptions, plan: TenantPlan): Prom
   const sink = new HttpSink({ apiKey: key.key, baseUrl: `${FUNCTIONS_URL}/api`, timeoutMs: 120_000 });
   let stored = 0;
   let duplicates = 0;
-  try {
-    for (let i = 0; i < events.length; i += HTTP_SLICE) {
-      for (const result of await sink.send(events.slice(i, i + HTTP_SLICE))) {
+  const sendAll = async (list: readonly AuditEvent[]): Promise<void> => {
+    for (let i = 0; i < list.length; i += HTTP_SLICE) {
+      for (const result of await sink.send(list.slice(i, i + HTTP_SLICE))) {
         if (result.status === 'stored') stored++;
         else if (result.status === 'duplicate') duplicates++;
         else
@@ -131,6 +139,16 @@ async function sendTenant(options: HistoryIngestOptions, plan: TenantPlan): Prom
           );
       }
     }
+  };
+  // The recent days first: what they feed (the dashboard's trends) can be shown while the
+  // older days, which only the archive needs, are still on their way.
+  const { recentFrom } = options;
+  const isRecent = (e: AuditEvent) => recentFrom !== undefined && e.occurredAt.slice(0, 10) >= recentFrom;
+  const recent = events.filter(isRecent);
+  try {
+    await sendAll(recent);
+    if (recent.length > 0) await options.onRecentStored?.(tenant.id);
+    await sendAll(events.filter((e) => !isRecent(e)));
   } finally {
     await sink.close();
     // The backfill capability was for this import only.
