@@ -29,7 +29,7 @@ export function toSinkRecord(entry: Record<string, unknown>): SinkRecord {
     const value = entry[key];
     if (value !== undefined) out[key] = value;
   }
-  return out as SinkRecord;
+  return out;
 }
 
 /**
