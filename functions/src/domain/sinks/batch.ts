@@ -23,13 +23,14 @@ const SINK_KEYS = RECORD_KEYS.filter((k) => k !== 'reviewStatus');
  * The streamed form of a stored entry in domain shape (instants as ISO strings). Members the
  * contract does not name (`searchTokens`, anything internal) are left out, in a fixed key order.
  */
-export function toSinkRecord(entry: Record<string, unknown>): SinkRecord {
+export function toSinkRecord(entry: object): SinkRecord {
+  const source = entry as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of SINK_KEYS) {
-    const value = entry[key];
+    const value = source[key];
     if (value !== undefined) out[key] = value;
   }
-  return out;
+  return out as SinkRecord;
 }
 
 /**
