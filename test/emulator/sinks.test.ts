@@ -1,0 +1,176 @@
+import type { CreatedSink, SinkChanged, SinkRunReport } from '@audit-log/model/callables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postWebhook } from '../../functions/src/alerts/webhook-transport';
+import { deliverSink, type SendBatch } from '../../functions/src/sinks/deliver';
+import { fails, ok, readEntry, tenantUser, type User } from '../support/commands';
+import { adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
+import { SinkReceiver } from '../support/sink-receiver';
+import { recordedEntries, sinkState, writeEntryAt, writeRecorded } from '../support/sinks';
+import { createTenant } from '../support/tiering';
+
+// The stream commands on the Functions emulator (create, pause, resume, replay, delete, run now),
+// who may use them, their audit entries, and entries that commit after a later one.
+
+requireEmulators('FIRESTORE', 'FIREBASE_AUTH');
+const db = adminDb();
+const network = { allowLoopback: true, resolve: () => Promise.resolve(['127.0.0.1']) };
+const http: SendBatch = async (target, headers, body, timeoutMs) =>
+  (await postWebhook(target, headers, body, timeoutMs, network)).result;
+
+afterAll(async () => {
+  await closeAdminApp();
+});
+
+describe('stream commands', () => {
+  const tenant = uniqueTenant('sinkcmd');
+  const other = uniqueTenant('sinkcmd-other');
+  const receiver = new SinkReceiver();
+  const start = Date.now() - 600_000;
+  const recorded = recordedEntries(tenant, 30, start, 'cmd');
+  let admin: User;
+  let url: string;
+  let sink: CreatedSink;
+
+  beforeAll(async () => {
+    await Promise.all([createTenant(db, tenant), createTenant(db, other)]);
+    url = await receiver.start();
+    await writeRecorded(db, recorded);
+    admin = await tenantUser(db, tenant, 'admin');
+    sink = await ok<CreatedSink>(
+      'createSink',
+      { name: 'SIEM', url, batchSize: 10, startAt: new Date(start - 1).toISOString() },
+      admin.idToken,
+    );
+    receiver.secret = sink.secret;
+  }, 60_000);
+
+  afterAll(async () => {
+    await receiver.stop();
+  });
+
+  it('creates a stream audited as SYSTEM_CONFIGURATION under the reserved source, without its key', async () => {
+    expect(sink.secret).toMatch(/^whsec_/);
+    const entry = await readEntry(db, sink.auditLogId);
+    expect(entry).toMatchObject({
+      tenantId: tenant,
+      eventType: 'config.audit_sink.created',
+      source: 'audit-sinks',
+      category: 'SYSTEM_CONFIGURATION',
+      actor: { id: admin.uid },
+      resource: { type: 'audit_sink', id: sink.sinkId },
+    });
+    expect(JSON.stringify(entry)).not.toContain(sink.secret);
+    const secretDoc = await db.collection('audit_sink_secrets').doc(sink.sinkId).get();
+    expect(secretDoc.get('secret')).toBe(sink.secret);
+    expect(JSON.stringify((await db.collection('audit_sinks').doc(sink.sinkId).get()).data())).not.toContain(
+      sink.secret,
+    );
+  });
+
+  it('refuses bad input field by field, other roles, and other tenants', async () => {
+    const bad = await fails('createSink', { name: '', url: 'http://10.1.2.3/in', batchSize: 0 }, admin.idToken);
+    expect(bad.code).toBe('invalid_argument');
+    expect(bad.errors?.map((e) => e.path).sort()).toEqual(['batchSize', 'name', 'url']);
+    const auditor = await tenantUser(db, tenant, 'auditor');
+    expect((await fails('createSink', { name: 'x', url }, auditor.idToken)).code).toBe('permission_denied');
+    expect((await fails('pauseSink', { sinkId: sink.sinkId }, auditor.idToken)).code).toBe('permission_denied');
+    const stranger = await tenantUser(db, other, 'admin');
+    for (const name of ['pauseSink', 'resumeSink', 'deleteSink', 'runSinks']) {
+      expect((await fails(name, { sinkId: sink.sinkId }, stranger.idToken)).code).toBe('not_found');
+    }
+    const replay = await fails('replaySink', { sinkId: sink.sinkId, from: 'last week' }, admin.idToken);
+    expect(replay.errors?.map((e) => e.path)).toEqual(['from']);
+  });
+
+  it('runs now, pauses without losing the cursor, resumes without a gap, and replays from a time', async () => {
+    const run = await ok<SinkRunReport>('runSinks', { sinkId: sink.sinkId }, admin.idToken);
+    expect(run.sinks[0]).toMatchObject({ status: 'caught_up', delivered: 30 });
+    expect(receiver.kept).toEqual(recorded.order);
+
+    const paused = await ok<SinkChanged>('pauseSink', { sinkId: sink.sinkId }, admin.idToken);
+    expect(paused.status).toBe('paused');
+    expect(await readEntry(db, paused.auditLogId)).toMatchObject({ eventType: 'config.audit_sink.paused' });
+    const more = recordedEntries(tenant, 12, Date.now() - 120_000, 'more');
+    await writeRecorded(db, more);
+    const whilePaused = await ok<SinkRunReport>('runSinks', {}, admin.idToken);
+    expect(whilePaused.sinks[0]).toMatchObject({ status: 'skipped', skippedBecause: 'paused', delivered: 0 });
+    // Pausing twice records the pause once.
+    expect((await ok<SinkChanged>('pauseSink', { sinkId: sink.sinkId }, admin.idToken)).auditLogId).toBe(
+      paused.auditLogId,
+    );
+
+    await ok<SinkChanged>('resumeSink', { sinkId: sink.sinkId }, admin.idToken);
+    await ok<SinkRunReport>('runSinks', {}, admin.idToken);
+    expect(receiver.kept).toEqual([...recorded.order, ...more.order]);
+
+    const from = recorded.recordedAtMs.get(recorded.order[20]!)!;
+    const replayed = await ok<SinkChanged>(
+      'replaySink',
+      { sinkId: sink.sinkId, from: new Date(from).toISOString() },
+      admin.idToken,
+    );
+    expect(await readEntry(db, replayed.auditLogId)).toMatchObject({ eventType: 'config.audit_sink.replayed' });
+    const before = receiver.received.length;
+    const again = await ok<SinkRunReport>('runSinks', { sinkId: sink.sinkId }, admin.idToken);
+    const expected = [...recorded.order, ...more.order].filter(
+      (id) => (recorded.recordedAtMs.get(id) ?? more.recordedAtMs.get(id)!) >= from,
+    );
+    expect(receiver.received.slice(before)).toEqual(expected);
+    expect(again.sinks[0]!.delivered).toBe(expected.length);
+    const state = await sinkState(db, sink.sinkId);
+    expect(state.generation).toBe(1);
+    expect(state.health).toMatchObject({ caughtUp: true, lastError: null });
+  });
+
+  it('deletes the stream and its key, audited', async () => {
+    const deleted = await ok<SinkChanged>('deleteSink', { sinkId: sink.sinkId }, admin.idToken);
+    expect(await readEntry(db, deleted.auditLogId)).toMatchObject({
+      eventType: 'config.audit_sink.deleted',
+      operation: 'DELETE',
+    });
+    expect((await db.collection('audit_sinks').doc(sink.sinkId).get()).exists).toBe(false);
+    expect((await db.collection('audit_sink_secrets').doc(sink.sinkId).get()).exists).toBe(false);
+    expect((await fails('runSinks', { sinkId: sink.sinkId }, admin.idToken)).code).toBe('not_found');
+  });
+});
+
+describe('entries that commit after a later entry', () => {
+  // Ingest takes recordedAt from its clock just before the write commits, so entry B (recorded
+  // before C) can become visible after C. A stream that has read C must never have passed B.
+  async function scenario(settleMs: number) {
+    const tenant = uniqueTenant(`sinklate${settleMs}`);
+    await createTenant(db, tenant);
+    const receiver = new SinkReceiver();
+    const url = await receiver.start();
+    const t0 = Date.now();
+    const [a, b, c] = recordedEntries(tenant, 3, t0 - 60_000, 'late').entries;
+    const admin = await tenantUser(db, tenant, 'admin');
+    const sink = await ok<CreatedSink>(
+      'createSink',
+      { name: 'late', url, startAt: new Date(t0 - 120_000).toISOString() },
+      admin.idToken,
+    );
+    receiver.secret = sink.secret;
+    const deliver = (nowMs: number) =>
+      deliverSink(db, sink.sinkId, { owner: 'w', now: () => nowMs, deadlineMs: nowMs + 30_000, settleMs, send: http });
+    await writeEntryAt(db, a!, t0 - 60_000);
+    await deliver(t0);
+    await writeEntryAt(db, c!, t0 - 5_000);
+    await deliver(t0);
+    // B, recorded 3 s before C, commits only now.
+    await writeEntryAt(db, b!, t0 - 8_000);
+    await deliver(t0 + 20_000);
+    await receiver.stop();
+    return { kept: receiver.kept, expected: [a!.logId, b!.logId, c!.logId] };
+  }
+
+  it('are delivered in recordedAt order: the stream reads only entries older than the settle time', async () => {
+    const { kept, expected } = await scenario(15_000);
+    expect(kept).toEqual(expected);
+  });
+
+  it('would be skipped without the settle time (the hazard it closes)', async () => {
+    const { kept, expected } = await scenario(0);
+    expect(kept).toEqual([expected[0], expected[2]]);
+  });
+});
