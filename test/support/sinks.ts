@@ -18,7 +18,8 @@ export interface Recorded {
  * decides the order within a millisecond), built by the real pipeline.
  */
 export function recordedEntries(tenantId: string, count: number, startMs: number, label = 's'): Recorded {
-  const date = new Date(startMs).toISOString().slice(0, 10);
+  // Happened the day before yesterday (occurredAt is spread over a whole day and may not lie ahead).
+  const date = new Date(startMs - 2 * 86_400_000).toISOString().slice(0, 10);
   const entries = entriesOn(tenantId, date, count, label);
   const recordedAtMs = new Map(entries.map((e, i) => [e.logId, startMs + Math.floor(i / 3)]));
   const order = entries
@@ -80,4 +81,26 @@ export interface StoredSinkState {
 
 export async function sinkState(db: Firestore, sinkId: string): Promise<StoredSinkState> {
   return plain((await db.collection('audit_sinks').doc(sinkId).get()).data()) as StoredSinkState;
+}
+
+/**
+ * Every entry of a tenant in the stream's order, read plainly (no range, no order in the query)
+ * and sorted here, so the expectation does not share the delivery's query. It includes the
+ * entries the system records itself, such as the audit entry of the stream's own creation.
+ */
+export async function tenantOrder(db: Firestore, tenantId: string): Promise<string[]> {
+  const snap = await db.collection('audit_logs').where('tenantId', '==', tenantId).select('recordedAt').get();
+  return snap.docs
+    .map((d) => ({ logId: d.id, recordedAtMs: (d.get('recordedAt') as Timestamp).toMillis() }))
+    .sort(comparePositions)
+    .map((p) => p.logId);
+}
+
+/**
+ * The part of `truth` (from `fromIndex`) that a receiver should have kept so far: delivery may
+ * not yet have reached entries the system recorded in the last moments (they are newer than the
+ * read horizon), so a prefix of the tenant's order, as long as what was kept.
+ */
+export function expectedPrefix(truth: readonly string[], kept: readonly string[]): string[] {
+  return truth.slice(0, kept.length);
 }

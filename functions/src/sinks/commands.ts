@@ -21,7 +21,7 @@ import { firestore } from '../firebase';
 import { ingestSystemEvent } from '../ingest/ingest';
 import { COLLECTIONS } from '../store/collections';
 import * as logs from './logs';
-import { initialHealth, sinkOf, sinkRef, sinkSecretRef, storedCursor, type StoredSink } from './store';
+import { insertSink, sinkOf, sinkRef, sinkSecretRef, storedCursor, type NewSinkConfig, type StoredSink } from './store';
 
 type Changed = CallableOutput<'pauseSink'>;
 
@@ -76,22 +76,7 @@ export function handleCreateSink(request: CallableRequest): Promise<CallableOutp
       status: 'active' as const,
       batchSize: input.batchSize,
     };
-    const batch = db.batch();
-    batch.create(sinkRef(db, sinkId), {
-      tenantId: admin.tenantId,
-      ...config,
-      cursor: storedCursor(replayCursor(fromMs)),
-      generation: 0,
-      configVersion: 1,
-      configChangedAt: Timestamp.fromDate(now),
-      lastAction: 'created',
-      lease: null,
-      health: initialHealth(),
-      createdAt: Timestamp.fromDate(now),
-      createdBy: admin.uid,
-    });
-    batch.create(sinkSecretRef(db, sinkId), { tenantId: admin.tenantId, secret, createdAt: Timestamp.fromDate(now) });
-    await batch.commit();
+    await insertSink(db, { sinkId, tenantId: admin.tenantId, config, fromMs, secret, by: admin.uid }, now);
     let auditLogId: string;
     try {
       auditLogId = await audit(

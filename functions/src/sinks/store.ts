@@ -47,6 +47,46 @@ export function initialHealth(): Record<string, unknown> {
   };
 }
 
+/** A new webhook stream's configuration. */
+export interface NewSinkConfig {
+  name: string;
+  kind: 'webhook';
+  url: string;
+  status: 'active';
+  batchSize: number;
+}
+
+/**
+ * Writes a new stream reading from `fromMs` and its signing key, in one batch, failing if either
+ * exists. Used by `createSink` (and by the benchmark, which has no caller to authenticate).
+ */
+export async function insertSink(
+  db: Firestore,
+  sink: { sinkId: string; tenantId: string; config: NewSinkConfig; fromMs: number; secret: string; by: string },
+  now: Date,
+): Promise<void> {
+  const batch = db.batch();
+  batch.create(sinkRef(db, sink.sinkId), {
+    tenantId: sink.tenantId,
+    ...sink.config,
+    cursor: storedCursor({ recordedAtMs: sink.fromMs, logId: null }),
+    generation: 0,
+    configVersion: 1,
+    configChangedAt: Timestamp.fromDate(now),
+    lastAction: 'created',
+    lease: null,
+    health: initialHealth(),
+    createdAt: Timestamp.fromDate(now),
+    createdBy: sink.by,
+  });
+  batch.create(sinkSecretRef(db, sink.sinkId), {
+    tenantId: sink.tenantId,
+    secret: sink.secret,
+    createdAt: Timestamp.fromDate(now),
+  });
+  await batch.commit();
+}
+
 /** A stream as a delivery run needs it. */
 export interface StoredSink {
   sinkId: string;
