@@ -93,7 +93,9 @@ describe('stream commands', () => {
     const paused = await ok<SinkChanged>('pauseSink', { sinkId: sink.sinkId }, admin.idToken);
     expect(paused.status).toBe('paused');
     expect(await readEntry(db, paused.auditLogId)).toMatchObject({ eventType: 'config.audit_sink.paused' });
-    const more = recordedEntries(tenant, 12, Date.now() - 120_000, 'more');
+    // Recorded just after the cursor, so they are new to the stream and already past the settle time.
+    const { cursor } = await sinkState(db, sink.sinkId);
+    const more = recordedEntries(tenant, 12, cursor.recordedAt + 1, 'more');
     await writeRecorded(db, more);
     const whilePaused = await ok<SinkRunReport>('runSinks', {}, admin.idToken);
     expect(whilePaused.sinks[0]).toMatchObject({ status: 'skipped', skippedBecause: 'paused', delivered: 0 });
@@ -117,10 +119,11 @@ describe('stream commands', () => {
     const before = receiver.received.length;
     const again = await ok<SinkRunReport>('runSinks', { sinkId: sink.sinkId }, admin.idToken);
     const resent = receiver.received.slice(before);
-    const truth = await tenantOrder(db, tenant);
-    const fromIndex = truth.indexOf(recorded.order[20]!);
-    expect(resent).toEqual(expectedPrefix(truth.slice(fromIndex), resent));
+    // Everything recorded at or after `from`: the entries that share its millisecond included.
+    const truth = await tenantOrder(db, tenant, from);
+    expect(resent).toEqual(expectedPrefix(truth, resent));
     expect(resent).toEqual(expect.arrayContaining([...recorded.order.slice(20), ...more.order]));
+    expect(resent.length).toBeGreaterThan(recorded.order.length - 20 + more.order.length);
     expect(again.sinks[0]!.delivered).toBe(resent.length);
     const state = await sinkState(db, sink.sinkId);
     expect(state.generation).toBe(1);

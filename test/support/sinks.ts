@@ -87,11 +87,13 @@ export async function sinkState(db: Firestore, sinkId: string): Promise<StoredSi
  * Every entry of a tenant in the stream's order, read plainly (no range, no order in the query)
  * and sorted here, so the expectation does not share the delivery's query. It includes the
  * entries the system records itself, such as the audit entry of the stream's own creation.
+ * With `fromMs`, only those recorded at or after it (what a replay from `fromMs` sends).
  */
-export async function tenantOrder(db: Firestore, tenantId: string): Promise<string[]> {
+export async function tenantOrder(db: Firestore, tenantId: string, fromMs = -Infinity): Promise<string[]> {
   const snap = await db.collection('audit_logs').where('tenantId', '==', tenantId).select('recordedAt').get();
   return snap.docs
     .map((d) => ({ logId: d.id, recordedAtMs: (d.get('recordedAt') as Timestamp).toMillis() }))
+    .filter((p) => p.recordedAtMs >= fromMs)
     .sort(comparePositions)
     .map((p) => p.logId);
 }
