@@ -69,11 +69,11 @@ export function handleCreateSink(request: CallableRequest): Promise<CallableOutp
     const secret = webhookSecretFrom(randomBytes(32));
     const now = new Date();
     const fromMs = input.startAt !== undefined ? Date.parse(input.startAt) : now.getTime();
-    const config = {
+    const config: NewSinkConfig = {
       name: input.name,
       kind: input.kind,
       url: input.url,
-      status: 'active' as const,
+      status: 'active',
       batchSize: input.batchSize,
     };
     await insertSink(db, { sinkId, tenantId: admin.tenantId, config, fromMs, secret, by: admin.uid }, now);
