@@ -1,4 +1,5 @@
 import type { CreatedSink, SinkChanged, SinkRunReport } from '@audit-log/model/callables';
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook } from '../../functions/src/alerts/webhook-transport';
 import { deliverSink, type SendBatch } from '../../functions/src/sinks/deliver';
@@ -184,5 +185,68 @@ describe('entries that commit after a later entry', () => {
     const { kept, truth, late } = await scenario(0);
     expect(kept).not.toContain(late);
     expect(kept).toEqual(truth.filter((id) => id !== late));
+  });
+});
+
+describe('attacks on a stream', () => {
+  async function stream(label: string) {
+    const tenant = uniqueTenant(label);
+    await createTenant(db, tenant);
+    const receiver = new SinkReceiver();
+    const url = await receiver.start();
+    const start = Date.now() - 600_000;
+    const recorded = recordedEntries(tenant, 6, start, label);
+    await writeRecorded(db, recorded);
+    const admin = await tenantUser(db, tenant, 'admin');
+    const sink = await ok<CreatedSink>(
+      'createSink',
+      { name: label, url, batchSize: 3, startAt: new Date(start - 1).toISOString() },
+      admin.idToken,
+    );
+    receiver.secret = sink.secret;
+    return { receiver, recorded, sink };
+  }
+
+  it('never connects to loopback outside the emulators, whatever URL the stream holds', async () => {
+    const { receiver, sink } = await stream('sinkssrf');
+    const outcome = await deliverSink(db, sink.sinkId, {
+      owner: 'w',
+      deadlineMs: Date.now() + 10_000,
+      network: { allowLoopback: false, resolve: () => Promise.resolve(['127.0.0.1']) },
+    });
+    await receiver.stop();
+    expect(receiver.requests).toBe(0);
+    expect(outcome).toMatchObject({ status: 'failing', delivered: 0 });
+    const state = await sinkState(db, sink.sinkId);
+    expect(state.health.lastError).toMatchObject({ message: 'blocked_destination', retryable: false });
+    expect(state.cursor.logId).toBeNull();
+  });
+
+  it('a run in flight when the stream is replayed cannot write its older cursor over the replay', async () => {
+    const { receiver, recorded, sink } = await stream('sinkgen');
+    const replayFrom = recorded.recordedAtMs.get(recorded.order[0]!)!;
+    // While the first batch is at the receiver, a replay (as replaySink writes it) starts a new generation.
+    const replayDuringSend: SendBatch = async (...args) => {
+      await db
+        .collection('audit_sinks')
+        .doc(sink.sinkId)
+        .update({
+          cursor: { recordedAt: Timestamp.fromMillis(replayFrom), logId: null },
+          generation: FieldValue.increment(1),
+          lease: null,
+        });
+      return http(...args);
+    };
+    const outcome = await deliverSink(db, sink.sinkId, {
+      owner: 'old-run',
+      deadlineMs: Date.now() + 10_000,
+      send: replayDuringSend,
+    });
+    await receiver.stop();
+    expect(outcome).toMatchObject({ delivered: 0, batches: 0 });
+    const state = await sinkState(db, sink.sinkId);
+    expect(state.generation).toBe(1);
+    expect(state.cursor).toEqual({ recordedAt: replayFrom, logId: null });
+    expect(state.health.deliveredCount).toBe(0);
   });
 });
