@@ -47,6 +47,7 @@ const NOT_INGEST = [
   'settings',
   'operations',
   'streams',
+  'sinks',
   'reactions',
 ];
 
@@ -66,8 +67,8 @@ describe('function registry', () => {
     ['ingestOutbox', NOT_INGEST],
     ['capture.repos', NOT_INGEST],
     // The HTTP API serves the stream watermarks and reads, besides ingest.
-    ['api', ['tiering', 'export', 'reports', 'reactions', 'settings', 'operations']],
-    ['reactToEntry', ['tiering', 'export', 'reports', 'settings', 'operations', 'streams', 'outbox', 'auth']],
+    ['api', ['tiering', 'export', 'reports', 'reactions', 'settings', 'operations', 'sinks']],
+    ['reactToEntry', ['tiering', 'export', 'reports', 'settings', 'operations', 'streams', 'sinks', 'outbox', 'auth']],
   ])(
     'loads %s without DuckDB, pdfmake, echarts or the other functions',
     (target, foreign) => {
