@@ -16,6 +16,7 @@ describe('streamRows', () => {
           name: 'SIEM',
           url: 'https://siem.example',
           status: 'active',
+          cursor: { recordedAt: at('2026-12-01T09:59:00Z'), logId: 'x' },
           health: {
             deliveredCount: 5,
             lagMs: 90_000,
@@ -43,8 +44,15 @@ describe('streamRows', () => {
       lagMs: 90_000,
       lastError: { message: 'HTTP 503', at: new Date('2026-12-01T10:00:00Z') },
       nextAttemptAt: new Date('2026-12-01T10:00:08Z'),
+      position: new Date('2026-12-01T09:59:00Z'),
     });
-    expect(rows[3]).toMatchObject({ deliveredCount: 10, lagMs: 0, lastError: null, lastDeliveredAt: null });
+    expect(rows[3]).toMatchObject({
+      deliveredCount: 10,
+      lagMs: 0,
+      lastError: null,
+      lastDeliveredAt: null,
+      position: null,
+    });
   });
 
   it('calls a paused stream paused whatever its failures', () => {

@@ -11,6 +11,8 @@ export interface StreamRow {
   deliveredCount: number;
   lagMs: number;
   lastDeliveredAt: Date | null;
+  /** The `recordedAt` of the last entry delivered (or where the stream starts or replays from). */
+  position: Date | null;
   lastError: { message: string; at: Date | null } | null;
   consecutiveFailures: number;
   nextAttemptAt: Date | null;
@@ -58,6 +60,7 @@ export function streamRows(docs: ReadonlyArray<{ id: string; data: Record<string
       deliveredCount: count(health['deliveredCount']),
       lagMs: count(health['lagMs']),
       lastDeliveredAt: date(health['lastDeliveredAt']),
+      position: date((data['cursor'] as { recordedAt?: unknown } | undefined)?.recordedAt),
       lastError:
         error && typeof error === 'object' ? { message: text(error.message, 'failed'), at: date(error.at) } : null,
       consecutiveFailures: count(health['consecutiveFailures']),
