@@ -30,6 +30,12 @@ import type {
 import type { entryProofInputSchema } from './domain/integrity/entry-proof';
 import type { recordAccessSchema } from './domain/access';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
+import type {
+  createSinkInputSchema,
+  replaySinkInputSchema,
+  runSinksInputSchema,
+  sinkIdInputSchema,
+} from './domain/sinks';
 
 // The callable map of `@audit-log/model/callables` against what the functions really are: the
 // callables the registry exports (read at run time, as function discovery reads it) and the
@@ -65,6 +71,12 @@ const MAPPED: Record<CallableName, true> = {
   markNotificationsRead: true,
   entryProof: true,
   recordAccess: true,
+  createSink: true,
+  pauseSink: true,
+  resumeSink: true,
+  replaySink: true,
+  deleteSink: true,
+  runSinks: true,
 };
 
 interface Registry {
@@ -178,5 +190,11 @@ const requestsMatchSchemas: {
   >,
   entryProof: true satisfies Same<CallableInput<'entryProof'>, In<typeof entryProofInputSchema>>,
   recordAccess: true satisfies Same<CallableInput<'recordAccess'>, In<typeof recordAccessSchema>>,
+  createSink: true satisfies Same<CallableInput<'createSink'>, In<typeof createSinkInputSchema>>,
+  pauseSink: true satisfies Same<CallableInput<'pauseSink'>, In<typeof sinkIdInputSchema>>,
+  resumeSink: true satisfies Same<CallableInput<'resumeSink'>, In<typeof sinkIdInputSchema>>,
+  replaySink: true satisfies Same<CallableInput<'replaySink'>, In<typeof replaySinkInputSchema>>,
+  deleteSink: true satisfies Same<CallableInput<'deleteSink'>, In<typeof sinkIdInputSchema>>,
+  runSinks: true satisfies Same<CallableInput<'runSinks'>, In<typeof runSinksInputSchema>>,
 };
 void requestsMatchSchemas;

@@ -47,6 +47,7 @@ const NOT_INGEST = [
   'settings',
   'operations',
   'streams',
+  'sinks',
   'reactions',
 ];
 
@@ -56,7 +57,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(49);
+    expect(names).toHaveLength(56);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);
@@ -66,8 +67,8 @@ describe('function registry', () => {
     ['ingestOutbox', NOT_INGEST],
     ['capture.repos', NOT_INGEST],
     // The HTTP API serves the stream watermarks and reads, besides ingest.
-    ['api', ['tiering', 'export', 'reports', 'reactions', 'settings', 'operations']],
-    ['reactToEntry', ['tiering', 'export', 'reports', 'settings', 'operations', 'streams', 'outbox', 'auth']],
+    ['api', ['tiering', 'export', 'reports', 'reactions', 'settings', 'operations', 'sinks']],
+    ['reactToEntry', ['tiering', 'export', 'reports', 'settings', 'operations', 'streams', 'sinks', 'outbox', 'auth']],
   ])(
     'loads %s without DuckDB, pdfmake, echarts or the other functions',
     (target, foreign) => {

@@ -16,6 +16,7 @@ import type * as Reactions from './reactions/functions';
 import type * as Review from './review/functions';
 import type * as Settings from './settings/functions';
 import type * as Streams from './streams/functions';
+import type * as Sinks from './sinks/functions';
 import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
@@ -113,6 +114,17 @@ exportLazily(registered, () => require('./operations/functions') as typeof Opera
   'listOutbox',
 ]);
 exportLazily(registered, () => require('./streams/functions') as typeof Streams, ['detectSequenceGapsScheduled']);
+
+// Streams of each tenant's entries to external sinks (docs/streams.md)
+exportLazily(registered, () => require('./sinks/functions') as typeof Sinks, [
+  'createSink',
+  'pauseSink',
+  'resumeSink',
+  'replaySink',
+  'deleteSink',
+  'runSinks',
+  'deliverSinksScheduled',
+]);
 
 // Benchmark baseline trigger, registered only inside the Functions emulator so it is never
 // deployed (function discovery does not see the caller's environment; lib/bench is also left out

@@ -18,6 +18,7 @@ export const SYSTEM_SOURCES = [
   'audit-operations',
   'audit-review',
   'audit-settings',
+  'audit-sinks',
   'audit-tiering',
   'anomaly-detector',
   'firebase-auth',

@@ -18,6 +18,15 @@ import type {
   RestoreResult,
   TieringReport,
 } from './callables-archive';
+import type {
+  CreatedSink,
+  CreateSinkRequest,
+  ReplaySinkRequest,
+  RunSinksRequest,
+  SinkChanged,
+  SinkIdRequest,
+  SinkRunReport,
+} from './callables-sinks';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -380,6 +389,7 @@ export interface RecordedAccess {
 
 export type * from './callables-integrity';
 export type * from './callables-archive';
+export type * from './callables-sinks';
 
 /** `runRollups`: the days `from`..`to` (default: the tenant's warm window up to today). */
 export interface RunRollupsRequest extends OperatorRunRequest {
@@ -443,6 +453,13 @@ export interface Callables {
   entryProof: { request: EntryProofRequest; response: EntryProof };
 
   recordAccess: { request: RecordAccessRequest; response: RecordedAccess };
+
+  createSink: { request: CreateSinkRequest; response: CreatedSink };
+  pauseSink: { request: SinkIdRequest; response: SinkChanged };
+  resumeSink: { request: SinkIdRequest; response: SinkChanged };
+  replaySink: { request: ReplaySinkRequest; response: SinkChanged };
+  deleteSink: { request: SinkIdRequest; response: SinkChanged };
+  runSinks: { request: RunSinksRequest; response: SinkRunReport };
 }
 
 /** The name of a callable. */

@@ -20,4 +20,8 @@ export const COLLECTIONS = {
   exports: 'audit_exports',
   reports: 'audit_reports',
   downloadLinks: 'audit_download_links',
+  /** A tenant's streams to external sinks: configuration, cursor and health (docs/streams.md). */
+  sinks: 'audit_sinks',
+  /** Server only: each stream's signing key, never readable by any client. */
+  sinkSecrets: 'audit_sink_secrets',
 } as const;

@@ -60,6 +60,11 @@ export const routes: Routes = [
         loadComponent: () => import('./operations/operations-page').then((m) => m.OperationsPage),
       },
       {
+        path: 'streams',
+        title: 'Streams · Audit console',
+        loadComponent: () => import('./streams/streams-page').then((m) => m.StreamsPage),
+      },
+      {
         path: 'exports',
         title: 'Exports · Audit console',
         loadComponent: () => import('./exports/exports-page').then((m) => m.ExportsPage),

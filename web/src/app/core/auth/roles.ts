@@ -69,6 +69,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Archive', icon: 'inventory_2', path: '/archive', roles: ALL_READERS },
   { label: 'Integrity', icon: 'verified_user', path: '/integrity', roles: ALL_READERS },
   { label: 'Operations', icon: 'monitor_heart', path: '/operations', roles: ['admin'] },
+  { label: 'Streams', icon: 'cell_tower', path: '/streams', roles: ['admin'] },
   { label: 'Settings', icon: 'settings', path: '/settings', roles: ['admin'] },
 ];
 
