@@ -336,7 +336,7 @@ describe('the compiled envelope schema', () => {
     }
   });
 
-  it('outputs what the runtime does, defaults included, for random valid envelopes', () => {
+  it('outputs what the runtime does, defaults included, for random valid envelopes', { timeout: 60_000 }, () => {
     const { validEnvelope } = generator(1);
     const defaulted = { outcome: 0, before: 0, after: 0 };
     for (let i = 0; i < 2000; i++) {
@@ -353,7 +353,9 @@ describe('the compiled envelope schema', () => {
     expect(Math.min(defaulted.outcome, defaulted.before, defaulted.after)).toBeGreaterThan(50);
   });
 
-  it('agrees with the runtime on accept, reject, output and issues for random mutations', () => {
+  // ~8,000 comparisons: a second or two on a quiet machine, far more on a loaded one; the
+  // default 5 s would make a busy machine fail a test about correctness.
+  it('agrees with the runtime on accept, reject, output and issues for random mutations', { timeout: 60_000 }, () => {
     const { validEnvelope, mutate } = generator(2);
     const bases = [...SPEC_ENVELOPES, ...Array.from({ length: 300 }, validEnvelope)];
     const disagreements: Disagreement[] = [];
