@@ -100,23 +100,26 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return at;
 }
 
-/** A message a person can act on: what the field must be, and what it is. */
+/**
+ * A message a person can act on: what the field must be, and what it is. Worded here rather than
+ * taken from zod, whose words depend on whether its locale was loaded (the full build loads it,
+ * the mini one does not), so the console and the functions say the same.
+ */
 function messageOf(issue: MiniIssue, data: unknown): string {
-  if (issue.message !== 'Invalid input' || issue.code === 'custom') {
-    return issue.code === 'custom' ? `${issue.message}, is ${kindOf(valueAt(data, issue.path))}` : issue.message;
-  }
-  const is = kindOf(valueAt(data, issue.path));
+  const value = valueAt(data, issue.path);
   switch (issue.code) {
+    case 'custom':
+      return `${issue.message}, is ${kindOf(value)}`;
     case 'invalid_type':
-      return `must be ${withArticle(EXPECTED_WORDS[issue.expected ?? ''] ?? issue.expected ?? 'value')}, is ${is}`;
+      return `must be ${withArticle(EXPECTED_WORDS[issue.expected ?? ''] ?? issue.expected ?? 'value')}, is ${kindOf(value)}`;
     case 'invalid_value':
-      return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}, is ${JSON.stringify(valueAt(data, issue.path)) ?? 'missing'}`;
+      return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}, is ${JSON.stringify(value) ?? 'missing'}`;
     case 'too_small':
       return `must be at least ${String(issue.minimum)}`;
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`;
     default:
-      return `is not valid (${issue.code})`;
+      return issue.message;
   }
 }
 
