@@ -369,6 +369,8 @@ describe('cancelExport', () => {
       claimedSlice: 0,
       slice: 0,
       objectPath: `exports/${tenantA}/${ref.id}.csv`,
+      contentType: 'text/csv',
+      fileName: 'audit-export.csv',
       createdAt: new Date(),
     });
     const outsider = await signInWithClaims({ tenantId: tenantB, role: 'admin' });
