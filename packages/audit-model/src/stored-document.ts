@@ -119,7 +119,8 @@ function messageOf(issue: MiniIssue, data: unknown): string {
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`;
     default:
-      return issue.message;
+      // A schema's own message (`z.regex(..., 'must be a day')`), else one that names no rule.
+      return issue.message === 'Invalid input' ? `is not valid (${issue.code})` : issue.message;
   }
 }
 

@@ -69,7 +69,7 @@ export const dailyRollupSchema = z.object({
   ...rollupFiguresShape,
   tenantId: z.string().check(z.minLength(1)),
   /** The UTC day, `YYYY-MM-DD`. */
-  date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD')),
   /**
    * False while the day may still receive entries in normal delivery (today, and the first hour
    * after midnight): the next run computes it again.
