@@ -6,7 +6,7 @@ import { describeFieldErrors, type FieldError } from './errors';
  * satisfy, the converter every read site uses, and the error a malformed document raises.
  *
  * Written with `zod/mini`, not `zod`: the console bundles these schemas, and the mini build costs a
- * fraction of the full one (docs/model.md has the figures). Nothing here imports Firebase: the
+ * fraction of the full one (docs/stored-documents.md has the figures). Nothing here imports Firebase: the
  * Admin SDK (functions) and the web SDK (console) each pass their own snapshots and Timestamps,
  * which match the structural types below, so the package stays browser-safe.
  */

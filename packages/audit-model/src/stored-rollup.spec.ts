@@ -34,12 +34,12 @@ function rollup(): Record<string, unknown> {
   };
 }
 
-/** `rollup()` with one member changed at a dotted path (`actors.0.risk`). */
+/** `rollup()` with one member changed at a dotted path (`actors.0.risk`); `undefined` removes it. */
 function withField(path: string, value: unknown): Record<string, unknown> {
-  const doc = structuredClone({ ...rollup(), computedAt: null }) as Record<string, unknown>;
-  doc['computedAt'] = timestamp(1_772_400_000_000);
+  const { computedAt, ...figures } = rollup();
+  const doc = { ...structuredClone(figures), computedAt };
   const keys = path.split('.');
-  let at = doc as Record<string, unknown>;
+  let at: Record<string, unknown> = doc;
   for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;
   if (value === undefined) delete at[keys.at(-1)!];
   else at[keys.at(-1)!] = value;
