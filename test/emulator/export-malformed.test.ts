@@ -1,8 +1,7 @@
-import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
-import { waitForJob } from '../support/exports';
+import { exportJobDoc, waitForJob } from '../support/exports';
 import { createTenant } from '../support/ingest-paths';
 
 // A malformed export job document (written by an older version, by hand, or damaged) is read
@@ -14,34 +13,6 @@ const db = () => adminDb();
 afterAll(async () => {
   await closeAdminApp();
 });
-
-function job(tenantId: string, requester: User, over: Record<string, unknown>): Record<string, unknown> {
-  return {
-    tenantId,
-    requestedBy: { tenantId, uid: requester.uid, role: 'admin', email: requester.email },
-    filter: {},
-    filterSummary: 'all entries',
-    format: 'csv',
-    bom: false,
-    state: 'queued',
-    rowsWritten: 0,
-    rowsTotal: null,
-    bytes: 0,
-    progress: 0,
-    sha256: null,
-    error: null,
-    objectPath: `exports/${tenantId}/job.csv`,
-    contentType: 'text/csv',
-    fileName: 'export.csv',
-    slice: 0,
-    claimedSlice: -1,
-    parts: 0,
-    cursor: null,
-    createdAt: Timestamp.now(),
-    updatedAt: Timestamp.now(),
-    ...over,
-  };
-}
 
 describe('malformed export job documents', () => {
   let tenant: string;
@@ -59,7 +30,7 @@ describe('malformed export job documents', () => {
     await db()
       .collection('audit_exports')
       .doc(id)
-      .set(job(tenant, admin, { format: 'xml' }));
+      .set(exportJobDoc(tenant, admin, { format: 'xml' }));
 
     const finished = await waitForJob(db(), 'audit_exports', id);
     expect(finished.state).toBe('failed');
@@ -74,7 +45,7 @@ describe('malformed export job documents', () => {
     await db()
       .collection('audit_exports')
       .doc(id)
-      .set(job(tenant, admin, { filter: { categories: ['NOT_A_CATEGORY'] } }));
+      .set(exportJobDoc(tenant, admin, { filter: { categories: ['NOT_A_CATEGORY'] } }));
 
     const finished = await waitForJob(db(), 'audit_exports', id);
     expect(finished).toMatchObject({ state: 'failed', error: { code: 'malformed_document' } });

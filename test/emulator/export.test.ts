@@ -10,6 +10,7 @@ import {
   callOk,
   callStatus,
   downloadViaLink,
+  exportJobDoc,
   expectedRecord,
   seedEntries,
   testBucket,
@@ -214,31 +215,18 @@ describe('JSON exports', () => {
     const ref = db.collection('audit_exports').doc();
     const objectPath = `exports/${tenantA}/${ref.id}.json`;
     const whole = await exportAndDownload({ format: 'json', filter: JANUARY }, auditor.idToken);
-    await ref.create({
-      tenantId: tenantA,
-      requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
-      filter: JANUARY,
-      filterSummary: 'January',
-      format: 'json',
-      bom: false,
-      state: 'queued',
-      rowsWritten: 0,
-      rowsTotal: null,
-      bytes: 0,
-      progress: 0,
-      sha256: null,
-      error: null,
-      slice: 0,
-      claimedSlice: -1,
-      parts: 0,
-      cursor: null,
-      sliceRows: 1000,
-      objectPath,
-      contentType: 'application/json; charset=utf-8',
-      fileName: 'sliced.json',
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    });
+    await ref.create(
+      exportJobDoc(tenantA, auditor, {
+        requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
+        filter: JANUARY,
+        filterSummary: 'January',
+        format: 'json',
+        sliceRows: 1000,
+        objectPath,
+        contentType: 'application/json; charset=utf-8',
+        fileName: 'sliced.json',
+      }),
+    );
     const job = await waitForJob(db, 'audit_exports', ref.id);
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.parts).toBe(2);
@@ -356,23 +344,18 @@ describe('cancelExport', () => {
   it("cancels an active export of the caller's tenant once, audited; refuses others", async () => {
     // A job a worker is busy with (claimed), created as an operator would; no worker touches it.
     const ref = db.collection('audit_exports').doc();
-    await ref.create({
-      tenantId: tenantA,
-      requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
-      filter: JANUARY,
-      filterSummary: 'January',
-      format: 'csv',
-      bom: false,
-      state: 'running',
-      rowsWritten: 500,
-      bytes: 1000,
-      claimedSlice: 0,
-      slice: 0,
-      objectPath: `exports/${tenantA}/${ref.id}.csv`,
-      contentType: 'text/csv',
-      fileName: 'audit-export.csv',
-      createdAt: new Date(),
-    });
+    await ref.create(
+      exportJobDoc(tenantA, auditor, {
+        requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
+        filter: JANUARY,
+        filterSummary: 'January',
+        state: 'running',
+        rowsWritten: 500,
+        bytes: 1000,
+        claimedSlice: 0,
+        objectPath: `exports/${tenantA}/${ref.id}.csv`,
+      }),
+    );
     const outsider = await signInWithClaims({ tenantId: tenantB, role: 'admin' });
     expect(await callStatus('cancelExport', { id: ref.id }, outsider.idToken)).toBe('NOT_FOUND');
     expect(await callOk<{ state: string }>('cancelExport', { id: ref.id }, auditor.idToken)).toEqual({
