@@ -33,6 +33,15 @@ const BASE = Date.parse('2026-01-10T00:00:00.000Z');
 // tests that compare with the seed export exactly this period.
 const JANUARY = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
 
+/** An operator-created job of the auditor over January (small slices, a claimed slice: what no client can ask for). */
+function januaryJob(over: Record<string, unknown>): Record<string, unknown> {
+  return exportJobDoc(
+    tenantA,
+    { uid: auditor.uid, role: 'auditor' },
+    { filter: JANUARY, filterSummary: 'January', ...over },
+  );
+}
+
 const HOSTILE = ['=1+1', '+SUM(A1)', '-2+3', '@cmd', 'a, "b"', '東京 北京 서울', "'=quoted", '🔐 emoji', ''];
 const FREE_FORM = ['\t=1+1', '\r=2+2', 'line\nbreak\r\nCRLF', '=HYPERLINK("http://evil.example")'];
 
@@ -216,10 +225,7 @@ describe('JSON exports', () => {
     const objectPath = `exports/${tenantA}/${ref.id}.json`;
     const whole = await exportAndDownload({ format: 'json', filter: JANUARY }, auditor.idToken);
     await ref.create(
-      exportJobDoc(tenantA, auditor, {
-        requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
-        filter: JANUARY,
-        filterSummary: 'January',
+      januaryJob({
         format: 'json',
         sliceRows: 1000,
         objectPath,
@@ -345,10 +351,7 @@ describe('cancelExport', () => {
     // A job a worker is busy with (claimed), created as an operator would; no worker touches it.
     const ref = db.collection('audit_exports').doc();
     await ref.create(
-      exportJobDoc(tenantA, auditor, {
-        requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
-        filter: JANUARY,
-        filterSummary: 'January',
+      januaryJob({
         state: 'running',
         rowsWritten: 500,
         bytes: 1000,

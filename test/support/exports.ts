@@ -121,15 +121,11 @@ export async function auditEntries(
  */
 export function exportJobDoc(
   tenantId: string,
-  requester: { uid: string; email?: string },
+  requester: { uid: string; email?: string; role?: string },
   over: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const requestedBy = {
-    tenantId,
-    uid: requester.uid,
-    role: 'admin',
-    ...(requester.email ? { email: requester.email } : {}),
-  };
+  const { uid, email, role = 'admin' } = requester;
+  const requestedBy = { tenantId, uid, role, ...(email ? { email } : {}) };
   const job = newExportDoc({
     tenantId,
     requestedBy,
