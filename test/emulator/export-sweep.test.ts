@@ -2,6 +2,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, tenantUser, type User } from '../support/commands';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
+import { exportJobDoc } from '../support/exports';
 import { createTenant } from '../support/ingest-paths';
 
 // A worker that crashes mid-export leaves its job `running` with nobody to finish it. The sweep
@@ -15,30 +16,18 @@ afterAll(async () => {
 });
 
 function runningJob(tenantId: string, requester: User, updatedAt: Timestamp): Record<string, unknown> {
-  return {
-    tenantId,
-    requestedBy: { tenantId, uid: requester.uid, role: 'admin', email: requester.email },
-    filter: {},
-    filterSummary: 'all entries',
-    format: 'csv',
-    bom: false,
+  return exportJobDoc(tenantId, requester, {
     state: 'running',
     rowsWritten: 500,
     rowsTotal: 1000,
     bytes: 1234,
     progress: 0.5,
-    sha256: null,
-    error: null,
-    objectPath: `exports/${tenantId}/job.csv`,
-    contentType: 'text/csv',
-    fileName: 'export.csv',
     slice: 1,
     claimedSlice: 1,
     parts: 1,
-    cursor: null,
     createdAt: updatedAt,
     updatedAt,
-  };
+  });
 }
 
 describe('export job sweep', () => {

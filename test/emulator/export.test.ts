@@ -10,6 +10,7 @@ import {
   callOk,
   callStatus,
   downloadViaLink,
+  exportJobDoc,
   expectedRecord,
   seedEntries,
   testBucket,
@@ -31,6 +32,15 @@ const BASE = Date.parse('2026-01-10T00:00:00.000Z');
 // The seeded period. Exports write audit entries into the tenant as they finish (dated now), so
 // tests that compare with the seed export exactly this period.
 const JANUARY = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
+
+/** An operator-created job of the auditor over January (small slices, a claimed slice: what no client can ask for). */
+function januaryJob(over: Record<string, unknown>): Record<string, unknown> {
+  return exportJobDoc(
+    tenantA,
+    { uid: auditor.uid, role: 'auditor' },
+    { filter: JANUARY, filterSummary: 'January', ...over },
+  );
+}
 
 const HOSTILE = ['=1+1', '+SUM(A1)', '-2+3', '@cmd', 'a, "b"', '東京 北京 서울', "'=quoted", '🔐 emoji', ''];
 const FREE_FORM = ['\t=1+1', '\r=2+2', 'line\nbreak\r\nCRLF', '=HYPERLINK("http://evil.example")'];
@@ -214,31 +224,15 @@ describe('JSON exports', () => {
     const ref = db.collection('audit_exports').doc();
     const objectPath = `exports/${tenantA}/${ref.id}.json`;
     const whole = await exportAndDownload({ format: 'json', filter: JANUARY }, auditor.idToken);
-    await ref.create({
-      tenantId: tenantA,
-      requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
-      filter: JANUARY,
-      filterSummary: 'January',
-      format: 'json',
-      bom: false,
-      state: 'queued',
-      rowsWritten: 0,
-      rowsTotal: null,
-      bytes: 0,
-      progress: 0,
-      sha256: null,
-      error: null,
-      slice: 0,
-      claimedSlice: -1,
-      parts: 0,
-      cursor: null,
-      sliceRows: 1000,
-      objectPath,
-      contentType: 'application/json; charset=utf-8',
-      fileName: 'sliced.json',
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    });
+    await ref.create(
+      januaryJob({
+        format: 'json',
+        sliceRows: 1000,
+        objectPath,
+        contentType: 'application/json; charset=utf-8',
+        fileName: 'sliced.json',
+      }),
+    );
     const job = await waitForJob(db, 'audit_exports', ref.id);
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.parts).toBe(2);
@@ -356,21 +350,15 @@ describe('cancelExport', () => {
   it("cancels an active export of the caller's tenant once, audited; refuses others", async () => {
     // A job a worker is busy with (claimed), created as an operator would; no worker touches it.
     const ref = db.collection('audit_exports').doc();
-    await ref.create({
-      tenantId: tenantA,
-      requestedBy: { tenantId: tenantA, uid: auditor.uid, role: 'auditor' },
-      filter: JANUARY,
-      filterSummary: 'January',
-      format: 'csv',
-      bom: false,
-      state: 'running',
-      rowsWritten: 500,
-      bytes: 1000,
-      claimedSlice: 0,
-      slice: 0,
-      objectPath: `exports/${tenantA}/${ref.id}.csv`,
-      createdAt: new Date(),
-    });
+    await ref.create(
+      januaryJob({
+        state: 'running',
+        rowsWritten: 500,
+        bytes: 1000,
+        claimedSlice: 0,
+        objectPath: `exports/${tenantA}/${ref.id}.csv`,
+      }),
+    );
     const outsider = await signInWithClaims({ tenantId: tenantB, role: 'admin' });
     expect(await callStatus('cancelExport', { id: ref.id }, outsider.idToken)).toBe('NOT_FOUND');
     expect(await callOk<{ state: string }>('cancelExport', { id: ref.id }, auditor.idToken)).toEqual({

@@ -1,7 +1,8 @@
 import { getStorage } from 'firebase-admin/storage';
 import type { Firestore } from 'firebase-admin/firestore';
 import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
-import { toExportRecord, type ExportRecord } from '../../functions/src/domain/export';
+import { parseExportFilter, toExportRecord, type ExportRecord } from '../../functions/src/domain/export';
+import { newExportDoc } from '../../functions/src/export/export-jobs';
 import { toStored, toStoredReview } from '../../functions/src/store/converters';
 import { callCallable, FUNCTIONS_BASE } from './api-client';
 import { adminApp, PROJECT_ID, waitFor } from './emulators';
@@ -112,4 +113,29 @@ export async function auditEntries(
     .where('eventType', '==', eventType)
     .get();
   return snap.docs.map((d) => d.data());
+}
+
+/**
+ * A queued export job document as `startExport` writes it (its own `newExportDoc`), for suites
+ * that create jobs directly (operators, hand-made or damaged documents); `over` replaces any member.
+ */
+export function exportJobDoc(
+  tenantId: string,
+  requester: { uid: string; email?: string; role?: string },
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const { uid, email, role = 'admin' } = requester;
+  const requestedBy = { tenantId, uid, role, ...(email ? { email } : {}) };
+  const job = newExportDoc({
+    tenantId,
+    requestedBy,
+    filter: parseExportFilter({}),
+    filterSummary: 'all entries',
+    format: 'csv',
+    bom: false,
+    objectPath: `exports/${tenantId}/job.csv`,
+    contentType: 'text/csv',
+    fileName: 'export.csv',
+  });
+  return { ...job, ...over };
 }

@@ -3,6 +3,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { readTenantSettings } from '../domain';
 import { decideDay, isFinalDay, runDays } from '../domain/analytics';
 import { COLLECTIONS } from '../store/collections';
+import { StoredDocumentError } from '@audit-log/model/stored-document';
 import * as logs from './logs';
 import { rollupDoc, RollupStore } from './rollup-store';
 import { allTenantIds } from '../store/tenant-ids';
@@ -37,6 +38,7 @@ export async function runRollupJob(db: Firestore, options: RollupJobOptions = {}
     daysChecked: 0,
     computed: [],
     archivedWithoutRollup: [],
+    malformed: [],
     reads: 0,
     writes: 0,
     durationMs: 0,
@@ -55,7 +57,7 @@ export async function runRollupJob(db: Firestore, options: RollupJobOptions = {}
         break outer;
       }
       report.daysChecked++;
-      const { rollup: stored, version } = await store.readVersioned(tenantId, date);
+      const { rollup: stored, version } = await readOrReport(store, tenantId, date, report);
       const state = RollupStore.state(stored);
       const count = state?.archived ? 0 : await store.warmCount(tenantId, date);
       // Only a day that would otherwise be computed pays the archive look-up.
@@ -84,4 +86,26 @@ export async function runRollupJob(db: Firestore, options: RollupJobOptions = {}
   report.durationMs = clock().getTime() - started;
   logs.runFinished(report);
   return report;
+}
+
+/**
+ * The stored rollup of a day; a malformed one is reported (with the fields that are wrong) and
+ * read as none, so the day is computed afresh from its entries instead of the run stopping. A
+ * rollup is derived data: its entries are the truth. The version is kept, so the fresh write
+ * still loses to a concurrent writer (tiering).
+ */
+async function readOrReport(
+  store: RollupStore,
+  tenantId: string,
+  date: string,
+  report: RollupRunReport,
+): ReturnType<RollupStore['readVersioned']> {
+  try {
+    return await store.readVersioned(tenantId, date);
+  } catch (err) {
+    if (!(err instanceof StoredDocumentError)) throw err;
+    logs.malformedRollup(tenantId, date, err);
+    report.malformed.push({ tenantId, date, error: err.message });
+    return { rollup: null, version: await store.versionOf(tenantId, date) };
+  }
 }

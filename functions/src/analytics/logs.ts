@@ -42,3 +42,13 @@ export function uncountedFound(tenantId: string, date: string, uncounted: number
     'rollup.uncounted': uncounted,
   });
 }
+
+/** A stored rollup that did not match its schema; the day is computed afresh. */
+export function malformedRollup(tenantId: string, date: string, error: Error): void {
+  logger.warn('malformed rollup computed afresh', {
+    'event.type': 'rollups.malformed',
+    'tenant.id': tenantId,
+    'rollup.date': date,
+    'error.message': error.message,
+  });
+}

@@ -1,10 +1,12 @@
 import {
   RollupAccumulator,
   rollupId,
-  type DailyRollup,
+  type StoredDailyRollup,
   type RollupEntryView,
   type RollupFigures,
 } from '@audit-log/model';
+import { parseStoredDocument } from '@audit-log/model/stored-document';
+import { dailyRollupSchema } from '@audit-log/model/stored-rollup';
 import { Timestamp, type Firestore, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { dayBounds } from '../domain/archive';
 import type { StoredRollupState } from '../domain/analytics';
@@ -13,7 +15,7 @@ import { COLLECTIONS } from '../store/collections';
 /** The fields of an entry a rollup reads: `select` keeps each page small whatever the entries hold. */
 const ROLLUP_FIELDS = ['eventType', 'category', 'level', 'outcome', 'actor', 'occurredAt'] as const;
 
-export type StoredRollup = DailyRollup<Timestamp>;
+export type StoredRollup = StoredDailyRollup;
 
 /** Reads and writes `audit_rollups`, and reads a day of `audit_logs` for them. Server-only writes. */
 export class RollupStore {
@@ -49,7 +51,17 @@ export class RollupStore {
   ): Promise<{ rollup: StoredRollup | null; version: Timestamp | null }> {
     const snap = await this.ref(tenantId, date).get();
     this.meter.reads++;
-    return { rollup: snap.exists ? (snap.data() as StoredRollup) : null, version: snap.updateTime ?? null };
+    // A malformed rollup throws StoredDocumentError naming the day and the field: the job reports
+    // that day and goes on with the others rather than summing figures it cannot trust.
+    const rollup = snap.exists ? parseStoredDocument(dailyRollupSchema, snap.ref.path, snap.data()) : null;
+    return { rollup, version: snap.updateTime ?? null };
+  }
+
+  /** The version (update time) of a day's rollup document, null when there is none. */
+  async versionOf(tenantId: string, date: string): Promise<Timestamp | null> {
+    const snap = await this.ref(tenantId, date).get();
+    this.meter.reads++;
+    return snap.updateTime ?? null;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { StoredDocumentError } from '@audit-log/model/stored-document';
 import { describe, expect, it } from 'vitest';
 import { API_ERROR_CODES, ApiError, assertApi } from './api';
 import { ARCHIVE_ERROR_CODES, ArchiveError, assertArchive } from './archive';
@@ -98,6 +99,7 @@ describe('FAILURE_ROUTES', () => {
       ...COMMAND_ERROR_CODES,
       ...EXPORT_ERROR_CODES,
       new CaptureConfigError([]).code,
+      new StoredDocumentError('x/y', []).code,
     ]);
     expect([...thrown].sort()).toEqual([...FAILURE_CODES].sort());
   });
@@ -172,6 +174,17 @@ describe('clientFailureOf', () => {
     // A rejection's rate_limited is a permanent 400, unlike the API's own rate_limited (429).
     const limited = clientFailureOf(new RejectionError('rate_limited', 'too many'));
     expect(limited).toMatchObject({ code: 'rate_limited', route: { callable: 'invalid-argument', status: 400 } });
+  });
+
+  it('routes a malformed stored document as data loss, naming the document and its fields', () => {
+    const errors = [{ path: 'format', message: 'must be one of "csv", is "xml"' }];
+    expect(clientFailureOf(new StoredDocumentError('audit_exports/e1', errors))).toEqual({
+      code: 'malformed_document',
+      message: 'malformed document audit_exports/e1: format: must be one of "csv", is "xml"',
+      errors,
+      details: { errors },
+      route: { callable: 'data-loss', status: 500 },
+    });
   });
 
   it('answers nothing for errors nobody anticipated', () => {

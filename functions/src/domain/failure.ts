@@ -1,3 +1,4 @@
+import { StoredDocumentError } from '@audit-log/model/stored-document';
 import { RejectionError, type FieldError, type RejectionReason } from './errors';
 
 /**
@@ -87,6 +88,8 @@ export const FAILURE_ROUTES = {
   verification_failed: { callable: 'data-loss', status: 500 },
   font_unavailable: { callable: 'failed-precondition', status: 500 },
   capture_config_invalid: { callable: 'failed-precondition', status: 500 },
+  // A stored document that does not match its schema (`StoredDocumentError` of the model).
+  malformed_document: { callable: 'data-loss', status: 500 },
 } as const satisfies Readonly<Record<string, FailureRoute>>;
 
 /** Every stable failure code; each family (API, export, archive, commands) throws a subset. */
@@ -184,6 +187,10 @@ export function clientFailureOf(err: unknown): ClientFailure | undefined {
   if (err instanceof RejectionError) {
     const { reason, message, errors } = err;
     return { code: reason, message, errors, details: {}, route: rejectionRoute(reason) };
+  }
+  if (err instanceof StoredDocumentError) {
+    const { code, message, errors } = err;
+    return { code, message, errors, details: { errors }, route: FAILURE_ROUTES[code] };
   }
   return undefined;
 }

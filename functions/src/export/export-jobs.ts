@@ -1,52 +1,27 @@
+import { parseStoredDocument, StoredDocumentError } from '@audit-log/model/stored-document';
+import { exportJobDocSchema, type ExportJobDoc } from '@audit-log/model/stored-export';
+import { FieldValue, type DocumentData, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
 import {
-  FieldValue,
-  Timestamp,
-  type DocumentData,
-  type DocumentReference,
-  type Firestore,
-} from 'firebase-admin/firestore';
-import {
+  ExportError,
   exportEvent,
   parseExportFilter,
-  type ExportCursor,
   type ExportFilter,
   type ExportFormat,
-  type ExportState,
   type Requester,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
 
 /**
- * `audit_exports/{id}`: the job document the console watches. Written only here (the Admin SDK);
+ * `audit_exports/{id}` as the worker, the sweep and `cancelExport` use it: the stored document
+ * (schema in `@audit-log/model/stored-export`, shared with the console) with its id, the filter
+ * parsed for planning and `createdAt` as an ISO instant. Written only here (the Admin SDK);
  * firestore.rules let export-capable roles of the tenant read it and nobody write it.
  */
-export interface ExportJob {
+export type ExportJob = Omit<ExportJobDoc, 'filter' | 'createdAt' | 'updatedAt' | 'finishedAt'> & {
   id: string;
-  tenantId: string;
-  requestedBy: Requester;
   filter: ExportFilter;
-  filterSummary: string;
-  format: ExportFormat;
-  bom: boolean;
-  state: ExportState;
-  rowsWritten: number;
-  rowsTotal: number | null;
-  bytes: number;
-  progress: number;
-  sha256: string | null;
-  error: { code: string; message: string } | null;
-  objectPath: string;
-  contentType: string;
-  fileName: string;
-  /** The slice that runs (or ran last) and the one a worker claimed; see export-worker.ts. */
-  slice: number;
-  claimedSlice: number;
-  parts: number;
-  cursor: ExportCursor | null;
-  /** Operator knob: rows per slice (at least 1000); absent = time budget only. */
-  sliceRows?: number;
   createdAt: string;
-}
+};
 
 export function exportsCollection(db: Firestore) {
   return db.collection(COLLECTIONS.exports);
@@ -61,37 +36,30 @@ export function sliceRef(db: Firestore, exportId: string, slice: number): Docume
   return exportRef(db, exportId).collection('slices').doc(String(slice));
 }
 
-function iso(value: unknown): string {
-  return value instanceof Timestamp ? value.toDate().toISOString() : new Date(0).toISOString();
+/**
+ * Reads a job document (shape written by `newExportDoc`).
+ * @throws StoredDocumentError naming the document and each malformed field.
+ */
+export function jobFromDoc(id: string, data: DocumentData | undefined): ExportJob {
+  const path = `${COLLECTIONS.exports}/${id}`;
+  const {
+    filter,
+    createdAt,
+    updatedAt: _updated,
+    finishedAt: _finished,
+    ...doc
+  } = parseStoredDocument(exportJobDocSchema, path, data);
+  return { ...doc, id, filter: storedFilter(path, filter), createdAt: createdAt.toDate().toISOString() };
 }
 
-/** Reads a job document (shape written by `newExportDoc`). */
-export function jobFromDoc(id: string, data: DocumentData): ExportJob {
-  return {
-    id,
-    tenantId: data.tenantId as string,
-    requestedBy: data.requestedBy as Requester,
-    filter: parseExportFilter(data.filter),
-    filterSummary: (data.filterSummary as string | undefined) ?? '',
-    format: data.format as ExportFormat,
-    bom: data.bom === true,
-    state: data.state as ExportState,
-    rowsWritten: (data.rowsWritten as number | undefined) ?? 0,
-    rowsTotal: (data.rowsTotal as number | null | undefined) ?? null,
-    bytes: (data.bytes as number | undefined) ?? 0,
-    progress: (data.progress as number | undefined) ?? 0,
-    sha256: (data.sha256 as string | null | undefined) ?? null,
-    error: (data.error as ExportJob['error'] | undefined) ?? null,
-    objectPath: data.objectPath as string,
-    contentType: data.contentType as string,
-    fileName: data.fileName as string,
-    slice: (data.slice as number | undefined) ?? 0,
-    claimedSlice: (data.claimedSlice as number | undefined) ?? -1,
-    parts: (data.parts as number | undefined) ?? 0,
-    cursor: (data.cursor as ExportCursor | null | undefined) ?? null,
-    ...(typeof data.sliceRows === 'number' ? { sliceRows: data.sliceRows } : {}),
-    createdAt: iso(data.createdAt),
-  };
+/** The stored filter, parsed for planning; a filter that breaks a rule is a malformed document. */
+function storedFilter(path: string, filter: Record<string, unknown>): ExportFilter {
+  try {
+    return parseExportFilter(filter);
+  } catch (err) {
+    if (err instanceof ExportError) throw new StoredDocumentError(path, err.errors);
+    throw err;
+  }
 }
 
 /** The document `startExport` creates. */

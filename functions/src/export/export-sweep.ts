@@ -1,5 +1,6 @@
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { exportRef, exportsCollection, failedExportEvent, jobFromDoc } from './export-jobs';
+import { StoredDocumentError } from '@audit-log/model/stored-document';
+import { exportRef, exportsCollection, failedExportEvent, jobFromDoc, type ExportJob } from './export-jobs';
 import * as logs from './logs';
 
 /**
@@ -57,9 +58,24 @@ export async function sweepStaleExports(db: Firestore, options: SweepOptions): P
     });
     if (!swept) continue;
     exportIds.push(doc.id);
-    const job = jobFromDoc(doc.id, doc.data());
-    logs.jobFailed('export', job.id, job.tenantId, new Error(STALE_ERROR.message));
-    await options.audit(failedExportEvent(job, options.now, STALE_ERROR.code), `export-${job.id}-failed`);
+    const read = readSweptJob(doc.id, doc.data());
+    if (read instanceof StoredDocumentError) {
+      // Failed all the same, but without the fields its audit entry needs: logged with the
+      // fields to mend, and the sweep goes on with the other jobs.
+      logs.jobFailed('export', doc.id, String(doc.get('tenantId')), read);
+      continue;
+    }
+    logs.jobFailed('export', read.id, read.tenantId, new Error(STALE_ERROR.message));
+    await options.audit(failedExportEvent(read, options.now, STALE_ERROR.code), `export-${read.id}-failed`);
   }
   return { swept: exportIds.length, exportIds };
+}
+
+function readSweptJob(id: string, data: Record<string, unknown>): ExportJob | StoredDocumentError {
+  try {
+    return jobFromDoc(id, data);
+  } catch (err) {
+    if (err instanceof StoredDocumentError) return err;
+    throw err;
+  }
 }

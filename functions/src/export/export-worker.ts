@@ -1,3 +1,4 @@
+import { StoredDocumentError } from '@audit-log/model/stored-document';
 import type { DocumentData, Firestore } from 'firebase-admin/firestore';
 import { FieldValue } from 'firebase-admin/firestore';
 import {
@@ -44,7 +45,34 @@ export interface ExportWorkerDeps {
  */
 export const EXPORT_PAGE_SIZE = 1000;
 
-type Claim = { action: 'run'; job: ExportJob } | { action: 'cleanup'; job: ExportJob } | { action: 'skip' };
+type Claim =
+  | { action: 'run'; job: ExportJob }
+  | { action: 'cleanup'; job: ExportJob }
+  | { action: 'skip' }
+  | { action: 'malformed'; error: StoredDocumentError; tenantId: string };
+
+/**
+ * The job of a malformed document, or the update that fails it. Such a job can never run (every
+ * retry meets the same document), so it is failed at once with the document's path and the fields
+ * to mend, which the console shows, instead of crashing the trigger and staying queued forever.
+ */
+function readClaimedJob(
+  id: string,
+  data: DocumentData,
+): { job: ExportJob } | { error: StoredDocumentError; update: DocumentData } {
+  try {
+    return { job: jobFromDoc(id, data) };
+  } catch (err) {
+    if (!(err instanceof StoredDocumentError)) throw err;
+    const update = {
+      state: 'failed',
+      error: { code: err.code, message: err.message.slice(0, 1024) },
+      finishedAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    };
+    return { error: err, update };
+  }
+}
 
 /**
  * Claims slice `slice` of a job once: slice 0 moves `queued` → `running`; a later slice runs only
@@ -57,7 +85,15 @@ async function claimSlice(deps: ExportWorkerDeps, exportId: string, slice: numbe
     const snap = await tx.get(ref);
     if (!snap.exists) return { action: 'skip' } as const;
     const data = snap.data()!;
-    const job = jobFromDoc(exportId, data);
+    const read = readClaimedJob(exportId, data);
+    if ('error' in read) {
+      // Failed once: a redelivered trigger finds the job failed already and leaves it alone.
+      if (data.state === 'failed') return { action: 'skip' } as const;
+      tx.update(ref, read.update);
+      const tenantId = typeof data.tenantId === 'string' ? data.tenantId : '(unknown)';
+      return { action: 'malformed', error: read.error, tenantId } as const;
+    }
+    const { job } = read;
     if (job.claimedSlice >= slice) return { action: 'skip' } as const;
     if (job.state === 'canceled' && slice > 0) {
       tx.update(ref, { claimedSlice: slice });
@@ -115,6 +151,10 @@ class MemoryPeak {
 export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, slice: number): Promise<void> {
   const claim = await claimSlice(deps, exportId, slice);
   if (claim.action === 'skip') return;
+  if (claim.action === 'malformed') {
+    logs.jobFailed('export', exportId, claim.tenantId, claim.error);
+    return;
+  }
   const { job } = claim;
   const encoder = encoderFor(job.format, job.bom);
   if (claim.action === 'cleanup') {

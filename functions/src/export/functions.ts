@@ -88,7 +88,7 @@ export function handleCancelExport(request: CallableRequest): Promise<CallableOu
     const job = await db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       assertJobVisible(requester, snap.get('tenantId') as string | undefined);
-      const current = jobFromDoc(id, snap.data()!);
+      const current = jobFromDoc(id, snap.data());
       assertExport(isActive(current.state), 'failed_precondition', `the export is already ${current.state}`);
       tx.update(ref, {
         state: 'canceled',

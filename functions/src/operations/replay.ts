@@ -1,4 +1,6 @@
 import type { CallableOutput } from '@audit-log/model/callables';
+import { parseStoredDocument } from '@audit-log/model/stored-document';
+import { deadLetterDocSchema } from '@audit-log/model/stored-dead-letter';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { stageAuditEvent } from '../commands/audit';
@@ -14,8 +16,6 @@ import { replayablePayload } from '../store/dead-letters';
 
 /** Source of the audit entries of operator actions. */
 export const OPERATIONS_AUDIT_SOURCE = 'audit-operations';
-
-const TRANSPORTS = new Set(['pubsub', 'outbox', 'http']);
 
 /**
  * `replayDeadLetter` (the tenant's admins; platform admins for any dead letter, including those
@@ -37,25 +37,26 @@ export function handleReplayDeadLetter(request: CallableRequest): Promise<Callab
       (caller.platformAdmin || (caller.role === 'admin' && tenantId !== undefined && tenantId === caller.tenantId));
     // Dead letters of other tenants are "not found", like missing ones.
     if (!allowed) throw new CommandError('not_found', `no dead letter ${deadLetterId} for you to replay`);
-    if (snap.get('status') === 'replayed')
+    // A letter that does not match its schema answers data-loss with the fields to mend.
+    const letter = parseStoredDocument(deadLetterDocSchema, ref.path, snap.data());
+    if (letter.status === 'replayed')
       throw new CommandError('already_replayed', 'this dead letter was already replayed');
 
     // Tenant admins see a redacted copy; the replay runs the original, kept server-side.
     const payload = replayPayload(
       await replayablePayload(db, deadLetterId, {
-        rawPayload: snap.get('rawPayload'),
-        rawPayloadRedacted: snap.get('rawPayloadRedacted'),
+        rawPayload: letter.rawPayload,
+        rawPayloadRedacted: letter.rawPayloadRedacted,
       }),
     );
-    const source = snap.get('source') as string;
-    const via = (TRANSPORTS.has(source) ? source : 'pubsub') as 'pubsub' | 'outbox' | 'http';
-    const attempts = ((snap.get('replayAttempts') as number | undefined) ?? 0) + 1;
+    const via = letter.source;
+    const attempts = letter.replayAttempts + 1;
     const now = new Date();
     const by = { uid: caller.uid, ...(caller.email !== undefined ? { email: caller.email } : {}) };
 
     // A payload that fails again is dead-lettered by ingest() under the same id (fresh reason).
     // Only a letter the system wrote for one of its own events is replayed as a system event.
-    const trusted = snap.get('systemEvent') === true;
+    const trusted = letter.systemEvent === true;
     const outcome = await ingest({ bytes: payload }, { via, trusted }, deadLetterId);
     if (outcome.status === 'rejected') {
       await ref.update({

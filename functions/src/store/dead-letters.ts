@@ -1,22 +1,23 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { redactRawPayload, type FieldError, type RedactionOptions, type RejectionReason } from '../domain';
+import type { DeadLetterDoc } from '@audit-log/model/stored-dead-letter';
+import { redactRawPayload, type FieldError, type RedactionOptions } from '../domain';
 import { COLLECTIONS } from './collections';
 
 /** Enough of the payload to diagnose it; never the whole of a hostile 256 KiB body. */
 export const RAW_PAYLOAD_LIMIT = 8 * 1024;
 const TRUNCATED = '…[truncated]';
 
-export interface DeadLetter {
-  reason: RejectionReason;
-  message: string;
+/**
+ * What ingest records of input it cannot store: the members of a dead letter document (schema in
+ * `@audit-log/model/stored-dead-letter`) that the writer sets; the store adds the rest.
+ */
+export type DeadLetter = Pick<DeadLetterDoc, 'reason' | 'message' | 'rawPayload' | 'source'> & {
   errors: readonly FieldError[];
-  rawPayload: string;
-  source: 'pubsub' | 'outbox' | 'http';
   tenantId?: string | undefined;
   eventId?: string | undefined;
   /** The event came from the system's own trusted path, so a replay may trust it again. */
   systemEvent?: boolean | undefined;
-}
+};
 
 /** Text of the raw payload, truncated; bytes that are not UTF-8 are shown as replacement characters. */
 export function rawPayloadText(raw: unknown): string {

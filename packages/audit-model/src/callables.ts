@@ -405,6 +405,11 @@ export interface RollupRunReport {
   computed: Array<{ tenantId: string; date: IsoDate; entries: number; final: boolean }>;
   /** Days tiering has taken over; those without a rollup were archived before analytics existed. */
   archivedWithoutRollup: Array<{ tenantId: string; date: IsoDate }>;
+  /**
+   * Stored rollups that did not match their schema: each was reported with its fields and the
+   * day computed afresh from its entries (or left to tiering, as a day without a rollup).
+   */
+  malformed: Array<{ tenantId: string; date: IsoDate; error: string }>;
   /** Firestore documents read (a count aggregation: one per 1,000 entries) and written. */
   reads: number;
   writes: number;

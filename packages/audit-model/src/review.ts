@@ -1,26 +1,9 @@
-import type { Category, Level } from './catalog';
-import type { EntryActor, EntryResource } from './entry';
-import type { Outcome, ReviewStatus } from './enums';
+import type { ReviewStatus } from './enums';
+import type { StoredReviewState } from './stored-review';
 
-/**
- * The review state of one entry that requires review: `audit_reviews/{logId}` (contract.md,
- * "Stored entry"). The entry itself is never updated, so everything review changes lives here.
- * Server-written only. Created with the entry at ingest (or, as a backstop, by the deadline
- * trigger); an entry that does not require review has none and its status reads as `none`.
- */
-export interface ReviewPersonRecord {
-  uid: string;
-  email?: string;
-}
-
-export interface ReviewDecisionRecord<Instant = string> {
-  action: string;
-  by: ReviewPersonRecord | null;
-  note: string;
-  at: Instant;
-  status: ReviewStatus;
-  eventId: string;
-}
+// The review doc's shape is derived from its schema (`stored-review.ts`), imported as types
+// only so this module stays free of zod.
+export type { ReviewDecisionRecord, ReviewPersonRecord, StoredReviewState } from './stored-review';
 
 /** The entry fields the review queue filters, sorts and shows, copied so it never reads `audit_logs` per row. */
 export const REVIEW_ENTRY_FIELDS = [
@@ -34,32 +17,7 @@ export const REVIEW_ENTRY_FIELDS = [
   'recordedAt',
   'actor',
   'resource',
-] as const;
-
-export interface StoredReviewState<Instant = string> {
-  logId: string;
-  tenantId: string;
-  status: ReviewStatus;
-  eventType: string;
-  level: Level;
-  category: Category;
-  outcome: Outcome;
-  occurredAt: Instant;
-  recordedAt: Instant;
-  actor: EntryActor;
-  resource?: EntryResource;
-  /** Number of review actions so far. */
-  version: number;
-  assignee?: ReviewPersonRecord;
-  assignedAt?: Instant;
-  assignedBy?: ReviewPersonRecord;
-  dueAt?: Instant;
-  decisions: ReviewDecisionRecord<Instant>[];
-  awaitingConfirmation?: { by: ReviewPersonRecord; note: string; at: Instant };
-  investigationId?: string;
-  overdueEscalatedAt?: Instant;
-  closedAt?: Instant;
-}
+] as const satisfies ReadonlyArray<keyof StoredReviewState>;
 
 /** The members of the review record proper (what the API answers as an entry's `review` map). */
 export const REVIEW_RECORD_FIELDS = [
@@ -73,7 +31,7 @@ export const REVIEW_RECORD_FIELDS = [
   'investigationId',
   'overdueEscalatedAt',
   'closedAt',
-] as const;
+] as const satisfies ReadonlyArray<keyof StoredReviewState>;
 
 /** The review record of a stored review doc (or of none: an empty record). */
 export function reviewRecordOf(doc: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {

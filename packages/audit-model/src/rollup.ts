@@ -1,6 +1,8 @@
 import { CATEGORIES, LEVELS, type Category, type Level } from './catalog';
 import { OUTCOMES, type ActorType, type Outcome } from './enums';
 import { anomalyPattern, noRisk, riskScore, RISK_COMPONENTS, type RiskComponents } from './risk';
+import type { TimestampLike } from './stored-document';
+import type { ActorTally, RollupFigures, StoredDailyRollup } from './stored-rollup';
 
 /**
  * The daily rollup of a tenant, `audit_rollups/{tenantId}~{YYYY-MM-DD}` (docs/analytics.md): the
@@ -21,65 +23,15 @@ export function rollupId(tenantId: string, date: string): string {
   return `${tenantId}~${date}`;
 }
 
-/** One actor's day: entries and the risk score's components. */
-export interface ActorTally extends RiskComponents {
-  /** `type:id`, `type@ip` without an id, or the type alone. */
-  key: string;
-  type: ActorType;
-  id?: string;
-  /** Name or e-mail address, as the newest entry gave it. */
-  label?: string;
-  entries: number;
-  risk: number;
-}
+// The stored shapes are derived from their schemas in `stored-rollup.ts`; imported as types only,
+// so this module (the console's period sums) carries no zod.
+export type { ActorTally, OtherActors, RollupFigures, StoredDailyRollup } from './stored-rollup';
 
-/** The actors summed outside the top list. */
-export interface OtherActors extends RiskComponents {
-  actors: number;
-  entries: number;
-  risk: number;
-}
-
-/** The figures of a rollup (what the accumulator produces, what the console sums). */
-export interface RollupFigures {
-  entries: number;
-  byCategory: Record<Category, number>;
-  byLevel: Record<Level, number>;
-  byOutcome: Record<Outcome, number>;
-  /** Event types, most frequent first (arrays, not maps: event types contain dots). */
-  eventTypes: Array<{ eventType: string; count: number }>;
-  otherEventTypes: number;
-  /** Riskiest first (ties: more entries, then key). */
-  actors: ActorTally[];
-  otherActors: OtherActors;
-  /** Entries each detector raised (see `anomalyPattern`), most frequent first. */
-  anomalies: Array<{ pattern: string; count: number }>;
-}
-
-/** `audit_rollups/{tenantId}~{date}` as stored; `Instant` is a Timestamp server-side, a Date in the console. */
-export interface DailyRollup<Instant = string> extends RollupFigures {
-  tenantId: string;
-  /** The UTC day, `YYYY-MM-DD`. */
-  date: string;
-  /**
-   * False while the day may still receive entries in normal delivery (today, and the first hour
-   * after midnight): the next run computes it again.
-   */
-  final: boolean;
-  computedAt: Instant;
-  /**
-   * Tiering took the day over (before deleting its entries): only tiering changes the rollup
-   * from then on, folding in entries back-dated into the day after it was archived.
-   */
-  archived: boolean;
-  /** Entries folded in after the day was archived (backfill), so each is counted once. */
-  lateLogIds: string[];
-  /**
-   * Entries the day is known to hold beyond `entries`: back-dated into the day while tiering was
-   * archiving it, so they reached the archive unseen. In totals, not in the other figures.
-   */
-  uncounted: number;
-}
+/**
+ * `audit_rollups/{tenantId}~{date}` with `computedAt` held as `Instant`: a Timestamp as stored
+ * (`StoredDailyRollup`), whatever a caller that does not show it makes of it.
+ */
+export type DailyRollup<Instant = TimestampLike> = Omit<StoredDailyRollup, 'computedAt'> & { computedAt: Instant };
 
 /** What the accumulator reads of an entry. */
 export interface RollupEntryView {

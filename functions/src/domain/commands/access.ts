@@ -1,8 +1,9 @@
+import { MEMBER_ROLES, type MemberRole } from '@audit-log/model/stored-member';
 import { assertCommand } from './errors';
 
-/** Roles of the contract's custom claims. */
-export const ROLES = ['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+/** Roles of the contract's custom claims (the model's list, which the member directory holds too). */
+export const ROLES = MEMBER_ROLES;
+export type Role = MemberRole;
 
 /** Roles that decide reviews: reviewers, and admins (who also review). */
 export const REVIEW_ROLES = ['reviewer', 'admin'] as const satisfies readonly Role[];

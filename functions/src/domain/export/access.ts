@@ -1,3 +1,4 @@
+import type { Requester } from '@audit-log/model/stored-export';
 import { assertExport } from './errors';
 
 /** The verified ID token claims of a caller (contract: `tenantId`, `role`, optional `platformAdmin`). */
@@ -12,12 +13,7 @@ export const EXPORT_ROLES = ['admin', 'auditor', 'compliance'] as const;
 export const REPORT_ROLES = ['admin', 'compliance'] as const;
 
 /** Who is acting, as the audit entry of the export records it. */
-export interface Requester {
-  tenantId: string;
-  uid: string;
-  role: string;
-  email?: string;
-}
+export type { Requester } from '@audit-log/model/stored-export';
 
 function requester(caller: ExportCaller, roles: readonly string[], what: string): Requester {
   const { tenantId, role, email } = caller.token;

@@ -1,8 +1,9 @@
+import type { ExportFormat } from '@audit-log/model/stored-export';
 import { csvHeader, csvLine } from './csv';
 import type { ExportRecord } from './record';
 
-export const EXPORT_FORMATS = ['ndjson', 'json', 'csv'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+// The formats' value list lives with the job document's schema in the model.
+export { EXPORT_FORMATS, type ExportFormat } from '@audit-log/model/stored-export';
 
 /**
  * A streaming encoder: text before the first record, one piece of text per record and text after

@@ -15,8 +15,7 @@ import { fieldErrorsOf } from '@audit-log/model';
  * function run), so an export has no size cap: each slice writes one part, the last one joins
  * them. `queued`/`running` are the only states that change.
  */
-export const EXPORT_STATES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-export type ExportState = (typeof EXPORT_STATES)[number];
+export { EXPORT_STATES, type ExportState } from '@audit-log/model/stored-export';
 
 /** States that still change, so the console keeps watching and `cancelExport` is allowed. */
 export function isActive(state: string | undefined): boolean {
@@ -116,11 +115,7 @@ export function sliceBudgetOf(sliceRows: unknown, base: SliceBudget = DEFAULT_SL
 }
 
 /** A position in newest-first order (as a Firestore Timestamp holds it) and the log id that breaks ties. */
-export interface ExportCursor {
-  seconds: number;
-  nanos: number;
-  logId: string;
-}
+export type { ExportCursor } from '@audit-log/model/stored-export';
 
 /** The stable error a failed job records: code and message, never a stack. */
 export function jobError(err: unknown): { code: string; message: string } {

@@ -38,7 +38,16 @@ class DialogHost {}
 
 /** A job document as the export worker writes it, read through the console's own mapping. */
 function job(fields: Record<string, unknown>): ExportJobView {
-  return toExportJob('export-1', { format: 'csv', requestedBy: { email: 'auditor@example.com' }, ...fields });
+  return toExportJob('export-1', {
+    tenantId: 'acme',
+    format: 'csv',
+    requestedBy: { tenantId: 'acme', uid: 'u-1', role: 'auditor', email: 'auditor@example.com' },
+    objectPath: 'exports/acme/export-1.csv',
+    contentType: 'text/csv',
+    fileName: 'audit-export.csv',
+    createdAt: { toDate: () => new Date(0), toMillis: () => 0 },
+    ...fields,
+  });
 }
 
 /** April 2026 in UTC, errors only: resolved ranges are sent as ISO strings. */

@@ -31,14 +31,18 @@ describe('exportFilterOf', () => {
 describe('toExportJob', () => {
   it('reads a job document and survives malformed fields', () => {
     const job = toExportJob('x1', {
+      tenantId: 'acme',
       state: 'running',
       format: 'csv',
       bom: true,
       rowsWritten: 500,
       rowsTotal: 1000,
       progress: 0.5,
-      requestedBy: { uid: 'u-1', email: 'a@example.com' },
-      createdAt: { toDate: () => NOW },
+      requestedBy: { tenantId: 'acme', role: 'auditor', uid: 'u-1', email: 'a@example.com' },
+      objectPath: 'exports/acme/x1.csv',
+      contentType: 'text/csv',
+      fileName: 'audit-export.csv',
+      createdAt: { toDate: () => NOW, toMillis: () => NOW.getTime() },
     });
     expect(job).toMatchObject({
       id: 'x1',
@@ -48,9 +52,17 @@ describe('toExportJob', () => {
       requestedBy: 'a@example.com',
     });
     expect(isActive(job.state)).toBe(true);
+    expect(job.error).toBeNull();
+    expect(job.createdAt).toEqual(NOW);
     const broken = toExportJob('x2', { state: 'exploded', progress: 7 });
     expect(broken.state).toBe('failed');
     expect(broken.progress).toBe(1);
+    // The list shows why: the document and each field to mend, in the functions' words.
+    expect(broken.error).toContain('malformed document audit_exports/x2: tenantId: must be a string, is missing');
+    expect(broken.error).toContain(
+      'state: must be one of "queued", "running", "succeeded", "failed", "canceled", is "exploded"',
+    );
+    expect(broken.error).toContain('progress: must be at most 1');
   });
 });
 

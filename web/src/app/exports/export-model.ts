@@ -1,4 +1,12 @@
 import type { CallableInput } from '@audit-log/model/callables';
+import { readStoredDocument } from '@audit-log/model/stored-document';
+import {
+  EXPORT_STATES,
+  exportJobDocSchema,
+  type ExportFormat,
+  type ExportJobDoc,
+  type ExportState,
+} from '@audit-log/model/stored-export';
 import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
 
 /**
@@ -6,16 +14,16 @@ import { resolveRange, type LogFilter } from '../logs/filters/log-filter';
  * request `startExport` takes. Pure, so it is unit-tested without Firebase.
  */
 
-export const EXPORT_FORMATS = ['csv', 'ndjson', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type { ExportFormat, ExportState } from '@audit-log/model/stored-export';
+
+/** The formats in the order the dialog offers them: the spreadsheet one first. */
+export const EXPORT_FORMATS = ['csv', 'ndjson', 'json'] as const satisfies readonly ExportFormat[];
 
 export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
   csv: 'CSV (spreadsheets)',
   ndjson: 'NDJSON (one JSON object per line)',
   json: 'JSON array',
 };
-
-export type ExportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
 /** The filter part of a `startExport` request: the console's filter with the range resolved. */
 export type ExportFilterRequest = NonNullable<CallableInput<'startExport'>['filter']>;
@@ -61,8 +69,6 @@ export interface ExportJobView {
   createdAt: Date | null;
 }
 
-const STATES: readonly ExportState[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
-
 function num(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
@@ -72,14 +78,43 @@ function date(value: unknown): Date | null {
   return typeof v?.toDate === 'function' ? v.toDate() : null;
 }
 
-/** Reads a job document; anything malformed shows as failed rather than breaking the list. */
+/**
+ * Reads a job document through the schema the functions use (`@audit-log/model/stored-export`).
+ * A malformed one still shows, as failed with the document's path and the fields to mend, rather
+ * than breaking the list; what can be read of it is shown as it is.
+ */
 export function toExportJob(id: string, data: Record<string, unknown>): ExportJobView {
-  const state = STATES.includes(data['state'] as ExportState) ? (data['state'] as ExportState) : 'failed';
-  const format = (EXPORT_FORMATS as readonly string[]).includes(data['format'] as string)
+  const read = readStoredDocument(exportJobDocSchema, `audit_exports/${id}`, data);
+  return read.ok ? viewOf(id, read.value) : { ...leniently(id, data), state: 'failed', error: read.error.message };
+}
+
+function viewOf(id: string, doc: ExportJobDoc): ExportJobView {
+  return {
+    id,
+    state: doc.state,
+    format: doc.format,
+    bom: doc.bom,
+    filterSummary: doc.filterSummary,
+    rowsWritten: doc.rowsWritten,
+    rowsTotal: doc.rowsTotal,
+    bytes: doc.bytes,
+    progress: doc.progress,
+    sha256: doc.sha256,
+    error: doc.error?.message ?? null,
+    requestedBy: doc.requestedBy.email ?? doc.requestedBy.uid,
+    createdAt: doc.createdAt.toDate(),
+  };
+}
+
+/** What can be shown of a malformed job document, field by field. */
+function leniently(id: string, data: Record<string, unknown>): ExportJobView {
+  const state = (EXPORT_STATES as readonly unknown[]).includes(data['state'])
+    ? (data['state'] as ExportState)
+    : 'failed';
+  const format = (EXPORT_FORMATS as readonly unknown[]).includes(data['format'])
     ? (data['format'] as ExportFormat)
     : 'ndjson';
   const by = data['requestedBy'] as { email?: unknown; uid?: unknown } | undefined;
-  const error = data['error'] as { message?: unknown } | null | undefined;
   return {
     id,
     state,
@@ -91,7 +126,7 @@ export function toExportJob(id: string, data: Record<string, unknown>): ExportJo
     bytes: num(data['bytes']),
     progress: Math.min(1, Math.max(0, num(data['progress']))),
     sha256: typeof data['sha256'] === 'string' ? data['sha256'] : null,
-    error: typeof error?.message === 'string' ? error.message : null,
+    error: null,
     requestedBy: typeof by?.email === 'string' ? by.email : typeof by?.uid === 'string' ? by.uid : '',
     createdAt: date(data['createdAt']),
   };

@@ -20,21 +20,10 @@ import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
 import { liveQuery } from '../core/live-query';
 import { Commands, describeFailure } from '../commands/commands';
+import { toDeadLetterRow, type DeadLetterRow } from './dead-letter-row';
 import { StreamGaps } from './stream-gaps/stream-gaps';
 
 type Health = CallableOutput<'ingestHealth'>;
-
-interface DeadLetterRow {
-  id: string;
-  reason: string;
-  message: string;
-  errors: Array<{ path: string; message: string }>;
-  source: string;
-  receivedAt: Date | null;
-  status: string | null;
-  replayAttempts: number;
-  replayLogId: string | null;
-}
 
 interface OutboxRow {
   id: string;
@@ -65,21 +54,6 @@ function toOutboxRow(item: OutboxItem): OutboxRow {
     ...(failure && typeof failure === 'object'
       ? { failure: { reason: str(failure.reason), message: str(failure.message) } }
       : {}),
-  };
-}
-
-function toDeadLetter(id: string, d: Record<string, unknown>): DeadLetterRow {
-  const at = d['receivedAt'] as { toDate?: () => Date } | undefined;
-  return {
-    id,
-    reason: str(d['reason']),
-    message: str(d['message']),
-    errors: Array.isArray(d['errors']) ? (d['errors'] as DeadLetterRow['errors']).slice(0, 5) : [],
-    source: str(d['source']),
-    receivedAt: typeof at?.toDate === 'function' ? at.toDate() : null,
-    status: typeof d['status'] === 'string' ? d['status'] : null,
-    replayAttempts: typeof d['replayAttempts'] === 'number' ? d['replayAttempts'] : 0,
-    replayLogId: typeof d['replayLogId'] === 'string' ? d['replayLogId'] : null,
   };
 }
 
@@ -114,7 +88,7 @@ export class OperationsPage {
           orderBy('receivedAt', 'desc'),
           limit(50),
         ),
-        (snap) => next(snap.docs.map((d) => toDeadLetter(d.id, d.data()))),
+        (snap) => next(snap.docs.map((d) => toDeadLetterRow(d.id, d.data()))),
         fail,
       ),
     initial: [],
