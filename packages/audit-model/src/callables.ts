@@ -227,6 +227,8 @@ export interface TenantSettings {
   anomaly: { enabled: boolean; deniedThreshold: number; windowSeconds: number };
   gapDetection: { graceSeconds: number };
   ingest: { pubsubSources: string[]; maxBackdateDays: number; backfillSources: string[] };
+  /** Personal data encrypted per data subject (docs/privacy.md); off by default. */
+  privacy: { encryptPersonalData: boolean; personalKeys: string[] };
 }
 
 export type SettingsSection = keyof TenantSettings;
@@ -248,6 +250,7 @@ export interface TenantSettingsUpdate {
   anomaly?: Partial<TenantSettings['anomaly']>;
   gapDetection?: Partial<TenantSettings['gapDetection']>;
   ingest?: Partial<TenantSettings['ingest']>;
+  privacy?: Partial<TenantSettings['privacy']>;
 }
 
 export interface UpdateTenantSettingsRequest {

@@ -1,0 +1,5 @@
+/** Personal data sealed per data subject (crypto-shredding): pure parts, no Firebase. */
+export * from './ciphertext';
+export * from './keys';
+export * from './personal-fields';
+export * from './settings';
