@@ -29,6 +29,7 @@ import type {
 } from './domain/review';
 import type { entryProofInputSchema } from './domain/integrity/entry-proof';
 import type { recordAccessSchema } from './domain/access';
+import type { approveErasureInputSchema, requestErasureInputSchema, revealEntriesInputSchema } from './domain/privacy';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
 
 // The callable map of `@audit-log/model/callables` against what the functions really are: the
@@ -65,6 +66,9 @@ const MAPPED: Record<CallableName, true> = {
   markNotificationsRead: true,
   entryProof: true,
   recordAccess: true,
+  requestErasure: true,
+  approveErasure: true,
+  revealEntries: true,
 };
 
 interface Registry {
@@ -178,5 +182,8 @@ const requestsMatchSchemas: {
   >,
   entryProof: true satisfies Same<CallableInput<'entryProof'>, In<typeof entryProofInputSchema>>,
   recordAccess: true satisfies Same<CallableInput<'recordAccess'>, In<typeof recordAccessSchema>>,
+  requestErasure: true satisfies Same<CallableInput<'requestErasure'>, In<typeof requestErasureInputSchema>>,
+  approveErasure: true satisfies Same<CallableInput<'approveErasure'>, In<typeof approveErasureInputSchema>>,
+  revealEntries: true satisfies Same<CallableInput<'revealEntries'>, In<typeof revealEntriesInputSchema>>,
 };
 void requestsMatchSchemas;

@@ -20,6 +20,7 @@ import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
 import type * as Verify from './verify/functions';
+import type * as Privacy from './privacy/functions';
 import type * as Analytics from './analytics/functions';
 import type * as BenchBaseline from './bench/baseline';
 import { platform } from './config';
@@ -63,6 +64,13 @@ exportLazily(registered, () => require('./verify/functions') as typeof Verify, [
 
 // Tamper evidence: an entry's inclusion proof, checked by the console
 exportLazily(registered, () => require('./integrity/proof-functions') as typeof EntryProof, ['entryProof']);
+
+// Personal data: erasure (two people) and the console's reveal of sealed fields
+exportLazily(registered, () => require('./privacy/functions') as typeof Privacy, [
+  'requestErasure',
+  'approveErasure',
+  'revealEntries',
+]);
 
 // Reads of the log reported by the console (searches, entries opened)
 exportLazily(registered, () => require('./access/functions') as typeof Access, ['recordAccess']);

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { onRequest, type Request } from 'firebase-functions/v2/https';
-import { REGION } from '../config';
+import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
 import { firestore } from '../firebase';
 import { getEvents } from './events-get';
 import { postEvents } from './events-post';
@@ -57,6 +57,13 @@ export const handleApiRequest: (req: Request, res: Response) => Promise<void> = 
  * No CORS: callers are servers holding a tenant API key, never browsers.
  */
 export const api = onRequest(
-  { region: REGION, memory: '512MiB', timeoutSeconds: 120, concurrency: 40, cors: false },
+  {
+    region: REGION,
+    memory: '512MiB',
+    timeoutSeconds: 120,
+    concurrency: 40,
+    cors: false,
+    secrets: [AUDIT_PERSONAL_DATA_KEK],
+  },
   handleApiRequest,
 );

@@ -4,7 +4,7 @@ import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { recordArchiveSearch } from '../access/archive-search';
 import { requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
-import { REGION } from '../config';
+import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
 import { firestore } from '../firebase';
 import {
   jobScope,
@@ -17,6 +17,8 @@ import {
   searchTenant,
   type ArchiveCaller,
 } from '../domain/archive';
+import { mayRevealPersonalData } from '../domain/privacy';
+import { entriesForReader } from '../privacy/data-keys';
 import { coldSearch } from './cold-search';
 import type { TieringDeps } from './context';
 import { emitArchiveEvent } from './events';
@@ -59,7 +61,9 @@ export function handleSearchArchives(request: CallableRequest): Promise<Callable
     const tenantId = searchTenant(callerOf(request), req.tenantId);
     const result = await coldSearch(deps(), tenantId, req);
     await recordArchiveSearch(requestCaller(request), tenantId, req, result);
-    return result;
+    // The archive holds ciphertext; the tenant's readers get the personal values opened.
+    const reveal = mayRevealPersonalData(request.auth?.token, tenantId);
+    return { ...result, entries: await entriesForReader(tenantId, result.entries, reveal) };
   });
 }
 
@@ -92,7 +96,7 @@ const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, concur
 
 export const runTiering = onCall(jobOptions, withFreshToken(handleRunTiering));
 export const searchArchives = onCall(
-  { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4 },
+  { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4, secrets: [AUDIT_PERSONAL_DATA_KEK] },
   withFreshToken(handleSearchArchives),
 );
 export const restoreArchiveDay = onCall(jobOptions, withFreshToken(handleRestoreArchiveDay));

@@ -18,6 +18,14 @@ import type {
   RestoreResult,
   TieringReport,
 } from './callables-archive';
+import type {
+  ApproveErasureRequest,
+  ErasureExecuted,
+  ErasureRequested,
+  RequestErasureRequest,
+  RevealedEntries,
+  RevealEntriesRequest,
+} from './callables-privacy';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -377,6 +385,7 @@ export interface RecordedAccess {
 
 export type * from './callables-integrity';
 export type * from './callables-archive';
+export type * from './callables-privacy';
 
 /** `runRollups`: the days `from`..`to` (default: the tenant's warm window up to today). */
 export interface RunRollupsRequest extends OperatorRunRequest {
@@ -440,6 +449,10 @@ export interface Callables {
   entryProof: { request: EntryProofRequest; response: EntryProof };
 
   recordAccess: { request: RecordAccessRequest; response: RecordedAccess };
+
+  requestErasure: { request: RequestErasureRequest; response: ErasureRequested };
+  approveErasure: { request: ApproveErasureRequest; response: ErasureExecuted };
+  revealEntries: { request: RevealEntriesRequest; response: RevealedEntries };
 }
 
 /** The name of a callable. */

@@ -20,4 +20,11 @@ export const COLLECTIONS = {
   exports: 'audit_exports',
   reports: 'audit_reports',
   downloadLinks: 'audit_download_links',
+  /**
+   * Server only: the wrapped data key of each data subject, by subject reference (docs/privacy.md);
+   * deleting a key erases the subject's personal data from every entry and archive.
+   */
+  dataKeys: 'audit_data_keys',
+  /** Erasure requests of data subjects, approved by a second person (docs/privacy.md). */
+  erasures: 'audit_erasures',
 } as const;

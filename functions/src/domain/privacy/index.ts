@@ -3,3 +3,5 @@ export * from './ciphertext';
 export * from './keys';
 export * from './personal-fields';
 export * from './settings';
+export * from './access';
+export * from './erasure';
