@@ -23,8 +23,14 @@ import type * as Verify from './verify/functions';
 import type * as Privacy from './privacy/functions';
 import type * as Analytics from './analytics/functions';
 import type * as BenchBaseline from './bench/baseline';
-import { platform } from './config';
+import { setGlobalOptions } from 'firebase-functions/v2';
+import { AUDIT_PERSONAL_DATA_KEK, platform } from './config';
 import { exportLazily } from './lazy-exports';
+
+// Every function may ingest an event (its own system events, for any tenant) or reveal entries,
+// and a tenant that seals personal data needs the KEK for both: it is bound to all functions. A
+// function that names its own secrets names this one again (integrity/functions.ts).
+setGlobalOptions({ secrets: [AUDIT_PERSONAL_DATA_KEK] });
 
 /** This module's CommonJS exports: what function discovery and FUNCTION_TARGET read. */
 const registered = exports as object;

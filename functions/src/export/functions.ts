@@ -5,7 +5,7 @@ import { onCall, onRequest, type CallableRequest } from 'firebase-functions/v2/h
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
-import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
+import { REGION } from '../config';
 import { operatorTenant, parseCommand } from '../domain/commands';
 import { runEscalationInputSchema } from '../domain/review';
 import { firestore } from '../firebase';
@@ -138,7 +138,6 @@ const workerOptions = {
   memory: '1GiB' as const,
   timeoutSeconds: 540,
   retry: false,
-  secrets: [AUDIT_PERSONAL_DATA_KEK],
 };
 
 /** Slice 0 of an export starts when its job document is created. */

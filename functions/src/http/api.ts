@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { onRequest, type Request } from 'firebase-functions/v2/https';
-import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
+import { REGION } from '../config';
 import { firestore } from '../firebase';
 import { getEvents } from './events-get';
 import { postEvents } from './events-post';
@@ -63,7 +63,6 @@ export const api = onRequest(
     timeoutSeconds: 120,
     concurrency: 40,
     cors: false,
-    secrets: [AUDIT_PERSONAL_DATA_KEK],
   },
   handleApiRequest,
 );

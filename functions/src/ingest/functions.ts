@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'firebase-functions/v2';
 import { onMessagePublished, type MessagePublishedData } from 'firebase-functions/v2/pubsub';
-import { AUDIT_EVENTS_TOPIC, AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
+import { AUDIT_EVENTS_TOPIC, REGION } from '../config';
 import { transientFailure } from '../logs';
 import { ingest } from './ingest';
 
@@ -32,7 +32,6 @@ export const ingestPubSub = onMessagePublished(
     retry: true,
     memory: '256MiB',
     timeoutSeconds: 60,
-    secrets: [AUDIT_PERSONAL_DATA_KEK],
   },
   handleAuditMessage,
 );

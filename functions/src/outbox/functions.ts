@@ -1,5 +1,5 @@
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
-import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
+import { REGION } from '../config';
 import { COLLECTIONS } from '../store/collections';
 import { handleOutboxCreated } from './outbox';
 
@@ -11,7 +11,6 @@ export const ingestOutbox = onDocumentCreated(
     retry: true,
     memory: '256MiB',
     timeoutSeconds: 60,
-    secrets: [AUDIT_PERSONAL_DATA_KEK],
   },
   handleOutboxCreated,
 );

@@ -30,8 +30,12 @@ interface DataKeyDoc {
 
 type SealedParts = Parameters<typeof sealedKeyIds>[0];
 
-/** How long an unwrapped key serves an instance: erasure reaches every other instance within it. */
-export const DATA_KEY_TTL_MS = 60_000;
+/**
+ * How long an unwrapped key serves an instance: erasure reaches every other instance within it
+ * (the instance that erases forgets at once). As short as the tenant settings cache, so erasure
+ * and a settings change reach all instances alike.
+ */
+export const DATA_KEY_TTL_MS = 10_000;
 const DATA_KEYS_KEPT = 10_000;
 
 /**

@@ -5,7 +5,6 @@ import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { stageAuditEvent } from '../commands/audit';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
-import { AUDIT_PERSONAL_DATA_KEK } from '../config';
 import { parseCommand, requireTenantRole } from '../domain/commands';
 import {
   approveErasureInputSchema,
@@ -160,8 +159,6 @@ export function handleRevealEntries(request: CallableRequest): Promise<CallableO
   });
 }
 
-const OPTIONS = { ...COMMAND_OPTIONS, secrets: [AUDIT_PERSONAL_DATA_KEK] };
-
-export const requestErasure = onCall(OPTIONS, withFreshToken(handleRequestErasure));
-export const approveErasure = onCall(OPTIONS, withFreshToken(handleApproveErasure));
-export const revealEntries = onCall(OPTIONS, withFreshToken(handleRevealEntries));
+export const requestErasure = onCall(COMMAND_OPTIONS, withFreshToken(handleRequestErasure));
+export const approveErasure = onCall(COMMAND_OPTIONS, withFreshToken(handleApproveErasure));
+export const revealEntries = onCall(COMMAND_OPTIONS, withFreshToken(handleRevealEntries));

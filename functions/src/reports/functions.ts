@@ -5,7 +5,7 @@ import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
-import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
+import { REGION } from '../config';
 import { firestore } from '../firebase';
 import { downloadFileName, parseGenerateReport, previousMonth, REPORT_KINDS, reportRequester } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
@@ -97,7 +97,6 @@ export const reportWorker = onDocumentCreated(
     timeoutSeconds: 540,
     retry: false,
     document: 'audit_reports/{reportId}',
-    secrets: [AUDIT_PERSONAL_DATA_KEK],
   },
   (event) => runReport(deps(), event.params.reportId),
 );

@@ -4,7 +4,7 @@ import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { recordArchiveSearch } from '../access/archive-search';
 import { requestCaller, runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
-import { AUDIT_PERSONAL_DATA_KEK, REGION } from '../config';
+import { REGION } from '../config';
 import { firestore } from '../firebase';
 import {
   jobScope,
@@ -96,7 +96,7 @@ const jobOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, concur
 
 export const runTiering = onCall(jobOptions, withFreshToken(handleRunTiering));
 export const searchArchives = onCall(
-  { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4, secrets: [AUDIT_PERSONAL_DATA_KEK] },
+  { region: REGION, memory: '1GiB', timeoutSeconds: 120, concurrency: 4 },
   withFreshToken(handleSearchArchives),
 );
 export const restoreArchiveDay = onCall(jobOptions, withFreshToken(handleRestoreArchiveDay));
