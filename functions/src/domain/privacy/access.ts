@@ -1,7 +1,9 @@
 import { mapCiphertexts } from './personal-fields';
 
+import { SEALED } from '@audit-log/model/sealed';
+
 /** What a reader who may not open personal data sees in place of each sealed value. */
-export const SEALED = '[encrypted]';
+export { SEALED } from '@audit-log/model/sealed';
 
 /** The roles of a tenant whose members read the log, and so its personal data in clear. */
 export const REVEAL_ROLES: ReadonlySet<string> = new Set(['admin', 'auditor', 'reviewer', 'compliance']);

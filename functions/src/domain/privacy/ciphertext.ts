@@ -1,18 +1,14 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { CIPHERTEXT_PREFIX } from '@audit-log/model/sealed';
 
 /**
  * A personal value encrypted with its data subject's key is stored as one self-describing string,
  * `enc:v1:<keyId>:<iv>:<ciphertext+tag>` (iv and body base64url), so a reader tells it apart from
  * clear text by its prefix and knows which key opens it without any other field. The plaintext is
- * the value's JSON, so a string, a number or a whole object round-trips with its type.
+ * the value's JSON, so a string, a number or a whole object round-trips with its type. The prefix
+ * and the markers readers show are the model's (the console shows them too).
  */
-export const CIPHERTEXT_PREFIX = 'enc:v1:';
-
-/** What every reading surface shows for a value whose subject's key was destroyed (erasure). */
-export const ERASED = '[erased]';
-
-/** What a reading surface shows for a value whose key exists but does not open it (tampering). */
-export const UNDECRYPTABLE = '[undecryptable]';
+export { CIPHERTEXT_PREFIX, ERASED, isCiphertext, UNDECRYPTABLE } from '@audit-log/model/sealed';
 
 /** A subject's unwrapped data key (AES-256) and the id written into its ciphertexts. */
 export interface DataKey {
@@ -40,11 +36,6 @@ const TAG_BYTES = 16;
 /** Key ids name a document: base64url characters and the dot before the key's generation. */
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}(?:\.\d{1,9})?$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-/** Whether a stored value is a ciphertext of this module (cheap: a prefix test). */
-export function isCiphertext(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(CIPHERTEXT_PREFIX);
-}
 
 /** What is kept per data key object: its key schedule, its IV key and its recent ciphertexts. */
 interface KeyState {
