@@ -9,9 +9,9 @@ import { rulesEnvironment, type Claims } from '../support/rules-env';
 const CALLERS: Array<{ name: string; claims: Claims }> = [
   ...(['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const).map((role) => ({
     name: role,
-    claims: { tenantId: 'tenant-a', role } as Claims,
+    claims: { tenantId: 'tenant-a', role },
   })),
-  { name: 'platform admin', claims: { platformAdmin: true } as Claims },
+  { name: 'platform admin', claims: { platformAdmin: true } },
 ];
 const COLLECTIONS = ['audit_data_keys', 'audit_erasures'] as const;
 

@@ -1,4 +1,4 @@
-import type { CallableOutput } from '@audit-log/model/callables';
+import type { CallableOutput, RevealedFields } from '@audit-log/model/callables';
 import { randomBytes } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
@@ -49,12 +49,13 @@ export function handleRequestErasure(request: CallableRequest): Promise<Callable
       reason: input.reason,
       requestedBy: member,
     };
-    const logId = await db.runTransaction(async (tx) => {
+    // The request and its entry commit together (the transaction only groups the two writes).
+    const logId = await db.runTransaction((tx) => {
       tx.create(db.collection(COLLECTIONS.erasures).doc(erasureId), {
         ...record,
         requestedAt: FieldValue.serverTimestamp(),
       });
-      return stageAuditEvent(
+      const staged = stageAuditEvent(
         tx,
         db,
         erasureEnvelope({
@@ -67,6 +68,7 @@ export function handleRequestErasure(request: CallableRequest): Promise<Callable
           reason: input.reason,
         }),
       );
+      return Promise.resolve(staged);
     });
     return { erasureId, status: 'requested', logId };
   });
@@ -149,7 +151,10 @@ export function handleRevealEntries(request: CallableRequest): Promise<CallableO
     const snaps = await db.getAll(...input.logIds.map((id) => db.collection(COLLECTIONS.logs).doc(id)));
     const sealed = snaps
       .filter((s) => s.exists && s.get('tenantId') === reader.tenantId)
-      .map((s) => ({ logId: s.id, actor: s.get('actor'), changes: s.get('changes'), metadata: s.get('metadata') }))
+      .map((s) => {
+        const { actor, changes, metadata } = s.data() as RevealedFields;
+        return { logId: s.id, actor, changes, metadata };
+      })
       .filter((e) => sealedKeyIds(e).size > 0);
     const reveal = mayRevealPersonalData({ tenantId: reader.tenantId, role: reader.role }, reader.tenantId);
     const opened = reveal ? await openEntries(reader.tenantId, sealed) : [];
