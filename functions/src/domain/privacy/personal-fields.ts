@@ -20,9 +20,20 @@ export const ACTOR_PERSONAL_FIELDS = ['email', 'name', 'ip', 'userAgent'] as con
  */
 export const BUILT_IN_PERSONAL_KEYS = ['email', 'ip', 'ipaddress', 'useragent'] as const;
 
+// The same few hundred key names recur in every event, so their normalised forms are kept; the
+// map is bounded, so a stream of made-up keys cannot grow it without limit.
+const normalisedKeys = new Map<string, string>();
+const NORMALISED_KEYS_KEPT = 10_000;
+
 /** Key names compared as the redaction compares them (`user_agent` = `userAgent`). */
 export function normalisePersonalKey(key: string): string {
-  return key.toLowerCase().replace(/[_-]/g, '');
+  let normalised = normalisedKeys.get(key);
+  if (normalised === undefined) {
+    normalised = key.toLowerCase().replace(/[_-]/g, '');
+    if (normalisedKeys.size >= NORMALISED_KEYS_KEPT) normalisedKeys.clear();
+    normalisedKeys.set(key, normalised);
+  }
+  return normalised;
 }
 
 /** The personal key names of a tenant: the built-in ones and its own, normalised. */
