@@ -66,6 +66,14 @@ async function actorCell(logId: string): Promise<string> {
   return (await cell.textContent())?.trim() ?? '';
 }
 
+/** The text of an entry's page. */
+async function entryPage(logId: string): Promise<string> {
+  await page.goto(`${server.url}/logs/${logId}`);
+  await page.getByTestId('entry-title').waitFor();
+  await page.getByText('Ada Lovelace').or(page.getByText(ERASED).first()).first().waitFor();
+  return (await page.locator('body').textContent()) ?? '';
+}
+
 beforeAll(async () => {
   await adminDb()
     .collection('tenants')
@@ -103,6 +111,9 @@ describe('sealed personal data in the console', () => {
     expect(await actorCell(grace.logId)).toBe('Grace Hopper');
     expect(await page.getByTestId('log-table').textContent()).not.toContain('enc:v1:');
     await screenshot(page, 'privacy-revealed');
+    const detail = await entryPage(ada.logId);
+    expect(detail).toContain('ada@example.com');
+    expect(detail).not.toContain('enc:v1:');
   });
 
   it('shows an erased subject as erased, and the other still readable', async () => {
@@ -130,5 +141,9 @@ describe('sealed personal data in the console', () => {
     expect(await actorCell(grace.logId)).toBe('Grace Hopper');
     expect(await page.getByTestId('log-table').textContent()).not.toContain('Ada Lovelace');
     await screenshot(page, 'privacy-erased');
+    const detail = await entryPage(ada.logId);
+    expect(detail).toContain(ERASED);
+    expect(detail).not.toContain('ada@example.com');
+    expect(detail).not.toContain('enc:v1:');
   });
 });

@@ -72,6 +72,12 @@ export class RevealingLogReader implements LogReader {
     return { ...page, entries: await revealPage(page.entries, this.reveal) };
   }
 
+  /** One entry (the entry page), revealed like a page. */
+  async entry(logId: string): Promise<AuditLogEntry | null> {
+    const entry = await this.repo.entry(logId);
+    return entry ? ((await revealPage([entry], this.reveal))[0] ?? null) : null;
+  }
+
   watch(plan: LogQueryPlan, onAdded: (entries: AuditLogEntry[]) => void, onError: (err: unknown) => void): () => void {
     let stopped = false;
     const stop = this.repo.watch(
