@@ -29,6 +29,7 @@ import type {
 } from './domain/review';
 import type { entryProofInputSchema } from './domain/integrity/entry-proof';
 import type { recordAccessSchema } from './domain/access';
+import type { approveErasureInputSchema, requestErasureInputSchema, revealEntriesInputSchema } from './domain/privacy';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
 import type {
   createSinkInputSchema,
@@ -77,6 +78,9 @@ const MAPPED: Record<CallableName, true> = {
   replaySink: true,
   deleteSink: true,
   runSinks: true,
+  requestErasure: true,
+  approveErasure: true,
+  revealEntries: true,
 };
 
 interface Registry {
@@ -196,5 +200,8 @@ const requestsMatchSchemas: {
   replaySink: true satisfies Same<CallableInput<'replaySink'>, In<typeof replaySinkInputSchema>>,
   deleteSink: true satisfies Same<CallableInput<'deleteSink'>, In<typeof sinkIdInputSchema>>,
   runSinks: true satisfies Same<CallableInput<'runSinks'>, In<typeof runSinksInputSchema>>,
+  requestErasure: true satisfies Same<CallableInput<'requestErasure'>, In<typeof requestErasureInputSchema>>,
+  approveErasure: true satisfies Same<CallableInput<'approveErasure'>, In<typeof approveErasureInputSchema>>,
+  revealEntries: true satisfies Same<CallableInput<'revealEntries'>, In<typeof revealEntriesInputSchema>>,
 };
 void requestsMatchSchemas;

@@ -80,6 +80,14 @@ export const AUDIT_CHECKPOINT_GRACE_SECONDS = defineString('AUDIT_CHECKPOINT_GRA
 export const AUDIT_CHECKPOINT_SIGNING_KEY = defineSecret('AUDIT_CHECKPOINT_SIGNING_KEY');
 
 /**
+ * The key-encryption key of personal data (32 bytes, base64): it wraps every data subject's key
+ * (docs/privacy.md). A secret: no default, never logged; Cloud KMS can take its place in
+ * production. The emulators read a development key from `functions/.secret.local`. Every
+ * function that ingests or reveals entries of a tenant with `privacy.encryptPersonalData` needs it.
+ */
+export const AUDIT_PERSONAL_DATA_KEK = defineSecret('AUDIT_PERSONAL_DATA_KEK');
+
+/**
  * A parameter's value at run time. firebase-tools always sets it (from a dotenv file or the
  * resolved default); a process it did not start (unit tests, tools importing a module) gets
  * the declared default instead of the empty value the SDK would answer.

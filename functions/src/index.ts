@@ -21,10 +21,17 @@ import type * as Tiering from './tiering/functions';
 import type * as Integrity from './integrity/functions';
 import type * as EntryProof from './integrity/proof-functions';
 import type * as Verify from './verify/functions';
+import type * as Privacy from './privacy/functions';
 import type * as Analytics from './analytics/functions';
 import type * as BenchBaseline from './bench/baseline';
-import { platform } from './config';
+import { setGlobalOptions } from 'firebase-functions/v2';
+import { AUDIT_PERSONAL_DATA_KEK, platform } from './config';
 import { exportLazily } from './lazy-exports';
+
+// Every function may ingest an event (its own system events, for any tenant) or reveal entries,
+// and a tenant that seals personal data needs the KEK for both: it is bound to all functions. A
+// function that names its own secrets names this one again (integrity/functions.ts).
+setGlobalOptions({ secrets: [AUDIT_PERSONAL_DATA_KEK] });
 
 /** This module's CommonJS exports: what function discovery and FUNCTION_TARGET read. */
 const registered = exports as object;
@@ -64,6 +71,13 @@ exportLazily(registered, () => require('./verify/functions') as typeof Verify, [
 
 // Tamper evidence: an entry's inclusion proof, checked by the console
 exportLazily(registered, () => require('./integrity/proof-functions') as typeof EntryProof, ['entryProof']);
+
+// Personal data: erasure (two people) and the console's reveal of sealed fields
+exportLazily(registered, () => require('./privacy/functions') as typeof Privacy, [
+  'requestErasure',
+  'approveErasure',
+  'revealEntries',
+]);
 
 // Reads of the log reported by the console (searches, entries opened)
 exportLazily(registered, () => require('./access/functions') as typeof Access, ['recordAccess']);

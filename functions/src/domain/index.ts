@@ -18,3 +18,4 @@ export * from './storable';
 export * from './tenant';
 export * from './tokens';
 export * from './validate';
+export * from './privacy';

@@ -7,6 +7,8 @@ import { logIdFor } from './ids';
 import { backdatingErrors } from './backdating';
 import { extractMetadata, type TransportContext } from './metadata';
 import { Redactor } from './redact';
+import { personalKeySet, sealActor, sealObject, subjectOf, type PersonalDataSeal } from './privacy/personal-fields';
+import type { DataKey } from './privacy/ciphertext';
 import { reservedNameErrors } from './reserved-sources';
 import type { TenantSettings } from './tenant';
 import { sortStrings } from './sort';
@@ -19,6 +21,17 @@ export interface PipelineDeps {
   now(): Date;
   /** The tenant's settings, or null when the tenant does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSettings | null>;
+  /**
+   * Personal-data keys, needed only for tenants with `privacy.encryptPersonalData`: the subject's
+   * current data key (created on first use) and the tenant's blind index of an e-mail.
+   */
+  personalData?: PersonalDataKeys;
+}
+
+/** Where the pipeline gets a data subject's key and a tenant's blind index (see domain/privacy). */
+export interface PersonalDataKeys {
+  dataKey(tenantId: string, subject: string): Promise<DataKey>;
+  blindIndex(tenantId: string, email: string): string;
 }
 
 export type PreparedEvent =
@@ -38,13 +51,26 @@ export type RawEvent = { bytes: Uint8Array } | { value: unknown };
 /**
  * Turns a validated envelope into a stored entry: metadata extraction, classification with the
  * tenant's overrides, changed fields (before redaction, so a changed password still shows as
- * changed), redaction, keyword tokens and the hash. Pure and synchronous.
+ * changed), redaction, sealing of personal data (when `seal` is given: after redaction and
+ * before the hash, so the hash covers the ciphertext and verifying needs no key), keyword tokens
+ * (a sealed entry's e-mail and name are searchable only by their blind index) and the hash. Pure
+ * and synchronous.
  *
  * Every object of the hashed part is built with its keys in canonical (sorted) order, so the
  * hash serializes the entry natively instead of sorting it again (see `canonicalJson`).
  */
-export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, transport: TransportContext): AuditEntry {
-  const { actor, context } = extractMetadata(envelope.actor, envelope.context, envelope.metadata, transport);
+export function buildEntry(
+  envelope: ValidEnvelope,
+  settings: TenantSettings,
+  transport: TransportContext,
+  seal?: PersonalDataSeal,
+): AuditEntry {
+  const { actor: clearActor, context } = extractMetadata(
+    envelope.actor,
+    envelope.context,
+    envelope.metadata,
+    transport,
+  );
   const source = envelope.changes;
   const fields = source ? changedFields(source.before, source.after, FIRESTORE_LIMITS.documentBytes) : [];
   const classification = classify(
@@ -61,9 +87,17 @@ export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, tr
   );
 
   const redactor = new Redactor(settings.redaction);
-  const before = source && (redactor.redact(source.before, 'changes.before') as Record<string, unknown> | null);
-  const after = source && (redactor.redact(source.after, 'changes.after') as Record<string, unknown> | null);
-  const metadata = envelope.metadata && (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>);
+  let before = source && (redactor.redact(source.before, 'changes.before') as Record<string, unknown> | null);
+  let after = source && (redactor.redact(source.after, 'changes.after') as Record<string, unknown> | null);
+  let metadata = envelope.metadata && (redactor.redact(envelope.metadata, 'metadata') as Record<string, unknown>);
+  let actor = clearActor;
+  let blindTokens: string[] = [];
+  if (seal) {
+    ({ actor, blindTokens } = sealActor(clearActor, seal));
+    before = sealObject(before, seal);
+    after = sealObject(after, seal);
+    metadata = sealObject(metadata, seal);
+  }
 
   const entry: AuditEntry = {
     logId: logIdFor(envelope.tenantId, envelope.source, envelope.eventId),
@@ -87,10 +121,11 @@ export function buildEntry(envelope: ValidEnvelope, settings: TenantSettings, tr
       eventType: envelope.eventType,
       source: envelope.source,
       outcome: envelope.outcome,
-      actor,
+      // A sealed actor's e-mail and name never reach the index in clear: the blind token does.
+      actor: seal ? { type: actor.type, ...(actor.id !== undefined ? { id: actor.id } : {}) } : actor,
       resource: envelope.resource,
       context,
-    }),
+    }).concat(blindTokens),
     hash: '',
   };
   // Optional fields are left out rather than set to undefined: Firestore refuses undefined.
@@ -205,9 +240,10 @@ export async function prepareEvent(
       envelope,
     );
   }
+  const seal = settings.privacy.encryptPersonalData ? await sealFor(envelope, settings, deps) : undefined;
   let entry: AuditEntry;
   try {
-    entry = buildEntry(envelope, settings, transport);
+    entry = buildEntry(envelope, settings, transport, seal);
   } catch (err) {
     if (err instanceof RejectionError) return rejected(err, envelope);
     throw err;
@@ -221,6 +257,26 @@ export async function prepareEvent(
     );
   }
   return { status: 'accepted', entry };
+}
+
+/**
+ * The seal of an event of a tenant that encrypts personal data: its actor's key. Without the key
+ * source the event is not stored in clear: the error is transient (a deployment without the
+ * key-encryption key), so the delivery is retried rather than lost.
+ */
+async function sealFor(
+  envelope: ValidEnvelope,
+  settings: TenantSettings,
+  deps: PipelineDeps,
+): Promise<PersonalDataSeal> {
+  const keys = deps.personalData;
+  if (!keys) throw new Error(`tenant "${envelope.tenantId}" encrypts personal data but no key source is configured`);
+  const tenantId = envelope.tenantId;
+  return {
+    dataKey: await keys.dataKey(tenantId, subjectOf(envelope.actor)),
+    blindIndex: (email) => keys.blindIndex(tenantId, email),
+    personalKeys: personalKeySet(settings.privacy.personalKeys),
+  };
 }
 
 /**

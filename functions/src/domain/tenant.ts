@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alertSettingsSchema } from './alerts/rules';
 import { webhookSettingsSchema } from './alerts/webhook';
 import { classificationSettingsSchema } from './classification-settings';
+import { privacySettingsSchema } from './privacy/settings';
 import { reviewSettingsSchema } from './review/deadline';
 import { issueLines } from '@audit-log/model';
 
@@ -65,6 +66,8 @@ export const tenantSettingsSchema = z.object({
   webhook: webhookSettingsSchema.default({ enabled: false }),
   /** Which sources may publish for the tenant through Pub/Sub (see `ingestSettingsSchema`). */
   ingest: ingestSettingsSchema.default(() => ingestSettingsSchema.parse({})),
+  /** Personal data encrypted per data subject (see domain/privacy); off by default. */
+  privacy: privacySettingsSchema.default(() => privacySettingsSchema.parse({})),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 

@@ -133,7 +133,12 @@ export const downloadExport = onRequest(
   (req, res) => handleDownload(workerDeps(), req, res),
 );
 
-const workerOptions = { region: REGION, memory: '1GiB', timeoutSeconds: 540, retry: false } as const;
+const workerOptions = {
+  region: REGION,
+  memory: '1GiB' as const,
+  timeoutSeconds: 540,
+  retry: false,
+};
 
 /** Slice 0 of an export starts when its job document is created. */
 export const exportWorker = onDocumentCreated({ ...workerOptions, document: 'audit_exports/{exportId}' }, (event) =>

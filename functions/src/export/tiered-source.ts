@@ -11,6 +11,7 @@ import {
   type ExportCursor,
   type ExportRecord,
 } from '../domain/export';
+import { revealEntries } from '../privacy/data-keys';
 import { COLLECTIONS } from '../store/collections';
 import { coldSearch } from '../tiering/cold-search';
 import type { Bucket } from '../tiering/storage';
@@ -124,7 +125,12 @@ export async function* recordPages(
     const lastRow = page.rows[page.rows.length - 1];
     if (!lastRow) return;
     yield {
-      records: page.rows.map((r) => r.row),
+      // Sealed personal values opened for the export's tenant (exporters may read them), or
+      // shown as erased; the merge above ran on what is stored.
+      records: await revealEntries(
+        tenantId,
+        page.rows.map((r) => r.row),
+      ),
       archived: page.rows.filter((r) => r.tier === 'cold').length,
       last: cursorAt(String(lastRow.row.occurredAt), String(lastRow.row.logId)),
       full: page.next !== null,

@@ -57,6 +57,12 @@ export const handleApiRequest: (req: Request, res: Response) => Promise<void> = 
  * No CORS: callers are servers holding a tenant API key, never browsers.
  */
 export const api = onRequest(
-  { region: REGION, memory: '512MiB', timeoutSeconds: 120, concurrency: 40, cors: false },
+  {
+    region: REGION,
+    memory: '512MiB',
+    timeoutSeconds: 120,
+    concurrency: 40,
+    cors: false,
+  },
   handleApiRequest,
 );

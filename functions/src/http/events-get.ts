@@ -14,6 +14,7 @@ import {
   type EventQueryPlan,
 } from '../domain/api';
 import { ingestSystemEvent } from '../ingest/ingest';
+import { revealEntries } from '../privacy/data-keys';
 import { COLLECTIONS } from '../store/collections';
 import { reviewDocsOf } from '../store/reviews';
 import { authenticate } from './auth';
@@ -98,11 +99,12 @@ export async function getEvents(db: Firestore, limiter: RateLimiter, req: Reques
     requestFailed('GET', req.path, err);
     throw new ApiError('unavailable', 'the read could not be recorded; retry the request', { retryAfterSeconds: 1 });
   }
-  const headers = { 'RateLimit-Limit': String(rate.limit.burst), 'RateLimit-Remaining': String(rate.remaining) };
-  sendJson(
-    res,
-    200,
-    { entries: page.items.map((d) => toApiEntry(d, reviews.get(d.id))), next_cursor: page.nextCursor },
-    headers,
+  // Sealed personal values are opened for the key's tenant (a `read` key may read them), or
+  // shown as erased where their subject's key was destroyed.
+  const entries = await revealEntries(
+    principal.tenantId,
+    page.items.map((d) => toApiEntry(d, reviews.get(d.id))),
   );
+  const headers = { 'RateLimit-Limit': String(rate.limit.burst), 'RateLimit-Remaining': String(rate.remaining) };
+  sendJson(res, 200, { entries, next_cursor: page.nextCursor }, headers);
 }

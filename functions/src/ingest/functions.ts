@@ -26,6 +26,12 @@ export async function handleAuditMessage(event: CloudEvent<MessagePublishedData>
 }
 
 export const ingestPubSub = onMessagePublished(
-  { topic: AUDIT_EVENTS_TOPIC, region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 60 },
+  {
+    topic: AUDIT_EVENTS_TOPIC,
+    region: REGION,
+    retry: true,
+    memory: '256MiB',
+    timeoutSeconds: 60,
+  },
   handleAuditMessage,
 );

@@ -12,6 +12,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { validTenantId } from '../domain/text';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
+import { dataKeyStore } from '../privacy/data-keys';
 import { storeEntries, storeEntry, type StoreResult } from '../store/audit-store';
 import { rawPayloadText, writeDeadLetter } from '../store/dead-letters';
 import { tenantSettingsReader, type TenantSettingsReader } from '../tenants/tenant-settings';
@@ -83,9 +84,11 @@ export async function ingestMany(
 }
 
 function prepare(raw: RawEvent, transport: TransportContext) {
+  const personalData = dataKeyStore();
   return prepareEvent(raw, transport, {
     now: () => new Date(),
     tenantSettings: (id) => tenantCache().settings(id),
+    ...(personalData ? { personalData } : {}),
   });
 }
 

@@ -3,7 +3,7 @@ import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { runCallable } from '../commands/callable';
 import { withFreshToken } from '../commands/fresh-token';
-import { AUDIT_CHECKPOINT_SIGNING_KEY, REGION, settings } from '../config';
+import { AUDIT_CHECKPOINT_SIGNING_KEY, AUDIT_PERSONAL_DATA_KEK, REGION, settings } from '../config';
 import { jobScope, parseRequest, type ArchiveCaller } from '../domain/archive';
 import { runCheckpointsRequestSchema, signerFromSecret, type CheckpointSigner } from '../domain/integrity';
 import { firestore } from '../firebase';
@@ -55,7 +55,9 @@ const options = {
   memory: '512MiB' as const,
   timeoutSeconds: 300,
   concurrency: 1,
-  secrets: [AUDIT_CHECKPOINT_SIGNING_KEY],
+  // Per-function secrets replace the global list (index.ts): the KEK is named again, for the
+  // violation entries this job ingests for tenants that seal personal data.
+  secrets: [AUDIT_CHECKPOINT_SIGNING_KEY, AUDIT_PERSONAL_DATA_KEK],
 };
 
 export const runCheckpoints = onCall(options, withFreshToken(handleRunCheckpoints));

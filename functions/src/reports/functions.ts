@@ -91,7 +91,13 @@ export const generateReport = onCall({ region: REGION }, withFreshToken(handleGe
 
 /** A report is generated when its record is created (by the callable or the schedule). */
 export const reportWorker = onDocumentCreated(
-  { region: REGION, memory: '1GiB', timeoutSeconds: 540, retry: false, document: 'audit_reports/{reportId}' },
+  {
+    region: REGION,
+    memory: '1GiB',
+    timeoutSeconds: 540,
+    retry: false,
+    document: 'audit_reports/{reportId}',
+  },
   (event) => runReport(deps(), event.params.reportId),
 );
 

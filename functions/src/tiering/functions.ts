@@ -17,6 +17,8 @@ import {
   searchTenant,
   type ArchiveCaller,
 } from '../domain/archive';
+import { mayRevealPersonalData } from '../domain/privacy';
+import { entriesForReader } from '../privacy/data-keys';
 import { coldSearch } from './cold-search';
 import type { TieringDeps } from './context';
 import { emitArchiveEvent } from './events';
@@ -59,7 +61,9 @@ export function handleSearchArchives(request: CallableRequest): Promise<Callable
     const tenantId = searchTenant(callerOf(request), req.tenantId);
     const result = await coldSearch(deps(), tenantId, req);
     await recordArchiveSearch(requestCaller(request), tenantId, req, result);
-    return result;
+    // The archive holds ciphertext; the tenant's readers get the personal values opened.
+    const reveal = mayRevealPersonalData(request.auth?.token, tenantId);
+    return { ...result, entries: await entriesForReader(tenantId, result.entries, reveal) };
   });
 }
 

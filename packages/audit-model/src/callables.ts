@@ -27,6 +27,14 @@ import type {
   SinkIdRequest,
   SinkRunReport,
 } from './callables-sinks';
+import type {
+  ApproveErasureRequest,
+  ErasureExecuted,
+  ErasureRequested,
+  RequestErasureRequest,
+  RevealedEntries,
+  RevealEntriesRequest,
+} from './callables-privacy';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -236,6 +244,8 @@ export interface TenantSettings {
   anomaly: { enabled: boolean; deniedThreshold: number; windowSeconds: number };
   gapDetection: { graceSeconds: number };
   ingest: { pubsubSources: string[]; maxBackdateDays: number; backfillSources: string[] };
+  /** Personal data encrypted per data subject (docs/privacy.md); off by default. */
+  privacy: { encryptPersonalData: boolean; personalKeys: string[] };
 }
 
 export type SettingsSection = keyof TenantSettings;
@@ -257,6 +267,7 @@ export interface TenantSettingsUpdate {
   anomaly?: Partial<TenantSettings['anomaly']>;
   gapDetection?: Partial<TenantSettings['gapDetection']>;
   ingest?: Partial<TenantSettings['ingest']>;
+  privacy?: Partial<TenantSettings['privacy']>;
 }
 
 export interface UpdateTenantSettingsRequest {
@@ -390,6 +401,7 @@ export interface RecordedAccess {
 export type * from './callables-integrity';
 export type * from './callables-archive';
 export type * from './callables-sinks';
+export type * from './callables-privacy';
 
 /** `runRollups`: the days `from`..`to` (default: the tenant's warm window up to today). */
 export interface RunRollupsRequest extends OperatorRunRequest {
@@ -465,6 +477,9 @@ export interface Callables {
   replaySink: { request: ReplaySinkRequest; response: SinkChanged };
   deleteSink: { request: SinkIdRequest; response: SinkChanged };
   runSinks: { request: RunSinksRequest; response: SinkRunReport };
+  requestErasure: { request: RequestErasureRequest; response: ErasureRequested };
+  approveErasure: { request: ApproveErasureRequest; response: ErasureExecuted };
+  revealEntries: { request: RevealEntriesRequest; response: RevealedEntries };
 }
 
 /** The name of a callable. */

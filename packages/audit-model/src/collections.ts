@@ -24,4 +24,11 @@ export const COLLECTIONS = {
   sinks: 'audit_sinks',
   /** Server only: each stream's signing key, never readable by any client. */
   sinkSecrets: 'audit_sink_secrets',
+  /**
+   * Server only: the wrapped data key of each data subject, by subject reference (docs/privacy.md);
+   * deleting a key erases the subject's personal data from every entry and archive.
+   */
+  dataKeys: 'audit_data_keys',
+  /** Erasure requests of data subjects, approved by a second person (docs/privacy.md). */
+  erasures: 'audit_erasures',
 } as const;

@@ -24,3 +24,4 @@ export * from './rollup';
 export * from './rollup-period';
 export * from './utf8';
 export * from './validate';
+export * from './sealed';

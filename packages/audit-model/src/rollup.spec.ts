@@ -127,6 +127,18 @@ describe('RollupAccumulator', () => {
   });
 });
 
+describe('sealed personal data in rollups', () => {
+  it('never takes a sealed name or address as an actor label', () => {
+    const acc = new RollupAccumulator();
+    const sealed = 'enc:v1:ref.1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA';
+    acc.add(entry({ actor: { type: 'user', id: 'u-ada', name: sealed, email: sealed } }));
+    acc.add(entry({ actor: { type: 'user', id: 'u-bob', name: sealed, email: 'bob@example.com' } }));
+    const labels: Record<string, string | undefined> = {};
+    for (const a of acc.result().actors) labels[a.id ?? a.key] = a.label;
+    expect(labels).toEqual({ 'u-ada': undefined, 'u-bob': 'bob@example.com' });
+  });
+});
+
 describe('summarizePeriod', () => {
   it('sums days into trends, categories, risky actors over the period and anomaly patterns per day', () => {
     const dates = periodDates('2026-03-02', 3);

@@ -1,4 +1,5 @@
 import { CATEGORIES, LEVELS, type Category, type Level } from './catalog';
+import { isCiphertext } from './sealed';
 import { OUTCOMES, type ActorType, type Outcome } from './enums';
 import { anomalyPattern, noRisk, riskScore, RISK_COMPONENTS, type RiskComponents } from './risk';
 import type { TimestampLike } from './stored-document';
@@ -107,7 +108,8 @@ export class RollupAccumulator {
     if (pattern !== null) this.anomalies.set(pattern, (this.anomalies.get(pattern) ?? 0) + 1);
     const actor: RollupEntryView['actor'] =
       e.actor !== null && typeof e.actor === 'object' ? e.actor : { type: 'anonymous' };
-    const label = actor.name ?? actor.email;
+    // A sealed name or address (docs/privacy.md) is no label: rollups outlive an erasure.
+    const label = [actor.name, actor.email].find((v) => v !== undefined && !isCiphertext(v));
     this.addActor({
       key: actorKey(actor),
       type: actor.type,

@@ -4,6 +4,7 @@ import { webhookSettingsSchema } from '../alerts/webhook';
 import { anomalySettingsSchema, readAnomalySettings, type AnomalySettings } from '../anomaly';
 import { canonicalJson } from '../canonical';
 import { labelSchema, userActor } from '../commands';
+import { privacySettingsSchema } from '../privacy/settings';
 import { reviewSettingsSchema } from '../review/deadline';
 import { gapDetectionSettingsSchema, readGapDetectionSettings, type GapDetectionSettings } from '../streams/gap-report';
 import {
@@ -29,6 +30,7 @@ export const SETTINGS_SECTIONS = [
   'anomaly',
   'gapDetection',
   'ingest',
+  'privacy',
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
@@ -62,6 +64,7 @@ export const tenantSettingsUpdateSchema = z
     anomaly: anomalySettingsSchema.strict().optional(),
     gapDetection: gapDetectionSettingsSchema.strict().optional(),
     ingest: ingestSettingsSchema.strict().optional(),
+    privacy: privacySettingsSchema.strict().optional(),
   })
   .refine((update) => Object.keys(update).length > 0, { message: 'must change at least one section' });
 export type TenantSettingsUpdate = z.infer<typeof tenantSettingsUpdateSchema>;

@@ -12,7 +12,7 @@ import { humanize, type AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
 import { entryToJson } from '../../core/firestore/entry-converter';
 import { describeFirestoreError, type ConsoleError } from '../../core/firestore/firestore-errors';
-import { LogRepository } from '../../core/firestore/log-repository';
+import { RevealingLogReader } from '../../core/privacy/revealing-reader';
 import { ArchiveStore } from '../../archive/archive-store';
 import { archivedEntry, dayBounds } from '../../logs/log-table/archive-reach';
 import { emptyFilter } from '../../logs/filters/log-filter';
@@ -46,7 +46,8 @@ export class EntryDetailPage {
   /** Query parameter: the UTC day of an entry listed from the archive, where it is read from. */
   readonly archivedDay = input<string | undefined>(undefined);
 
-  private readonly repo = inject(LogRepository);
+  // Sealed personal values are opened for the reader (or shown as erased / encrypted).
+  private readonly repo = inject(RevealingLogReader);
   private readonly archive = inject(ArchiveStore);
   private readonly session = inject(Session);
   private readonly access = inject(AccessRecorder);

@@ -21,7 +21,7 @@ import type { AccessView } from '@audit-log/model/access';
 import { AccessRecorder, boundedFilters } from '../../core/access/access-recorder';
 import type { AuditLogEntry } from '../../core/audit-model';
 import { Session } from '../../core/auth/session';
-import { LogRepository } from '../../core/firestore/log-repository';
+import { RevealingLogReader } from '../../core/privacy/revealing-reader';
 import { reportKindFor } from '../../reports/report-link';
 import type { ReportKind } from '../../reports/report-model';
 import { ListingActions } from '../../shared/listing-actions';
@@ -72,7 +72,7 @@ export class LogBrowser {
   private readonly snackBar = inject(MatSnackBar);
   protected readonly session = inject(Session);
   private readonly access = inject(AccessRecorder);
-  protected readonly source = new LogDataSource(inject(LogRepository), undefined, undefined, inject(ArchiveTier));
+  protected readonly source = new LogDataSource(inject(RevealingLogReader), undefined, undefined, inject(ArchiveTier));
 
   private readonly params = toSignal(this.route.queryParams, { initialValue: {} });
   private readonly parsed = computed(() => filterFromParams(this.params(), this.defaultRange()));

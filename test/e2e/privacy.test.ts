@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path, { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { prepareEvent, readTenantSettings, type AuditEntry } from '../../functions/src/domain';
+import { ERASED, KeyEncryptionKey } from '../../functions/src/domain/privacy';
+import { DataKeyStore } from '../../functions/src/privacy/data-keys';
+import { callCallable, signInWithClaims } from '../support/api-client';
+import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
+import { launchBrowser, screenshot, signIn } from './support/browser';
+import { PASSWORD, createUser, envelopeAt, writeEntries, type ConsoleUser } from './support/console-seed';
+import { serveStatic, type StaticServer } from './support/static-server';
+
+// The console on a tenant that seals personal data: the log table shows the actors' names opened
+// through `revealEntries` (never the ciphertext), and after an erasure approved by a second
+// compliance officer it shows the erased subject as "[erased]" while the other stays readable.
+
+requireEmulators('FIRESTORE', 'FIREBASE_AUTH');
+
+const BUILD = path.resolve(__dirname, '../../web/dist/audit-console/browser');
+const tenant = uniqueTenant('privacy-console');
+const ADA = { type: 'user', id: 'u-ada', name: 'Ada Lovelace', email: 'ada@example.com' };
+const GRACE = { type: 'user', id: 'u-grace', name: 'Grace Hopper', email: 'grace@example.com' };
+
+/** The development KEK the Functions emulator uses (functions/.secret.local). */
+function devKek(): KeyEncryptionKey {
+  const { parseStrict } = createRequire(__filename)('firebase-tools/lib/functions/env') as {
+    parseStrict: (data: string) => Record<string, string>;
+  };
+  const file = readFileSync(join(__dirname, '../../functions/.secret.local'), 'utf8');
+  return new KeyEncryptionKey(parseStrict(file).AUDIT_PERSONAL_DATA_KEK!);
+}
+
+let server: StaticServer;
+let browser: Browser;
+let page: Page;
+let auditor: ConsoleUser;
+let ada: AuditEntry;
+let grace: AuditEntry;
+
+/** Entries sealed as ingest seals them, with the key store the functions use. */
+async function sealedEntries(): Promise<AuditEntry[]> {
+  const keys = new DataKeyStore(adminDb(), devKek());
+  const settings = readTenantSettings({ privacy: { encryptPersonalData: true } }).settings;
+  const now = new Date();
+  const out: AuditEntry[] = [];
+  for (const [i, actor] of [ADA, GRACE].entries()) {
+    const prepared = await prepareEvent(
+      { value: envelopeAt(tenant, now, i + 1, { eventType: 'repo.created', actor }) },
+      { via: 'pubsub' },
+      { now: () => now, tenantSettings: () => Promise.resolve(settings), personalData: keys },
+    );
+    if (prepared.status !== 'accepted') throw new Error(prepared.message);
+    out.push(prepared.entry);
+  }
+  return out;
+}
+
+/** The actor cell of an entry's row, once the first page is shown. */
+async function actorCell(logId: string): Promise<string> {
+  await page.goto(`${server.url}/logs?range=24h`);
+  await page.locator('[data-testid="first-page-ms"], [data-testid="load-problem"]').first().waitFor();
+  const cell = page.locator(`[data-log-id="${logId}"] .c-actor`);
+  await cell.waitFor();
+  return (await cell.textContent())?.trim() ?? '';
+}
+
+/** The text of an entry's page. */
+async function entryPage(logId: string): Promise<string> {
+  await page.goto(`${server.url}/logs/${logId}`);
+  await page.getByTestId('entry-title').waitFor();
+  await page.getByText('Ada Lovelace').or(page.getByText(ERASED).first()).first().waitFor();
+  return (await page.locator('body').textContent()) ?? '';
+}
+
+beforeAll(async () => {
+  await adminDb()
+    .collection('tenants')
+    .doc(tenant)
+    .set({ name: 'Privacy console', retentionDays: 90, privacy: { encryptPersonalData: true } });
+  auditor = await createUser(tenant, 'auditor');
+  [ada, grace] = (await sealedEntries()) as [AuditEntry, AuditEntry];
+  await writeEntries([ada, grace]);
+  // The first sign-in of a fresh emulator starts the blocking auth functions: wait for it here.
+  await waitFor(
+    () =>
+      signInWithClaims({ tenantId: tenant, role: 'member' }).then(
+        () => true,
+        () => false,
+      ),
+    (signedIn) => signedIn,
+    { timeoutMs: 90_000, intervalMs: 1_000, what: 'the blocking auth functions to answer a sign-in' },
+  );
+  server = await serveStatic(BUILD);
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await signIn(page, server.url, auditor.email, PASSWORD);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await closeAdminApp();
+});
+
+describe('sealed personal data in the console', () => {
+  it("shows the actors' names opened, never the ciphertext", async () => {
+    expect(String(ada.actor.name)).toMatch(/^enc:v1:/);
+    expect(await actorCell(ada.logId)).toBe('Ada Lovelace');
+    expect(await actorCell(grace.logId)).toBe('Grace Hopper');
+    expect(await page.getByTestId('log-table').textContent()).not.toContain('enc:v1:');
+    await screenshot(page, 'privacy-revealed');
+    const detail = await entryPage(ada.logId);
+    expect(detail).toContain('ada@example.com');
+    expect(detail).not.toContain('enc:v1:');
+  });
+
+  it('shows an erased subject as erased, and the other still readable', async () => {
+    const officer = await signInWithClaims({ tenantId: tenant, role: 'compliance' });
+    const second = await signInWithClaims({ tenantId: tenant, role: 'compliance' });
+    const requested = await callCallable(
+      'requestErasure',
+      { subject: 'u-ada', reason: 'art. 17 request' },
+      officer.idToken,
+    );
+    expect(requested.status, JSON.stringify(requested.body)).toBe(200);
+    const { erasureId } = requested.body.result as { erasureId: string };
+    const approved = await callCallable('approveErasure', { erasureId }, second.idToken);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    // Other instances forget the key within their cache's time-to-live (10 s).
+    await waitFor(
+      () => actorCell(ada.logId),
+      (text) => text === ERASED,
+      {
+        timeoutMs: 45_000,
+        intervalMs: 2_000,
+        what: 'the console to show the erased subject',
+      },
+    );
+    expect(await actorCell(grace.logId)).toBe('Grace Hopper');
+    expect(await page.getByTestId('log-table').textContent()).not.toContain('Ada Lovelace');
+    await screenshot(page, 'privacy-erased');
+    const detail = await entryPage(ada.logId);
+    expect(detail).toContain(ERASED);
+    expect(detail).not.toContain('ada@example.com');
+    expect(detail).not.toContain('enc:v1:');
+  });
+});
