@@ -8,9 +8,10 @@ import { ERASED, KeyEncryptionKey } from '../../functions/src/domain/privacy';
 import { DataKeyStore } from '../../functions/src/privacy/data-keys';
 import { callCallable, signInWithClaims } from '../support/api-client';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
-import { launchBrowser, screenshot, signIn } from './support/browser';
-import { PASSWORD, createUser, envelopeAt, writeEntries, type ConsoleUser } from './support/console-seed';
-import { serveStatic, type StaticServer } from './support/static-server';
+import { screenshot } from './support/browser';
+import { createUser, envelopeAt, writeEntries, type ConsoleUser } from './support/console-seed';
+import { openSignedInConsole } from './support/console-session';
+import type { StaticServer } from './support/static-server';
 
 // The console on a tenant that seals personal data: the log table shows the actors' names opened
 // through `revealEntries` (never the ciphertext), and after an erasure approved by a second
@@ -82,20 +83,7 @@ beforeAll(async () => {
   auditor = await createUser(tenant, 'auditor');
   [ada, grace] = (await sealedEntries()) as [AuditEntry, AuditEntry];
   await writeEntries([ada, grace]);
-  // The first sign-in of a fresh emulator starts the blocking auth functions: wait for it here.
-  await waitFor(
-    () =>
-      signInWithClaims({ tenantId: tenant, role: 'member' }).then(
-        () => true,
-        () => false,
-      ),
-    (signedIn) => signedIn,
-    { timeoutMs: 90_000, intervalMs: 1_000, what: 'the blocking auth functions to answer a sign-in' },
-  );
-  server = await serveStatic(BUILD);
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await signIn(page, server.url, auditor.email, PASSWORD);
+  ({ server, browser, page } = await openSignedInConsole(BUILD, auditor));
 }, 180_000);
 
 afterAll(async () => {

@@ -2,12 +2,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditEntry } from '../../functions/src/domain';
-import { signInWithClaims } from '../support/api-client';
-import { closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
+import { closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
 import { accessRecords, waitForAccessRecords } from './support/access-records';
-import { launchBrowser, screenshot, signIn } from './support/browser';
+import { screenshot } from './support/browser';
 import {
-  PASSWORD,
   buildEntries,
   createTenant,
   createUser,
@@ -15,7 +13,8 @@ import {
   writeEntries,
   type ConsoleUser,
 } from './support/console-seed';
-import { serveStatic, type StaticServer } from './support/static-server';
+import { openSignedInConsole } from './support/console-session';
+import type { StaticServer } from './support/static-server';
 
 // The console reads Firestore directly, so it reports its reads: one `audit.log.searched` per
 // distinct query (not per page scrolled), one `audit.entry.viewed` per entry opened.
@@ -54,22 +53,7 @@ beforeAll(async () => {
     now,
   );
   await writeEntries(entries);
-  // The first sign-in of a fresh emulator starts the blocking auth functions: take that wait here,
-  // not inside the browser's sign-in form. On a loaded machine the worker's first start can drop
-  // the request (ECONNRESET), so the warm-up tries again until one sign-in goes through.
-  await waitFor(
-    () =>
-      signInWithClaims({ tenantId: tenant, role: 'auditor' }).then(
-        () => true,
-        () => false,
-      ),
-    (signedIn) => signedIn,
-    { timeoutMs: 90_000, intervalMs: 1_000, what: 'the blocking auth functions to answer a sign-in' },
-  );
-  server = await serveStatic(BUILD);
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await signIn(page, server.url, auditor.email, PASSWORD);
+  ({ server, browser, page } = await openSignedInConsole(BUILD, auditor));
 }, 180_000);
 
 afterAll(async () => {
