@@ -1,7 +1,7 @@
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { assertFails, assertSucceeds } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, query, setDoc, updateDoc, where } from 'firebase/firestore';
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { rulesEnvironment, type Claims } from '../support/rules-env';
+import { describe, it } from 'vitest';
+import { seededRulesSuite } from '../support/rules-env';
 
 // Export jobs and report records: readable by the roles that may create them, in their own tenant
 // only; never written by a client. Download links are server-only.
@@ -10,29 +10,13 @@ const ROLES = ['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const;
 const EXPORTERS = new Set(['admin', 'auditor', 'compliance']);
 const REPORTERS = new Set(['admin', 'compliance']);
 
-let env: RulesTestEnvironment;
-
-beforeAll(async () => {
-  env = await rulesEnvironment();
+const { as, anonymous } = seededRulesSuite(async (db) => {
+  for (const tenantId of ['tenant-a', 'tenant-b']) {
+    await setDoc(doc(db, 'audit_exports', `export-${tenantId}`), { tenantId, state: 'succeeded' });
+    await setDoc(doc(db, 'audit_reports', `report-${tenantId}`), { tenantId, state: 'succeeded' });
+  }
+  await setDoc(doc(db, 'audit_download_links', 'hash'), { tenantId: 'tenant-a', jobId: 'export-tenant-a' });
 });
-
-afterAll(async () => {
-  await env.cleanup();
-});
-
-beforeEach(async () => {
-  await env.clearFirestore();
-  await env.withSecurityRulesDisabled(async (ctx) => {
-    const db = ctx.firestore();
-    for (const tenantId of ['tenant-a', 'tenant-b']) {
-      await setDoc(doc(db, 'audit_exports', `export-${tenantId}`), { tenantId, state: 'succeeded' });
-      await setDoc(doc(db, 'audit_reports', `report-${tenantId}`), { tenantId, state: 'succeeded' });
-    }
-    await setDoc(doc(db, 'audit_download_links', 'hash'), { tenantId: 'tenant-a', jobId: 'export-tenant-a' });
-  });
-});
-
-const as = (uid: string, claims: Claims) => env.authenticatedContext(uid, { ...claims }).firestore();
 
 describe('audit_exports and audit_reports', () => {
   for (const role of ROLES) {
@@ -67,7 +51,7 @@ describe('audit_exports and audit_reports', () => {
   }
 
   it('refuses unauthenticated callers', async () => {
-    const db = env.unauthenticatedContext().firestore();
+    const db = anonymous();
     await assertFails(getDoc(doc(db, 'audit_exports', 'export-tenant-a')));
     await assertFails(getDoc(doc(db, 'audit_reports', 'report-tenant-a')));
   });

@@ -1,7 +1,7 @@
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { assertFails, assertSucceeds } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, query, setDoc, updateDoc, where } from 'firebase/firestore';
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { rulesEnvironment, type Claims } from '../support/rules-env';
+import { describe, it } from 'vitest';
+import { seededRulesSuite } from '../support/rules-env';
 
 // The checkpoint chain, its public keys and the verification runs: checkpoints and runs are read
 // by the tenant's audit readers only; the public keys by every signed-in audit reader; nothing
@@ -11,33 +11,17 @@ const ROLES = ['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const;
 const READERS = new Set(['admin', 'auditor', 'reviewer', 'compliance']);
 const TENANT_COLLECTIONS = ['audit_checkpoints', 'audit_integrity_runs'] as const;
 
-let env: RulesTestEnvironment;
-
-beforeAll(async () => {
-  env = await rulesEnvironment();
-});
-
-afterAll(async () => {
-  await env.cleanup();
-});
-
-beforeEach(async () => {
-  await env.clearFirestore();
-  await env.withSecurityRulesDisabled(async (ctx) => {
-    const db = ctx.firestore();
-    for (const tenantId of ['tenant-a', 'tenant-b']) {
-      await setDoc(doc(db, 'audit_checkpoints', `${tenantId}~0000000001`), { tenantId, seq: 1, count: 3 });
-      await setDoc(doc(db, 'audit_integrity_runs', `run-${tenantId}`), { tenantId, ok: true, startedAt: 'x' });
-    }
-    await setDoc(doc(db, 'audit_checkpoint_keys', 'ed25519:0123456789abcdef'), {
-      keyId: 'ed25519:0123456789abcdef',
-      algorithm: 'Ed25519',
-      publicKey: 'AAAA',
-    });
+const { as, anonymous } = seededRulesSuite(async (db) => {
+  for (const tenantId of ['tenant-a', 'tenant-b']) {
+    await setDoc(doc(db, 'audit_checkpoints', `${tenantId}~0000000001`), { tenantId, seq: 1, count: 3 });
+    await setDoc(doc(db, 'audit_integrity_runs', `run-${tenantId}`), { tenantId, ok: true, startedAt: 'x' });
+  }
+  await setDoc(doc(db, 'audit_checkpoint_keys', 'ed25519:0123456789abcdef'), {
+    keyId: 'ed25519:0123456789abcdef',
+    algorithm: 'Ed25519',
+    publicKey: 'AAAA',
   });
 });
-
-const as = (uid: string, claims: Claims) => env.authenticatedContext(uid, { ...claims }).firestore();
 
 describe('audit_checkpoints and audit_integrity_runs', () => {
   for (const role of ROLES) {
@@ -100,7 +84,7 @@ describe('audit_checkpoint_keys', () => {
   }
 
   it('anonymous callers and users without a tenant read nothing', async () => {
-    await assertFails(getDocs(collection(env.unauthenticatedContext().firestore(), 'audit_checkpoint_keys')));
+    await assertFails(getDocs(collection(anonymous(), 'audit_checkpoint_keys')));
     await assertFails(getDocs(collection(as('nobody', { role: 'admin' }), 'audit_checkpoint_keys')));
     await assertFails(getDocs(collection(as('member-x', { tenantId: 'tenant-a' }), 'audit_checkpoint_keys')));
   });

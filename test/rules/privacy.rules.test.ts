@@ -1,7 +1,7 @@
-import { assertFails, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { assertFails } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, query, setDoc, updateDoc, where } from 'firebase/firestore';
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { rulesEnvironment, type Claims } from '../support/rules-env';
+import { describe, it } from 'vitest';
+import { seededRulesSuite, type Claims } from '../support/rules-env';
 
 // Wrapped data keys and erasure requests are server only: no client, whatever its role or
 // tenant, reads or writes them (the Admin SDK does both).
@@ -15,33 +15,19 @@ const CALLERS: Array<{ name: string; claims: Claims }> = [
 ];
 const COLLECTIONS = ['audit_data_keys', 'audit_erasures'] as const;
 
-let env: RulesTestEnvironment;
-
-beforeAll(async () => {
-  env = await rulesEnvironment();
-});
-
-afterAll(async () => {
-  await env.cleanup();
-});
-
-beforeEach(async () => {
-  await env.clearFirestore();
-  await env.withSecurityRulesDisabled(async (ctx) => {
-    const db = ctx.firestore();
-    await setDoc(doc(db, 'audit_data_keys', 'subject-ref-1'), {
-      tenantId: 'tenant-a',
-      generation: 1,
-      wrappedKey: 'v1.a.b',
-    });
-    await setDoc(doc(db, 'audit_erasures', 'erasure-1'), { tenantId: 'tenant-a', status: 'requested' });
+const { as, anonymous } = seededRulesSuite(async (db) => {
+  await setDoc(doc(db, 'audit_data_keys', 'subject-ref-1'), {
+    tenantId: 'tenant-a',
+    generation: 1,
+    wrappedKey: 'v1.a.b',
   });
+  await setDoc(doc(db, 'audit_erasures', 'erasure-1'), { tenantId: 'tenant-a', status: 'requested' });
 });
 
 describe('audit_data_keys and audit_erasures', () => {
   for (const { name, claims } of CALLERS) {
     it(`${name}: can neither read nor write them`, async () => {
-      const db = env.authenticatedContext(`${name}-uid`, { ...claims }).firestore();
+      const db = as(`${name}-uid`, claims);
       const ids = { audit_data_keys: 'subject-ref-1', audit_erasures: 'erasure-1' };
       for (const name of COLLECTIONS) {
         const ref = doc(db, name, ids[name]);
@@ -55,7 +41,7 @@ describe('audit_data_keys and audit_erasures', () => {
   }
 
   it('an unauthenticated caller can neither read nor write them', async () => {
-    const db = env.unauthenticatedContext().firestore();
+    const db = anonymous();
     for (const name of COLLECTIONS) {
       await assertFails(getDoc(doc(db, name, 'subject-ref-1')));
       await assertFails(setDoc(doc(db, name, 'new'), { tenantId: 'tenant-a' }));

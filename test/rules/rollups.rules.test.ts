@@ -1,4 +1,4 @@
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { assertFails, assertSucceeds } from '@firebase/rules-unit-testing';
 import {
   collection,
   deleteDoc,
@@ -11,8 +11,8 @@ import {
   updateDoc,
   where,
 } from 'firebase/firestore';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rulesEnvironment, type Claims } from '../support/rules-env';
+import { describe, expect, it } from 'vitest';
+import { seededRulesSuite } from '../support/rules-env';
 
 // Daily rollups are tenant data: read by the tenant's audit readers (as its entries are), by
 // platform admins, by nobody else; never written by a client.
@@ -20,29 +20,13 @@ import { rulesEnvironment, type Claims } from '../support/rules-env';
 const ROLES = ['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const;
 const READERS = new Set(['admin', 'auditor', 'reviewer', 'compliance']);
 
-let env: RulesTestEnvironment;
-
-beforeAll(async () => {
-  env = await rulesEnvironment();
-});
-
-afterAll(async () => {
-  await env.cleanup();
-});
-
-beforeEach(async () => {
-  await env.clearFirestore();
-  await env.withSecurityRulesDisabled(async (ctx) => {
-    const db = ctx.firestore();
-    for (const tenantId of ['tenant-a', 'tenant-b']) {
-      for (const date of ['2026-03-01', '2026-03-02']) {
-        await setDoc(doc(db, 'audit_rollups', `${tenantId}~${date}`), { tenantId, date, entries: 3, final: true });
-      }
+const { as, anonymous } = seededRulesSuite(async (db) => {
+  for (const tenantId of ['tenant-a', 'tenant-b']) {
+    for (const date of ['2026-03-01', '2026-03-02']) {
+      await setDoc(doc(db, 'audit_rollups', `${tenantId}~${date}`), { tenantId, date, entries: 3, final: true });
     }
-  });
+  }
 });
-
-const as = (uid: string, claims: Claims) => env.authenticatedContext(uid, { ...claims }).firestore();
 
 describe('audit_rollups', () => {
   for (const role of ROLES) {
@@ -84,7 +68,7 @@ describe('audit_rollups', () => {
   });
 
   it('a signed-out visitor reads nothing', async () => {
-    const db = env.unauthenticatedContext().firestore();
+    const db = anonymous();
     await assertFails(getDoc(doc(db, 'audit_rollups', 'tenant-a~2026-03-01')));
   });
 });

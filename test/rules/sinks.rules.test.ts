@@ -1,7 +1,7 @@
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { assertFails, assertSucceeds } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, query, setDoc, updateDoc, where } from 'firebase/firestore';
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { rulesEnvironment, type Claims } from '../support/rules-env';
+import { describe, it } from 'vitest';
+import { seededRulesSuite } from '../support/rules-env';
 
 // Streams to external sinks: a tenant's admins read its streams' configuration and health; no
 // other role, no other tenant and no platform admin reads them; nobody writes them; the signing
@@ -9,34 +9,18 @@ import { rulesEnvironment, type Claims } from '../support/rules-env';
 
 const ROLES = ['admin', 'auditor', 'reviewer', 'compliance', 'member'] as const;
 
-let env: RulesTestEnvironment;
-
-beforeAll(async () => {
-  env = await rulesEnvironment();
+const { as, anonymous } = seededRulesSuite(async (db) => {
+  for (const tenantId of ['tenant-a', 'tenant-b']) {
+    await setDoc(doc(db, 'audit_sinks', `sink-${tenantId}`), {
+      tenantId,
+      name: 'SIEM',
+      url: 'https://siem.example.com/in',
+      status: 'active',
+      health: { deliveredCount: 3 },
+    });
+    await setDoc(doc(db, 'audit_sink_secrets', `sink-${tenantId}`), { tenantId, secret: 'whsec_x' });
+  }
 });
-
-afterAll(async () => {
-  await env.cleanup();
-});
-
-beforeEach(async () => {
-  await env.clearFirestore();
-  await env.withSecurityRulesDisabled(async (ctx) => {
-    const db = ctx.firestore();
-    for (const tenantId of ['tenant-a', 'tenant-b']) {
-      await setDoc(doc(db, 'audit_sinks', `sink-${tenantId}`), {
-        tenantId,
-        name: 'SIEM',
-        url: 'https://siem.example.com/in',
-        status: 'active',
-        health: { deliveredCount: 3 },
-      });
-      await setDoc(doc(db, 'audit_sink_secrets', `sink-${tenantId}`), { tenantId, secret: 'whsec_x' });
-    }
-  });
-});
-
-const as = (uid: string, claims: Claims) => env.authenticatedContext(uid, { ...claims }).firestore();
 
 describe('audit_sinks and audit_sink_secrets', () => {
   for (const role of ROLES) {
@@ -79,7 +63,7 @@ describe('audit_sinks and audit_sink_secrets', () => {
   });
 
   it('signed out: reads and writes nothing', async () => {
-    const db = env.unauthenticatedContext().firestore();
+    const db = anonymous();
     await assertFails(getDoc(doc(db, 'audit_sinks', 'sink-tenant-a')));
     await assertFails(getDoc(doc(db, 'audit_sink_secrets', 'sink-tenant-a')));
     await assertFails(setDoc(doc(db, 'audit_sinks', 'x'), { tenantId: 'tenant-a' }));

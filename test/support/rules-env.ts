@@ -1,4 +1,9 @@
-import { initializeTestEnvironment, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import {
+  initializeTestEnvironment,
+  type RulesTestContext,
+  type RulesTestEnvironment,
+} from '@firebase/rules-unit-testing';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requireEmulators } from './emulators';
@@ -30,4 +35,35 @@ export interface Claims {
   tenantId?: string;
   role?: 'admin' | 'auditor' | 'reviewer' | 'compliance' | 'member';
   platformAdmin?: boolean;
+}
+
+/** A Firestore of the rules environment, as one caller sees it. */
+export type RulesFirestore = ReturnType<RulesTestContext['firestore']>;
+
+/** How a rules suite acts: as a signed-in user with claims, or signed out. */
+export interface RulesSuite {
+  as: (uid: string, claims: Claims) => RulesFirestore;
+  anonymous: () => RulesFirestore;
+}
+
+/**
+ * A rules suite of one file: one environment for the file, cleared before each test and seeded
+ * by `seed` with the rules off, so every test starts from the same documents.
+ */
+export function seededRulesSuite(seed: (db: RulesFirestore) => Promise<void>): RulesSuite {
+  let env: RulesTestEnvironment;
+  beforeAll(async () => {
+    env = await rulesEnvironment();
+  });
+  afterAll(async () => {
+    await env.cleanup();
+  });
+  beforeEach(async () => {
+    await env.clearFirestore();
+    await env.withSecurityRulesDisabled((ctx) => seed(ctx.firestore()));
+  });
+  return {
+    as: (uid, claims) => env.authenticatedContext(uid, { ...claims }).firestore(),
+    anonymous: () => env.unauthenticatedContext().firestore(),
+  };
 }
