@@ -19,6 +19,7 @@ import type {
   generateReportRequestSchema,
   jobIdRequestSchema,
   startExportRequestSchema,
+  startSubjectAccessExportSchema,
 } from './domain/export';
 import type { ingestHealthInputSchema, listOutboxInputSchema, replayDeadLetterInputSchema } from './domain/operations';
 import type {
@@ -81,6 +82,7 @@ const MAPPED: Record<CallableName, true> = {
   requestErasure: true,
   approveErasure: true,
   revealEntries: true,
+  startSubjectAccessExport: true,
 };
 
 interface Registry {
@@ -203,5 +205,9 @@ const requestsMatchSchemas: {
   requestErasure: true satisfies Same<CallableInput<'requestErasure'>, In<typeof requestErasureInputSchema>>,
   approveErasure: true satisfies Same<CallableInput<'approveErasure'>, In<typeof approveErasureInputSchema>>,
   revealEntries: true satisfies Same<CallableInput<'revealEntries'>, In<typeof revealEntriesInputSchema>>,
+  startSubjectAccessExport: true satisfies Same<
+    CallableInput<'startSubjectAccessExport'>,
+    In<typeof startSubjectAccessExportSchema>
+  >,
 };
 void requestsMatchSchemas;

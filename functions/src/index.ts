@@ -88,6 +88,7 @@ exportLazily(registered, () => require('./analytics/functions') as typeof Analyt
 // Exports and reports
 exportLazily(registered, () => require('./export/functions') as typeof ExportFunctions, [
   'startExport',
+  'startSubjectAccessExport',
   'cancelExport',
   'createDownloadLink',
   'downloadExport',

@@ -1,11 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryHash, logIdFor, prepareEvent, readTenantSettings, type AuditEntry } from '../../functions/src/domain';
-import { ERASED, KeyEncryptionKey, SEALED } from '../../functions/src/domain/privacy';
+import { entryHash, logIdFor, type AuditEntry } from '../../functions/src/domain';
+import { ERASED, SEALED } from '../../functions/src/domain/privacy';
 import { DataKeyStore } from '../../functions/src/privacy/data-keys';
 import { fromStored } from '../../functions/src/store/converters';
 import { runTieringJob } from '../../functions/src/tiering/job';
@@ -14,6 +11,7 @@ import { checkpointTenants } from '../support/checkpoints';
 import { adminDb, closeAdminApp, PROJECT_ID, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { auditEntries, callOk, downloadViaLink, waitForJob } from '../support/exports';
 import { waitForDoc } from '../support/ingest-paths';
+import { devKek, devKekSecret, sealedEntries } from '../support/privacy';
 import { countExisting, createTenant, DAY, dateDaysAgo, seed, tieringDeps } from '../support/tiering';
 
 // Crypto-shredding end to end on the emulators: a tenant with `privacy.encryptPersonalData` stores
@@ -26,15 +24,6 @@ requireEmulators('FIRESTORE', 'FIREBASE_STORAGE', 'FIREBASE_AUTH');
 const db = adminDb();
 const run = promisify(execFile);
 
-/** The development KEK the Functions emulator uses (functions/.secret.local). */
-function devKekSecret(): string {
-  const { parseStrict } = createRequire(__filename)('firebase-tools/lib/functions/env') as {
-    parseStrict: (data: string) => Record<string, string>;
-  };
-  const file = readFileSync(join(__dirname, '../../functions/.secret.local'), 'utf8');
-  return parseStrict(file).AUDIT_PERSONAL_DATA_KEK!;
-}
-const devKek = () => new KeyEncryptionKey(devKekSecret());
 // The jobs this suite runs in its own process (tiering, checkpoints) ingest system events for the
 // sealing tenant, as the deployed functions do with the secret bound to them.
 process.env.AUDIT_PERSONAL_DATA_KEK = devKekSecret();
@@ -68,20 +57,12 @@ function envelope(actor: Record<string, unknown>, eventId: string, occurredAt: s
 }
 
 /** Entries of the archived day, sealed as ingest seals them (the same KEK, the same key store). */
-async function archivedEntries(keys: DataKeyStore): Promise<AuditEntry[]> {
-  const settings = readTenantSettings({ retentionDays: 30, privacy: { encryptPersonalData: true } }).settings;
+function archivedEntries(keys: DataKeyStore): Promise<AuditEntry[]> {
   const start = Date.parse(`${archivedDay}T10:00:00.000Z`);
-  const entries: AuditEntry[] = [];
-  for (const [i, actor] of [ADA, GRACE, ADA].entries()) {
-    const prepared = await prepareEvent(
-      { value: envelope(actor, `old-${i}`, new Date(start + i * 60_000).toISOString()) },
-      { via: 'http', backfill: true },
-      { now: () => new Date(), tenantSettings: () => Promise.resolve(settings), personalData: keys },
-    );
-    if (prepared.status !== 'accepted') throw new Error(prepared.message);
-    entries.push(prepared.entry);
-  }
-  return entries;
+  return sealedEntries(
+    [ADA, GRACE, ADA].map((actor, i) => envelope(actor, `old-${i}`, new Date(start + i * 60_000).toISOString())),
+    keys,
+  );
 }
 
 let apiKey: string;

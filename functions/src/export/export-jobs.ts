@@ -1,9 +1,11 @@
 import { parseStoredDocument, StoredDocumentError } from '@audit-log/model/stored-document';
 import { exportJobDocSchema, type ExportJobDoc } from '@audit-log/model/stored-export';
 import { FieldValue, type DocumentData, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
+import type { ExportSubject } from '@audit-log/model/stored-export';
 import {
   ExportError,
   exportEvent,
+  gdprExportEvent,
   parseExportFilter,
   type ExportFilter,
   type ExportFormat,
@@ -73,6 +75,8 @@ export function newExportDoc(input: {
   objectPath: string;
   contentType: string;
   fileName: string;
+  /** A subject access export's data subject (`startSubjectAccessExport`). */
+  subject?: ExportSubject;
 }): Record<string, unknown> {
   return {
     ...input,
@@ -89,13 +93,44 @@ export function newExportDoc(input: {
     claimedSlice: -1,
     parts: 0,
     cursor: null,
+    population: 0,
     createdAt: FieldValue.serverTimestamp(),
     updatedAt: FieldValue.serverTimestamp(),
   };
 }
 
-/** The `compliance.export.failed` event of a job that ended without a file (worker error or sweep). */
-export function failedExportEvent(job: ExportJob, occurredAt: Date, errorCode: string): Record<string, unknown> {
+/** What a job's outcome entry says about its file. */
+export interface JobOutcome {
+  rows: number;
+  bytes: number;
+  sha256: string | null;
+  error?: string;
+  /** The PDF summary of a subject access export. */
+  summary?: { reportId: string; sha256: string; pages: number };
+}
+
+/**
+ * The entry of a job's end: `compliance.export.<outcome>`, or `compliance.gdpr_export.<outcome>`
+ * for a subject access export (which names its subject by reference, never the filter's id).
+ */
+export function jobOutcomeEvent(
+  job: ExportJob,
+  occurredAt: Date,
+  outcome: 'completed' | 'failed' | 'canceled',
+  result: JobOutcome,
+): Record<string, unknown> {
+  if (job.subject !== undefined) {
+    return gdprExportEvent({
+      step: outcome,
+      tenantId: job.tenantId,
+      occurredAt,
+      exportId: job.id,
+      requester: job.requestedBy,
+      subjectRef: job.subject.ref,
+      reason: job.subject.reason,
+      ...result,
+    });
+  }
   return exportEvent({
     tenantId: job.tenantId,
     occurredAt,
@@ -104,10 +139,12 @@ export function failedExportEvent(job: ExportJob, occurredAt: Date, errorCode: s
     format: job.format,
     filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
     filterSummary: job.filterSummary,
-    rows: 0,
-    bytes: 0,
-    sha256: null,
-    outcome: 'failed',
-    error: errorCode,
+    outcome,
+    ...result,
   });
+}
+
+/** The failure entry of a job that ended without a file (worker error or sweep). */
+export function failedExportEvent(job: ExportJob, occurredAt: Date, errorCode: string): Record<string, unknown> {
+  return jobOutcomeEvent(job, occurredAt, 'failed', { rows: 0, bytes: 0, sha256: null, error: errorCode });
 }

@@ -4,24 +4,27 @@ import { FieldValue } from 'firebase-admin/firestore';
 import {
   DEFAULT_PROGRESS_POLICY,
   encoderFor,
-  exportEvent,
   exportJoinedPath,
   exportPartPath,
+  exportPopulations,
   jobError,
-  planExportQuery,
   progressDue,
   progressOf,
   sliceBudgetOf,
+  subjectAccessEncoder,
   DEFAULT_SLICE_BUDGET,
   type ExportCursor,
   type ProgressPolicy,
+  type RecordEncoder,
   type SliceBudget,
 } from '../domain/export';
-import { exportRef, failedExportEvent, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
+import { reportRef } from '../reports/report-jobs';
+import { exportRef, failedExportEvent, jobFromDoc, jobOutcomeEvent, sliceRef, type ExportJob } from './export-jobs';
 import { countMatches } from './log-source';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
-import { archivedDaysInRange, recordPages } from './tiered-source';
+import { writeSubjectSummary } from './subject-summary';
+import { archivedDaysInRange, recordPages, type RecordPage } from './tiered-source';
 
 /** What the worker needs from the outside; tests and benchmarks pass their own. */
 export interface ExportWorkerDeps {
@@ -108,6 +111,17 @@ async function claimSlice(deps: ExportWorkerDeps, exportId: string, slice: numbe
   });
 }
 
+/** How a job's rows are written: its format, or the subject access file. */
+function encoderOf(job: ExportJob): RecordEncoder {
+  if (job.subject === undefined) return encoderFor(job.format, job.bom);
+  return subjectAccessEncoder({
+    exportId: job.id,
+    tenantId: job.tenantId,
+    subject: job.subject.id,
+    requestedAt: job.createdAt,
+  });
+}
+
 /** Every object a job may have written so far: the export object and the parts of later slices. */
 function writtenObjects(job: ExportJob, extension: string, upToSlice: number): string[] {
   const paths = [job.objectPath];
@@ -156,7 +170,7 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
     return;
   }
   const { job } = claim;
-  const encoder = encoderFor(job.format, job.bom);
+  const encoder = encoderOf(job);
   if (claim.action === 'cleanup') {
     await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
     return;
@@ -170,13 +184,14 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
   const objectPath = slice === 0 ? job.objectPath : exportPartPath(job.tenantId, job.id, encoder.extension, slice);
   let writer: HashingObjectWriter | undefined;
   try {
-    const plan = planExportQuery(job.tenantId, job.filter);
+    const populations = exportPopulations(job.tenantId, job);
     let rowsTotal = job.rowsTotal;
     if (slice === 0) {
-      // Archived rows are not counted ahead (that would read every archive twice): the total is
-      // then known when the export finishes.
-      const withArchive = await archivedDaysInRange(deps.db, job.tenantId, plan.from, plan.to);
-      rowsTotal = withArchive ? null : await countMatches(deps.db, plan);
+      // Archived rows are not counted ahead (that would read every archive twice), nor rows of
+      // populations that overlap: the total is then known when the export finishes.
+      const [only] = populations;
+      const withArchive = await archivedDaysInRange(deps.db, job.tenantId, only?.plan.from, only?.plan.to);
+      rowsTotal = withArchive || populations.length !== 1 || !only ? null : await countMatches(deps.db, only.plan);
       await ref.update({ rowsTotal, updatedAt: FieldValue.serverTimestamp() });
     }
     writer = new HashingObjectWriter(deps.bucket.file(objectPath), encoder.contentType, {
@@ -187,39 +202,44 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
 
     let rows = job.rowsWritten;
     let cursor: ExportCursor | null = job.cursor;
+    let population = job.population;
     let rowsAtReport = rows;
     let reportedAt = Date.now();
     let handOver = false;
     const tiers = { db: deps.db, archiveBucket: deps.archiveBucket ?? deps.bucket };
-    for await (const page of recordPages(tiers, job.tenantId, plan, pageSize, cursor)) {
-      const state = (await ref.get()).get('state') as string | undefined;
-      if (state !== 'running') {
-        writer.abort();
-        await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
-        logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
-        return;
-      }
-      for (const record of page.records) {
-        await writer.write(encoder.record(record, rows));
-        rows++;
-      }
-      cursor = page.last;
-      if (progressDue(policy, rows - rowsAtReport, Date.now() - reportedAt)) {
-        memory.sample();
-        await ref.update({
-          rowsWritten: rows,
-          bytes: job.bytes + writer.bytes,
-          progress: progressOf(rows, rowsTotal),
-          stats: memory.toDoc(),
-          updatedAt: FieldValue.serverTimestamp(),
-        });
-        rowsAtReport = rows;
-        reportedAt = Date.now();
-      }
-      const sliceRows = rows - job.rowsWritten;
-      if (page.full && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
-        handOver = true;
-        break;
+    reading: for (; population < populations.length; population++, cursor = null) {
+      const { plan, writtenBefore, present } = populations[population]!;
+      for await (const page of recordPages(tiers, job.tenantId, plan, pageSize, cursor)) {
+        const state = (await ref.get()).get('state') as string | undefined;
+        if (state !== 'running') {
+          writer.abort();
+          await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
+          logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
+          return;
+        }
+        for (const [i, record] of page.records.entries()) {
+          if (writtenBefore(record)) continue;
+          await writer.write(encoder.record(present(record, tierOf(page, i)), rows));
+          rows++;
+        }
+        cursor = page.last;
+        if (progressDue(policy, rows - rowsAtReport, Date.now() - reportedAt)) {
+          memory.sample();
+          await ref.update({
+            rowsWritten: rows,
+            bytes: job.bytes + writer.bytes,
+            progress: progressOf(rows, rowsTotal),
+            stats: memory.toDoc(),
+            updatedAt: FieldValue.serverTimestamp(),
+          });
+          rowsAtReport = rows;
+          reportedAt = Date.now();
+        }
+        const sliceRows = rows - job.rowsWritten;
+        if (page.full && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
+          handOver = true;
+          break reading;
+        }
       }
     }
 
@@ -231,6 +251,7 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
         slice: slice + 1,
         parts: slice + 1,
         cursor,
+        population,
         rowsWritten: rows,
         bytes: job.bytes + part.bytes,
         progress: progressOf(rows, rowsTotal),
@@ -257,6 +278,8 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
       });
       await deleteObjects(deps.bucket, sources);
     }
+    // A subject access export's PDF summary is read from the finished file, so the two agree.
+    const summary = job.subject ? await writeSubjectSummary(deps, job, finalPath, digest) : undefined;
     memory.sample();
     const finished = await deps.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
@@ -272,28 +295,24 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
         parts: slice + 1,
         cursor: null,
         stats: { ...memory.toDoc(), durationMs: Date.now() - Date.parse(job.createdAt) },
+        ...(summary ? { summaryReportId: summary.reportId } : {}),
         finishedAt: FieldValue.serverTimestamp(),
         updatedAt: FieldValue.serverTimestamp(),
       });
+      // Listed with the reports, downloaded like one; the report worker leaves a finished one alone.
+      if (summary) tx.set(reportRef(deps.db, summary.reportId), summary.reportDoc);
       return true;
     });
     if (!finished) {
-      await deleteObjects(deps.bucket, [finalPath]);
+      await deleteObjects(deps.bucket, [finalPath, ...(summary ? [summary.objectPath] : [])]);
       return;
     }
     await deps.audit(
-      exportEvent({
-        tenantId: job.tenantId,
-        occurredAt: deps.now(),
-        exportId,
-        requester: job.requestedBy,
-        format: job.format,
-        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
-        filterSummary: job.filterSummary,
+      jobOutcomeEvent(job, deps.now(), 'completed', {
         rows,
         bytes: digest.bytes,
         sha256: digest.sha256,
-        outcome: 'completed',
+        ...(summary ? { summary: { reportId: summary.reportId, sha256: summary.sha256, pages: summary.pages } } : {}),
       }),
       `export-${exportId}-completed`,
     );
@@ -303,6 +322,11 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
     logs.jobFailed('export', exportId, job.tenantId, err);
     await failJob(deps, job, encoder.extension, slice, err);
   }
+}
+
+/** The tier row `index` of a page was read from. */
+function tierOf(page: RecordPage, index: number): 'warm' | 'archive' {
+  return page.tiers[index] === 'cold' ? 'archive' : 'warm';
 }
 
 /** Marks a job failed, removes what it wrote and records `compliance.export.failed`. */

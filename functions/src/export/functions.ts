@@ -15,7 +15,6 @@ import {
   describeExportFilter,
   downloadFileName,
   encoderFor,
-  exportEvent,
   exportObjectPath,
   exportRequester,
   isActive,
@@ -25,8 +24,9 @@ import {
   type ExportCaller,
 } from '../domain/export';
 import { recordAudit } from './audit';
+import { handleStartSubjectAccessExport } from './subject-access';
 import { handleDownload, issueDownloadLink, type DownloadDeps } from './downloads';
-import { exportRef, exportsCollection, jobFromDoc, newExportDoc } from './export-jobs';
+import { exportRef, exportsCollection, jobFromDoc, jobOutcomeEvent, newExportDoc } from './export-jobs';
 import { sweepStaleExports } from './export-sweep';
 import { runExportSlice, type ExportWorkerDeps } from './export-worker';
 import { archiveBucket } from '../tiering/storage';
@@ -99,19 +99,7 @@ export function handleCancelExport(request: CallableRequest): Promise<CallableOu
       return current;
     });
     await recordAudit(
-      exportEvent({
-        tenantId: job.tenantId,
-        occurredAt: new Date(),
-        exportId: id,
-        requester,
-        format: job.format,
-        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
-        filterSummary: job.filterSummary,
-        rows: job.rowsWritten,
-        bytes: job.bytes,
-        sha256: null,
-        outcome: 'canceled',
-      }),
+      jobOutcomeEvent(job, new Date(), 'canceled', { rows: job.rowsWritten, bytes: job.bytes, sha256: null }),
       `export-${id}-canceled`,
     );
     return { state: 'canceled' as const };
@@ -124,6 +112,7 @@ export function handleCreateDownloadLink(request: CallableRequest): Promise<Call
 }
 
 export const startExport = onCall({ region: REGION }, withFreshToken(handleStartExport));
+export const startSubjectAccessExport = onCall({ region: REGION }, withFreshToken(handleStartSubjectAccessExport));
 export const cancelExport = onCall({ region: REGION }, withFreshToken(handleCancelExport));
 export const createDownloadLink = onCall({ region: REGION }, withFreshToken(handleCreateDownloadLink));
 

@@ -28,6 +28,8 @@ export interface RecordPage {
   records: ExportRecord[];
   /** Rows of this page that came from the archive. */
   archived: number;
+  /** The tier of each record, in order. */
+  tiers: Array<'hot' | 'cold'>;
   /** The position of the page's last record: a later run resumes both tiers after it. */
   last: ExportCursor;
   /** More may follow. */
@@ -132,6 +134,7 @@ export async function* recordPages(
         page.rows.map((r) => r.row),
       ),
       archived: page.rows.filter((r) => r.tier === 'cold').length,
+      tiers: page.rows.map((r) => r.tier),
       last: cursorAt(String(lastRow.row.occurredAt), String(lastRow.row.logId)),
       full: page.next !== null,
     };

@@ -1,7 +1,8 @@
-import type { Content, TableCell, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces';
+import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces';
 import type { ReportModel } from '../domain/export';
 import { distributionChart, LEVEL_COLORS, trendChart } from './report-charts';
 import { reportFonts } from './report-fonts';
+import { GREY, heading, table, utc } from './pdf-parts';
 
 /**
  * The PDF of a compliance report: a cover page, summary figures, the trend and distribution
@@ -17,29 +18,6 @@ export interface ReportMeta {
   generatedAt: Date;
   generatedBy: string;
 }
-
-const GREY = '#666666';
-
-function utc(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-}
-
-function table(headers: string[], rows: TableCell[][], widths: Array<string | number>, empty: string): Content {
-  if (rows.length === 0) return { text: empty, italics: true, color: GREY, margin: [0, 2, 0, 10] };
-  return {
-    table: {
-      headerRows: 1,
-      widths,
-      body: [headers.map((h) => ({ text: h, bold: true, fillColor: '#eef1f6' })), ...rows],
-      dontBreakRows: true,
-    },
-    layout: 'lightHorizontalLines',
-    fontSize: 7.5,
-    margin: [0, 2, 0, 12],
-  };
-}
-
-const heading = (text: string): Content => ({ text, style: 'h2' });
 
 function cover(model: ReportModel, meta: ReportMeta): Content[] {
   const tenant = model.context.tenantName ? `${model.context.tenantName} (${meta.tenantId})` : meta.tenantId;

@@ -45,3 +45,22 @@ export interface RevealedEntries {
   /** By log id; entries of other tenants, missing ones and clear-text ones are left out. */
   entries: Record<string, RevealedFields>;
 }
+
+/**
+ * A compliance officer or admin asks for everything the log holds about one data subject
+ * (`gdpr_export`): the entries where the subject acted and those about the subject as a user,
+ * from both tiers, as JSON, with a PDF summary (docs/privacy.md).
+ */
+export interface StartSubjectAccessExportRequest {
+  /** The subject's identifier as entries carry it (`actor.id`, or `resource.id` of a user). */
+  subject: string;
+  /** Why, as an auditor will read it (the request's reference, e.g. a ticket), 3..500 characters. */
+  reason: string;
+}
+
+export interface SubjectAccessExportStarted {
+  /** The export job (`audit_exports/{id}`); its PDF summary becomes `audit_reports/{id}`. */
+  exportId: string;
+  /** Log id of the `compliance.gdpr_export.requested` entry. */
+  logId: string;
+}

@@ -32,6 +32,8 @@ import type {
   ErasureExecuted,
   ErasureRequested,
   RequestErasureRequest,
+  StartSubjectAccessExportRequest,
+  SubjectAccessExportStarted,
   RevealedEntries,
   RevealEntriesRequest,
 } from './callables-privacy';
@@ -480,6 +482,7 @@ export interface Callables {
   requestErasure: { request: RequestErasureRequest; response: ErasureRequested };
   approveErasure: { request: ApproveErasureRequest; response: ErasureExecuted };
   revealEntries: { request: RevealEntriesRequest; response: RevealedEntries };
+  startSubjectAccessExport: { request: StartSubjectAccessExportRequest; response: SubjectAccessExportStarted };
 }
 
 /** The name of a callable. */

@@ -41,6 +41,18 @@ export const jobErrorSchema = z.object({ code: z.string(), message: z.string() }
 export type JobError = z.infer<typeof jobErrorSchema>;
 
 /**
+ * The data subject of a subject access export (`gdpr_export`): the identifier its entries carry
+ * and its reference (the HMAC the erasure records name it by), so the two can be matched.
+ */
+export const exportSubjectSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  ref: z.string().check(z.minLength(1)),
+  /** Why it was asked for, as the request recorded it. */
+  reason: z.string(),
+});
+export type ExportSubject = z.infer<typeof exportSubjectSchema>;
+
+/**
  * The job document. `filter` is the export filter as the caller gave it (after validation); the
  * functions parse it again with their filter schema when they run it, the console shows
  * `filterSummary`. Fields a newer job carries that an older one lacks have defaults.
@@ -67,6 +79,15 @@ export const exportJobDocSchema = z.object({
   claimedSlice: z._default(z.number().check(z.int(), z.minimum(-1)), -1),
   parts: z._default(count, 0),
   cursor: z._default(z.nullable(exportCursorSchema), null),
+  /**
+   * A subject access export reads more than one population (the subject as actor, then as a
+   * user acted upon): the one the cursor is in. Plain exports have one, index 0.
+   */
+  population: z._default(count, 0),
+  /** Set on a subject access export only. */
+  subject: z.optional(exportSubjectSchema),
+  /** A finished subject access export's PDF summary: its `audit_reports` id. */
+  summaryReportId: z.optional(z.string()),
   /** Operator knob: rows per slice (at least 1000); absent = time budget only. */
   sliceRows: z.optional(z.number().check(z.int(), z.minimum(1))),
   createdAt: timestampSchema,

@@ -10,3 +10,5 @@ export * from './record';
 export * from './report-kinds';
 export * from './report-model';
 export * from './tiers';
+export * from './subject-access';
+export * from './subject-summary';

@@ -67,6 +67,10 @@ export interface ExportJobView {
   error: string | null;
   requestedBy: string;
   createdAt: Date | null;
+  /** A subject access export's data subject; null for an export of a filter. */
+  subject: string | null;
+  /** A finished subject access export's PDF summary (an `audit_reports` id). */
+  summaryReportId: string | null;
 }
 
 function num(value: unknown): number {
@@ -103,6 +107,8 @@ function viewOf(id: string, doc: ExportJobDoc): ExportJobView {
     error: doc.error?.message ?? null,
     requestedBy: doc.requestedBy.email ?? doc.requestedBy.uid,
     createdAt: doc.createdAt.toDate(),
+    subject: doc.subject?.id ?? null,
+    summaryReportId: doc.summaryReportId ?? null,
   };
 }
 
@@ -129,6 +135,8 @@ function leniently(id: string, data: Record<string, unknown>): ExportJobView {
     error: null,
     requestedBy: typeof by?.email === 'string' ? by.email : typeof by?.uid === 'string' ? by.uid : '',
     createdAt: date(data['createdAt']),
+    subject: null,
+    summaryReportId: null,
   };
 }
 
@@ -173,3 +181,6 @@ export function formatBytes(bytes: number): string {
 
 /** Roles that may export (contract: admin, auditor, compliance). */
 export const EXPORT_ROLES: readonly string[] = ['admin', 'auditor', 'compliance'];
+
+/** Roles that answer data subject requests with a subject access export (the report roles). */
+export const SUBJECT_ACCESS_ROLES: readonly string[] = ['admin', 'compliance'];

@@ -42,6 +42,11 @@ export class ExportStore {
     return this.commands.call('startExport', { format, bom: format === 'csv' && bom, filter });
   }
 
+  /** Everything the log holds about one data subject, as JSON with a PDF summary (`gdpr_export`). */
+  startSubjectAccess(subject: string, reason: string): Promise<{ exportId: string; logId: string }> {
+    return this.commands.call('startSubjectAccessExport', { subject, reason });
+  }
+
   cancel(id: string): Promise<{ state: 'canceled' }> {
     return this.commands.call('cancelExport', { id });
   }

@@ -12,8 +12,9 @@ import { liveQuery } from '../core/live-query';
 import { filterFromParams } from '../logs/filters/url-filters';
 import { startDownload } from './download';
 import { ExportDialog, type ExportDialogData } from './export-dialog';
-import { EXPORT_ROLES, formatBytes, isActive, type ExportJobView } from './export-model';
+import { EXPORT_ROLES, formatBytes, isActive, SUBJECT_ACCESS_ROLES, type ExportJobView } from './export-model';
 import { ExportStore } from './export-store';
+import { SubjectAccessDialog } from './subject-access-dialog';
 
 /**
  * Past and running exports of the tenant, live, with progress, Cancel and Download. "New export"
@@ -37,6 +38,11 @@ export class ExportsPage {
     const claims = this.session.claims();
     return claims.role !== null && EXPORT_ROLES.includes(claims.role);
   });
+  /** Data subject requests are answered by admins and compliance officers. */
+  protected readonly subjectAccessAllowed = computed(() => {
+    const role = this.session.claims().role;
+    return role !== null && SUBJECT_ACCESS_ROLES.includes(role);
+  });
   private readonly list = liveQuery<string, ExportJobView[]>({
     params: () => (this.allowed() ? this.session.tenantId() || undefined : undefined),
     watch: (tenantId, next, fail) => this.store.watchList(tenantId, next, fail),
@@ -57,6 +63,10 @@ export class ExportsPage {
     this.dialog.open<ExportDialog, ExportDialogData>(ExportDialog, { data: { filter }, width: '560px' });
   }
 
+  protected openSubjectAccess(): void {
+    this.dialog.open(SubjectAccessDialog, { width: '560px' });
+  }
+
   protected async cancel(job: ExportJobView): Promise<void> {
     try {
       await this.store.cancel(job.id);
@@ -65,9 +75,14 @@ export class ExportsPage {
     }
   }
 
-  protected async download(job: ExportJobView): Promise<void> {
+  /** The job's file, or a subject access export's PDF summary. */
+  protected async download(job: ExportJobView, part: 'file' | 'summary' = 'file'): Promise<void> {
     try {
-      startDownload(await this.store.downloadUrl('export', job.id));
+      const url =
+        part === 'summary' && job.summaryReportId
+          ? await this.store.downloadUrl('report', job.summaryReportId)
+          : await this.store.downloadUrl('export', job.id);
+      startDownload(url);
     } catch (err) {
       this.problem.set(describeFailure(err));
     }

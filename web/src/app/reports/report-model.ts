@@ -13,12 +13,19 @@ export const KIND_LABELS: Readonly<Record<ReportKind, string>> = {
   compliance: 'Compliance report: exports, review outcomes, retention',
 };
 
+/**
+ * Kinds a listed report may have: the four generated ones, and the PDF summary of a subject
+ * access export (made by the export worker, never by `generateReport`).
+ */
+export const LISTED_REPORT_KINDS = [...REPORT_KINDS, 'subject_access'] as const;
+export type ListedReportKind = (typeof LISTED_REPORT_KINDS)[number];
+
 /** Roles that may generate reports (contract: admin and compliance). */
 export const REPORT_ROLES: readonly string[] = ['admin', 'compliance'];
 
 export interface ReportView {
   id: string;
-  kind: ReportKind;
+  kind: ListedReportKind;
   state: 'queued' | 'running' | 'succeeded' | 'failed';
   from: string;
   to: string;
@@ -66,8 +73,8 @@ export function toReport(id: string, data: Record<string, unknown>): ReportView 
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   return {
     id,
-    kind: (REPORT_KINDS as readonly string[]).includes(data['kind'] as string)
-      ? (data['kind'] as ReportKind)
+    kind: (LISTED_REPORT_KINDS as readonly string[]).includes(data['kind'] as string)
+      ? (data['kind'] as ListedReportKind)
       : 'access',
     state: (STATES as readonly string[]).includes(data['state'] as string)
       ? (data['state'] as ReportView['state'])
