@@ -28,3 +28,29 @@ export function table(headers: string[], rows: TableCell[][], widths: Array<stri
 
 /** A section heading. */
 export const heading = (text: string): Content => ({ text, style: 'h2' });
+
+/** Figures as a grid of big numbers over their labels, `columns` a row. */
+export function figureGrid(
+  figures: ReadonlyArray<{ label: string; value: string }>,
+  columns: number,
+  fontSize: number,
+): Content {
+  const cells = figures.map((f) => ({
+    stack: [
+      { text: f.value, fontSize, bold: true },
+      { text: f.label, fontSize: 8, color: GREY },
+    ],
+    margin: [4, 4, 4, 4] as [number, number, number, number],
+  }));
+  const rows: Content[][] = [];
+  for (let i = 0; i < cells.length; i += columns) {
+    const row: Content[] = cells.slice(i, i + columns);
+    while (row.length < columns) row.push({ text: '' });
+    rows.push(row);
+  }
+  return {
+    table: { widths: rows[0]?.map(() => '*') ?? ['*'], body: rows },
+    layout: 'noBorders',
+    margin: [0, 0, 0, 12],
+  };
+}

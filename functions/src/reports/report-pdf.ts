@@ -2,7 +2,7 @@ import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/int
 import type { ReportModel } from '../domain/export';
 import { distributionChart, LEVEL_COLORS, trendChart } from './report-charts';
 import { reportFonts } from './report-fonts';
-import { GREY, heading, table, utc } from './pdf-parts';
+import { figureGrid, GREY, heading, table, utc } from './pdf-parts';
 
 /**
  * The PDF of a compliance report: a cover page, summary figures, the trend and distribution
@@ -55,20 +55,7 @@ function cover(model: ReportModel, meta: ReportMeta): Content[] {
 }
 
 function figures(model: ReportModel): Content {
-  const cells = model.figures.map((f) => ({
-    stack: [
-      { text: f.value, fontSize: 16, bold: true },
-      { text: f.label, fontSize: 8, color: GREY },
-    ],
-    margin: [4, 4, 4, 4] as [number, number, number, number],
-  }));
-  const rows: Content[][] = [];
-  for (let i = 0; i < cells.length; i += 4) {
-    const row: Content[] = cells.slice(i, i + 4);
-    while (row.length < 4) row.push({ text: '' });
-    rows.push(row);
-  }
-  return { table: { widths: ['*', '*', '*', '*'], body: rows }, layout: 'noBorders', margin: [0, 0, 0, 12] };
+  return figureGrid(model.figures, 4, 16);
 }
 
 function notableTable(model: ReportModel): Content {

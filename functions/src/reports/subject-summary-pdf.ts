@@ -1,6 +1,6 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces';
 import type { SubjectSummary } from '../domain/export';
-import { GREY, heading, table, utc } from './pdf-parts';
+import { figureGrid, GREY, heading, table, utc } from './pdf-parts';
 
 /**
  * The PDF summary of a subject access export: who asked for whose data and why, how many entries
@@ -65,25 +65,19 @@ function cover(summary: SubjectSummary, meta: SubjectSummaryMeta): Content[] {
 }
 
 function figures(summary: SubjectSummary): Content {
-  const cells = [
+  const figures: Array<[string, number]> = [
     ['Entries', summary.entries],
     ['As actor', summary.asActor],
     ['Acted upon', summary.asResource],
     ['Warm tier', summary.warm],
     ['Archive', summary.archived],
     ['Personal fields erased', summary.erasedFields],
-  ].map(([label, value]) => ({
-    stack: [
-      { text: count(value as number), fontSize: 15, bold: true },
-      { text: String(label), fontSize: 8, color: GREY },
-    ],
-    margin: [4, 4, 4, 4] as [number, number, number, number],
-  }));
-  return {
-    table: { widths: ['*', '*', '*'], body: [cells.slice(0, 3), cells.slice(3, 6)] },
-    layout: 'noBorders',
-    margin: [0, 0, 0, 10],
-  };
+  ];
+  return figureGrid(
+    figures.map(([label, value]) => ({ label, value: count(value) })),
+    3,
+    15,
+  );
 }
 
 function personalData(summary: SubjectSummary): Content[] {

@@ -1,5 +1,5 @@
 import { PercentPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -7,19 +7,11 @@ import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { describeFailure } from '../commands/commands';
-import { liveQuery } from '../core/live-query';
 import { describeFilter, type LogFilter } from '../logs/filters/log-filter';
 import { startDownload } from './download';
-import {
-  EXPORT_FORMATS,
-  FORMAT_LABELS,
-  exportFilterOf,
-  isActive,
-  progressLine,
-  type ExportFormat,
-  type ExportJobView,
-} from './export-model';
+import { EXPORT_FORMATS, FORMAT_LABELS, exportFilterOf, type ExportFormat } from './export-model';
 import { ExportStore } from './export-store';
+import { watchExportJob } from './watched-job';
 
 export interface ExportDialogData {
   filter: LogFilter;
@@ -56,25 +48,15 @@ export class ExportDialog {
   protected readonly bom = signal(true);
   /** The started export, watched so its progress bar moves as the worker reports. */
   private readonly exportId = signal<string | null>(null);
-  private readonly watched = liveQuery<string, ExportJobView | null>({
-    params: () => this.exportId() ?? undefined,
-    watch: (id, next, fail) => this.store.watch(id, next, fail),
-    initial: null,
-  });
-  protected readonly job = this.watched.value;
+  private readonly watched = watchExportJob(this.store, this.exportId);
+  protected readonly job = this.watched.job;
+  protected readonly active = this.watched.active;
+  protected readonly progress = this.watched.progress;
   protected readonly busy = signal(false);
   /** The last failure: of the job listener, or of Start, Cancel or Download. */
   protected readonly problem = linkedSignal(() => {
     const err = this.watched.error();
     return err === null ? null : describeFailure(err);
-  });
-  protected readonly active = computed(() => {
-    const job = this.job();
-    return job !== null && isActive(job.state);
-  });
-  protected readonly progress = computed(() => {
-    const job = this.job();
-    return job === null ? '' : progressLine(job);
   });
 
   protected async start(): Promise<void> {

@@ -6,10 +6,9 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { CommandFailure, describeFailure } from '../commands/commands';
-import { liveQuery } from '../core/live-query';
 import { startDownload } from './download';
-import { isActive, progressLine, type ExportJobView } from './export-model';
 import { ExportStore } from './export-store';
+import { watchExportJob } from './watched-job';
 
 /**
  * A subject access export (`gdpr_export`): the data subject's id and the reason (the request's
@@ -21,7 +20,8 @@ import { ExportStore } from './export-store';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, MatButtonModule, MatDialogModule, MatFormFieldModule, MatInputModule, MatProgressBarModule],
   templateUrl: './subject-access-dialog.html',
-  styleUrl: './subject-access-dialog.scss',
+  // The export dialog's look, and a full-width field.
+  styleUrls: ['./export-dialog.scss', './subject-access-dialog.scss'],
 })
 export class SubjectAccessDialog {
   private readonly store = inject(ExportStore);
@@ -32,23 +32,13 @@ export class SubjectAccessDialog {
   /** A refusal: its message, and the message of each refused field by path. */
   protected readonly problem = signal<{ message: string; fields: Readonly<Record<string, string>> } | null>(null);
   private readonly exportId = signal<string | null>(null);
-  private readonly watched = liveQuery<string, ExportJobView | null>({
-    params: () => this.exportId() ?? undefined,
-    watch: (id, next, fail) => this.store.watch(id, next, fail),
-    initial: null,
-  });
-  protected readonly job = this.watched.value;
+  private readonly watched = watchExportJob(this.store, this.exportId);
+  protected readonly job = this.watched.job;
+  protected readonly active = this.watched.active;
+  protected readonly progress = this.watched.progress;
   protected readonly listenerProblem = computed(() => {
     const err = this.watched.error();
     return err === null ? null : describeFailure(err);
-  });
-  protected readonly active = computed(() => {
-    const job = this.job();
-    return job !== null && isActive(job.state);
-  });
-  protected readonly progress = computed(() => {
-    const job = this.job();
-    return job === null ? '' : progressLine(job);
   });
 
   protected async start(): Promise<void> {
