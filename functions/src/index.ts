@@ -24,7 +24,7 @@ import type * as Verify from './verify/functions';
 import type * as Privacy from './privacy/functions';
 import type * as Analytics from './analytics/functions';
 import type * as BenchBaseline from './bench/baseline';
-import { setGlobalOptions } from 'firebase-functions/v2';
+import { setGlobalOptions } from 'firebase-functions/v2/options';
 import { AUDIT_PERSONAL_DATA_KEK, platform } from './config';
 import { exportLazily } from './lazy-exports';
 
