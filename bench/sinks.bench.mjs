@@ -88,7 +88,7 @@ await insertSink(
   {
     sinkId,
     tenantId,
-    config: { name: 'bench', kind: 'webhook', url, status: 'active', batchSize: BATCH },
+    config: { name: 'bench', target: { kind: 'webhook', url }, status: 'active', batchSize: BATCH },
     fromMs: start - 1,
     secret: `whsec_${'b'.repeat(43)}`,
     by: 'bench',
