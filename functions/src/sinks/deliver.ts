@@ -15,7 +15,15 @@ import {
 } from '../domain/sinks';
 import { fromStored } from '../store/converters';
 import * as logs from './logs';
-import { commitBatch, readBatch, recordFailure, releaseLease, sinkSecretRef, takeLease, type StoredSink } from './store';
+import {
+  commitBatch,
+  readBatch,
+  recordFailure,
+  releaseLease,
+  sinkSecretRef,
+  takeLease,
+  type StoredSink,
+} from './store';
 import { transportFor, type SinkTransport, type TransportClients } from './transports';
 
 export type { SendBatch, SinkTransport } from './transports';

@@ -133,11 +133,18 @@ function pubsubTransport(topicName: string, secret: string, clients: TransportCl
  * One NDJSON object per batch, written in one request. The name depends only on the generation
  * and the batch's first entry, so a resent batch overwrites its own object.
  */
-function storageTransport(bucket: string, objectPrefix: string, secret: string, clients: TransportClients): SinkTransport {
+function storageTransport(
+  bucket: string,
+  objectPrefix: string,
+  secret: string,
+  clients: TransportClients,
+): SinkTransport {
   return async (batch, attempt) => {
     const first = batch.positions[0]!;
     const body = ndjsonBody(batch.records);
-    const file = storageClient(clients).bucket(bucket).file(batchObjectName(objectPrefix, batch.generation, first));
+    const file = storageClient(clients)
+      .bucket(bucket)
+      .file(batchObjectName(objectPrefix, batch.generation, first));
     try {
       await withTimeout(
         file.save(Buffer.from(body, 'utf8'), {

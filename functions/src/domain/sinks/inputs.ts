@@ -33,7 +33,12 @@ export const createSinkInputSchema = z.discriminatedUnion(
     // A request without a kind is a webhook stream (the only kind there was at first).
     z.strictObject({ kind: z.literal('webhook').default('webhook'), url: webhookUrlSchema, ...common }),
     z.strictObject({ kind: z.literal('pubsub'), topic: topicSchema, ...common }),
-    z.strictObject({ kind: z.literal('storage'), bucket: bucketSchema, prefix: storagePrefixSchema.optional(), ...common }),
+    z.strictObject({
+      kind: z.literal('storage'),
+      bucket: bucketSchema,
+      prefix: storagePrefixSchema.optional(),
+      ...common,
+    }),
   ],
   { error: 'must be "webhook", "pubsub" or "storage"' },
 );
