@@ -63,7 +63,7 @@ function storageClient(clients: TransportClients): Storage {
 const topics = new WeakMap<PubSub, Map<string, Topic>>();
 function topicOf(client: PubSub, name: string): Topic {
   let byName = topics.get(client);
-  if (!byName) topics.set(client, (byName = new Map()));
+  if (!byName) topics.set(client, (byName = new Map<string, Topic>()));
   let topic = byName.get(name);
   if (!topic) {
     // One publish request per batch where it fits (Pub/Sub takes up to 1,000 messages and 10 MB
