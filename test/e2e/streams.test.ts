@@ -65,14 +65,23 @@ describe('the Streams page', () => {
       .poll(() => row.getByTestId('stream-destination').textContent())
       .toContain(`pubsub · projects/demo-auditlog/topics/sinks.${tenant}.siem`);
 
-    // The topic does not exist yet: "Run now" shows why in the health view.
-    await row.getByRole('button', { name: 'Run now' }).click();
-    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('Pub/Sub NOT_FOUND');
+    // The topic does not exist yet. Once the stream's first entry (its own creation's audit entry)
+    // is older than the settle time, "Run now" sends it, and the health view says why it failed.
+    await expect
+      .poll(
+        async () => {
+          await row.getByRole('button', { name: 'Run now' }).click();
+          await page.getByTestId('stream-message').waitFor();
+          return row.textContent();
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toContain('Pub/Sub NOT_FOUND');
     expect(await row.locator('.state').textContent()).toContain('failing');
-  }, 120_000);
+  }, 150_000);
 
   it('creates a Storage stream under the tenant prefix, refusing a foreign bucket and a climbing folder', async () => {
-    await chooseKind('NDJSON objects in a bucket');
+    await chooseKind('Storage (NDJSON)');
     await page.getByLabel('Name', { exact: true }).fill('Lake');
     await page.getByLabel('Bucket', { exact: true }).fill(BUCKET);
     await page.getByLabel('Folder (optional)', { exact: true }).fill('../up');

@@ -121,9 +121,9 @@ export interface StreamForm {
 
 /** The kinds of stream the form offers, and how it names them. */
 export const STREAM_KINDS: ReadonlyArray<{ kind: SinkKind; label: string }> = [
-  { kind: 'webhook', label: 'Signed HTTPS webhook' },
+  { kind: 'webhook', label: 'HTTPS webhook' },
   { kind: 'pubsub', label: 'Pub/Sub topic' },
-  { kind: 'storage', label: 'NDJSON objects in a bucket' },
+  { kind: 'storage', label: 'Storage (NDJSON)' },
 ];
 
 /**

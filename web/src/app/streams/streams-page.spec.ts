@@ -146,7 +146,7 @@ describe('StreamsPage', () => {
     expect(call).toHaveBeenLastCalledWith('createSink', { kind: 'pubsub', name: 'SIEM topic', topic: 'audit-events' });
     expect(el.querySelector('form.create')?.textContent).toContain('must be "sinks.tenant-a"');
 
-    await kind.clickOptions({ text: 'NDJSON objects in a bucket' });
+    await kind.clickOptions({ text: 'Storage (NDJSON)' });
     expect(el.querySelector('input[name="topic"]')).toBeNull();
     await (await loader.getHarness(MatInputHarness.with({ selector: '[name="bucket"]' }))).setValue('lake');
     await (await loader.getHarness(MatInputHarness.with({ selector: '[name="prefix"]' }))).setValue(' raw ');
