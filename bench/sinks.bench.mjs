@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Delivered entries/s of a webhook stream against the raw write rate of the same entries, in the
-// same run, on the emulators. Delivery cost must stay linear in the entries: the benchmark also
+// Delivered entries/s of a stream (webhook, Pub/Sub or Storage) against the raw write rate of the
+// same entries, in the same run, on the emulators. Delivery cost must stay linear in the entries: the benchmark also
 // compares the time per batch at the start of the backlog with the time per batch at its end.
 //
 //   npm run bench:sinks                 (= build, then through the emulators)
 //   node tools/emulators/exec.mjs "node bench/sinks.bench.mjs --entries 10000 --batch 500"
+//   node tools/emulators/exec.mjs "node bench/sinks.bench.mjs --kind pubsub"   (or --kind storage)
 //
 // Raw write rate (the baseline): the stored entries written with the Admin SDK in batches of
 // 400, four batches in flight, as the stream's tests seed them. Delivery: one stream of the tenant
-// delivers them all, in order, signed, to a local HTTP receiver that keeps each entry by log id.
+// delivers them all, in order, signed: to a local HTTP receiver that keeps each entry by log id
+// (webhook), to a topic of the Pub/Sub emulator whose subscriber keeps each message's log id
+// (pubsub), or to NDJSON objects in the Storage emulator, read back and counted at the end (storage).
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,8 +19,17 @@ import { parseArgs } from 'node:util';
 import { syntheticDay } from './lib/archive-entries.mjs';
 
 const { values: args } = parseArgs({
-  options: { entries: { type: 'string', default: '10000' }, batch: { type: 'string', default: '500' } },
+  options: {
+    entries: { type: 'string', default: '10000' },
+    batch: { type: 'string', default: '500' },
+    kind: { type: 'string', default: 'webhook' },
+  },
 });
+const KIND = args.kind;
+if (!['webhook', 'pubsub', 'storage'].includes(KIND)) {
+  console.error('--kind must be webhook, pubsub or storage');
+  process.exit(2);
+}
 const N = Number(args.entries);
 const BATCH = Number(args.batch);
 if (!process.env.FIRESTORE_EMULATOR_HOST) {
@@ -27,11 +39,13 @@ if (!process.env.FIRESTORE_EMULATOR_HOST) {
 const require = createRequire(import.meta.url);
 const { initializeApp } = require('firebase-admin/app');
 const { getFirestore, Timestamp } = require('firebase-admin/firestore');
+const { getStorage } = require('firebase-admin/storage');
+const { PubSub } = require('@google-cloud/pubsub');
 const { deliverSink } = require('../functions/lib/sinks/deliver.js');
 const { insertSink } = require('../functions/lib/sinks/store.js');
-const { postWebhook } = require('../functions/lib/alerts/webhook-transport.js');
 
-const db = getFirestore(initializeApp({ projectId: 'demo-auditlog' }));
+const app = initializeApp({ projectId: 'demo-auditlog' });
+const db = getFirestore(app);
 const tenantId = `bench-sinks-${Date.now().toString(36)}`;
 const network = { allowLoopback: true, resolve: async () => ['127.0.0.1'] };
 
@@ -83,12 +97,30 @@ const writeRate = N / writeSeconds;
 
 // Delivery: one stream from before the first entry, until caught up.
 const sinkId = `bench${Date.now().toString(36)}`;
+const pubsub = new PubSub({ projectId: 'demo-auditlog' });
+const storage = getStorage(app);
+const BUCKET = 'demo-auditlog.appspot.com';
+const objectPrefix = `streams/tenant=${tenantId}/sink=${sinkId}/`;
+let target = { kind: 'webhook', url };
+let subscription;
+if (KIND === 'pubsub') {
+  const [topic] = await pubsub.createTopic(`sinks.${tenantId}`);
+  [subscription] = await topic.createSubscription(`bench-${sinkId}`);
+  subscription.on('message', (m) => {
+    received++;
+    kept.add(m.attributes.logId);
+    m.ack();
+  });
+  target = { kind: 'pubsub', topic: topic.name };
+} else if (KIND === 'storage') {
+  target = { kind: 'storage', bucket: BUCKET, prefix: objectPrefix };
+}
 await insertSink(
   db,
   {
     sinkId,
     tenantId,
-    config: { name: 'bench', kind: 'webhook', url, status: 'active', batchSize: BATCH },
+    config: { name: 'bench', target, status: 'active', batchSize: BATCH },
     fromMs: start - 1,
     secret: `whsec_${'b'.repeat(43)}`,
     by: 'bench',
@@ -97,12 +129,9 @@ await insertSink(
 );
 const batchTimes = [];
 let last = performance.now();
-const send = async (target, headers, body, timeoutMs) => {
-  const { result } = await postWebhook(target, headers, body, timeoutMs, network);
-  return result;
-};
-const timed = async (...a) => {
-  const r = await send(...a);
+// Times each batch of the kind's own transport, from the end of the one before.
+const timed = (_sink, standard) => async (batch, attempt) => {
+  const r = await standard(batch, attempt);
   const now = performance.now();
   batchTimes.push(now - last);
   last = now;
@@ -115,11 +144,30 @@ for (;;) {
   const outcome = await deliverSink(db, sinkId, {
     owner: `bench-${runs}`,
     deadlineMs: Date.now() + 600_000,
-    send: timed,
+    network,
+    pubsub,
+    storage,
+    transport: timed,
   });
   if (outcome.status === 'caught_up' || runs > 20) break;
 }
 const deliverSeconds = (performance.now() - deliverStarted) / 1000;
+if (KIND === 'pubsub') {
+  // Published means acknowledged by Pub/Sub; the subscriber's count is checked, not timed.
+  const deadline = Date.now() + 120_000;
+  while (kept.size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await subscription.close();
+} else if (KIND === 'storage') {
+  const [files] = await storage.bucket(BUCKET).getFiles({ prefix: objectPrefix });
+  for (const file of files) {
+    const [buf] = await file.download();
+    for (const line of buf.toString('utf8').split('\n')) {
+      if (line === '') continue;
+      received++;
+      kept.add(JSON.parse(line).logId);
+    }
+  }
+}
 const deliverRate = kept.size / deliverSeconds;
 server.close();
 
@@ -127,7 +175,7 @@ const tenth = Math.max(1, Math.floor(batchTimes.length / 10));
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const early = mean(batchTimes.slice(0, tenth));
 const late = mean(batchTimes.slice(-tenth));
-console.log(`stream delivery, ${N.toLocaleString('en')} entries of one tenant, batches of ${BATCH}:`);
+console.log(`${KIND} stream delivery, ${N.toLocaleString('en')} entries of one tenant, batches of ${BATCH}:`);
 console.log(`  baseline: raw write ${writeRate.toFixed(0)} entries/s (${writeSeconds.toFixed(1)} s)`);
 console.log(
   `  delivered ${kept.size} distinct (${received} received) in ${deliverSeconds.toFixed(1)} s: ` +
@@ -139,9 +187,10 @@ console.log(
 );
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
-  'bench/results/sinks.json',
+  KIND === 'webhook' ? 'bench/results/sinks.json' : `bench/results/sinks-${KIND}.json`,
   JSON.stringify(
     {
+      kind: KIND,
       entries: N,
       batchSize: BATCH,
       writeRate,

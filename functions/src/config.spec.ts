@@ -16,6 +16,7 @@ const NAMES = [
   'AUDIT_CONSOLE_URL',
   'EXPORT_BUCKET',
   'ARCHIVE_BUCKET',
+  'SINK_BUCKETS',
   'REPORT_FONT',
   'REPORT_FONT_BOLD',
   'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
@@ -42,6 +43,7 @@ describe('parameters', () => {
     expect(settings.consoleUrl()).toBe('http://127.0.0.1:4200');
     expect(settings.exportBucket()).toBe('');
     expect(settings.archiveBucket()).toBe('');
+    expect(settings.sinkBuckets()).toEqual([]);
     expect(settings.reportFont()).toBe(DEFAULT_REPORT_FONT);
     expect(settings.reportFontBold()).toBe('');
     expect(settings.checkpointIntervalMs()).toBe(300_000);
@@ -53,12 +55,14 @@ describe('parameters', () => {
     vi.stubEnv('AUDIT_CONSOLE_URL', 'https://audit.example.com');
     vi.stubEnv('EXPORT_BUCKET', 'exports-bucket');
     vi.stubEnv('ARCHIVE_BUCKET', 'archive-bucket');
+    vi.stubEnv('SINK_BUCKETS', ' lake-a , lake-b,');
     vi.stubEnv('REPORT_FONT', '/fonts/a.ttf');
     vi.stubEnv('REPORT_FONT_BOLD', '/fonts/b.ttf');
     expect(settings.authDefaultTenant()).toBe('acme');
     expect(settings.consoleUrl()).toBe('https://audit.example.com');
     expect(settings.exportBucket()).toBe('exports-bucket');
     expect(settings.archiveBucket()).toBe('archive-bucket');
+    expect(settings.sinkBuckets()).toEqual(['lake-a', 'lake-b']);
     expect(settings.reportFont()).toBe('/fonts/a.ttf');
     expect(settings.reportFontBold()).toBe('/fonts/b.ttf');
   });

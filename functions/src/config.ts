@@ -47,6 +47,13 @@ export const ARCHIVE_BUCKET = defineString('ARCHIVE_BUCKET', {
   description: "Bucket of the cold tier (Parquet archives); empty means the project's default bucket.",
 });
 
+export const SINK_BUCKETS = defineString('SINK_BUCKETS', {
+  default: '',
+  description:
+    "Buckets a tenant's Storage stream may write to, comma-separated; empty means the project's default " +
+    "bucket only. Every object is written under the tenant's own streams/tenant=<id>/ prefix.",
+});
+
 export const REPORT_FONT = defineString('REPORT_FONT', {
   default: DEFAULT_REPORT_FONT,
   description: 'CJK-capable body font of PDF reports: a font file, or path#PostScriptName for a collection.',
@@ -109,6 +116,12 @@ export const settings = {
   exportBucket: (): string => valueOf(EXPORT_BUCKET),
   /** Empty: the project's default bucket. */
   archiveBucket: (): string => valueOf(ARCHIVE_BUCKET),
+  /** Empty list: the project's default bucket only. */
+  sinkBuckets: (): string[] =>
+    valueOf(SINK_BUCKETS)
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== ''),
   reportFont: (): string => valueOf(REPORT_FONT),
   /** Empty: see {@link REPORT_FONT_BOLD}. */
   reportFontBold: (): string => valueOf(REPORT_FONT_BOLD),

@@ -2,10 +2,9 @@ import type { CallableOutput, SinkStatus } from '@audit-log/model/callables';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
-import { defaultDeliveryNetwork } from '../alerts/webhook-transport';
 import { requestCaller, runCallable } from '../commands/callable';
 import { logIdFor } from '../domain';
-import { webhookSecretFrom, webhookUrlProblem } from '../domain/alerts';
+import { webhookSecretFrom } from '../domain/alerts';
 import { CommandError, parseCommand, requireTenantRole, type TenantMember } from '../domain/commands';
 import {
   createSinkInputSchema,
@@ -16,10 +15,12 @@ import {
   sinkIdInputSchema,
   type SinkAction,
   type SinkAuditView,
+  type SinkTarget,
 } from '../domain/sinks';
 import { firestore } from '../firebase';
 import { ingestSystemEvent } from '../ingest/ingest';
 import { COLLECTIONS } from '../store/collections';
+import { targetOfInput } from './destinations';
 import * as logs from './logs';
 import { insertSink, sinkOf, sinkRef, sinkSecretRef, storedCursor, type NewSinkConfig, type StoredSink } from './store';
 
@@ -29,11 +30,13 @@ function requireAdmin(request: CallableRequest): TenantMember {
   return requireTenantRole(requestCaller(request), ['admin'], 'manage streams');
 }
 
-function auditView(sink: Pick<StoredSink, 'name' | 'kind' | 'url' | 'status' | 'batchSize'>, cursorFrom?: number) {
+function auditView(
+  sink: { name: string; target: SinkTarget; status: SinkStatus; batchSize: number },
+  cursorFrom?: number,
+) {
   const view: SinkAuditView = {
     name: sink.name,
-    kind: sink.kind,
-    url: sink.url,
+    ...sink.target,
     status: sink.status,
     batchSize: sink.batchSize,
   };
@@ -50,29 +53,27 @@ async function audit(envelope: Record<string, unknown>): Promise<string> {
 }
 
 /**
- * `createSink` (tenant admins): a webhook stream of the tenant's entries from `startAt` (now by
- * default). The signing key is stored apart and answered this once. If the audit entry cannot be
+ * `createSink` (tenant admins): a stream of the tenant's entries from `startAt` (now by default),
+ * to a webhook, a Pub/Sub topic or a bucket (`targetOfInput` decides which ones the tenant may
+ * name). The signing key is stored apart and answered this once. If the audit entry cannot be
  * stored, the stream is removed again before it delivered anything: no stream exists unaudited.
  */
 export function handleCreateSink(request: CallableRequest): Promise<CallableOutput<'createSink'>> {
   return runCallable('createSink', async () => {
     const admin = requireAdmin(request);
     const input = parseCommand(createSinkInputSchema, request.data);
-    const problem = webhookUrlProblem(input.url, defaultDeliveryNetwork());
-    if (problem)
-      throw new CommandError('invalid_argument', 'the request data breaks a rule', [{ path: 'url', message: problem }]);
+    const sinkId = randomUUID().replaceAll('-', '');
+    const target = targetOfInput(input, admin.tenantId, sinkId);
     const db = firestore();
     const tenant = await db.collection(COLLECTIONS.tenants).doc(admin.tenantId).get();
     if (!tenant.exists) throw new CommandError('tenant_not_found', `tenant ${admin.tenantId} does not exist`);
 
-    const sinkId = randomUUID().replaceAll('-', '');
     const secret = webhookSecretFrom(randomBytes(32));
     const now = new Date();
     const fromMs = input.startAt !== undefined ? Date.parse(input.startAt) : now.getTime();
     const config: NewSinkConfig = {
       name: input.name,
-      kind: input.kind,
-      url: input.url,
+      target,
       status: 'active',
       batchSize: input.batchSize,
     };

@@ -1,17 +1,13 @@
 import type { SinkRunOutcome } from '@audit-log/model/callables';
 import type { Firestore } from 'firebase-admin/firestore';
 import { setTimeout as delay } from 'node:timers/promises';
-import { defaultDeliveryNetwork, postWebhook, type DeliveryNetwork } from '../alerts/webhook-transport';
-import { attemptOutcome, type AttemptResult } from '../domain/alerts';
 import {
   afterSinkFailure,
-  batchBody,
   batchIdOf,
   batchOrderProblems,
   DEFAULT_SETTLE_MS,
   lagMsOf,
   readHorizonMs,
-  signedBatchHeaders,
   SINK_RETRY_POLICY,
   toSinkRecord,
   type SinkCursor,
@@ -19,17 +15,20 @@ import {
 } from '../domain/sinks';
 import { fromStored } from '../store/converters';
 import * as logs from './logs';
-import { commitBatch, readBatch, recordFailure, releaseLease, sinkSecretRef, takeLease } from './store';
+import {
+  commitBatch,
+  readBatch,
+  recordFailure,
+  releaseLease,
+  sinkSecretRef,
+  takeLease,
+  type StoredSink,
+} from './store';
+import { transportFor, type SinkTransport, type TransportClients } from './transports';
 
-/** Sends one signed batch; the transport checks the destination (no private networks) first. */
-export type SendBatch = (
-  target: { tenantId: string; deliveryId: string; url: string },
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-) => Promise<AttemptResult>;
+export type { SendBatch, SinkTransport } from './transports';
 
-export interface DeliverOptions {
+export interface DeliverOptions extends TransportClients {
   /** Who runs: the lease owner (unique per run). */
   owner: string;
   /** The clock (ms); injected so tests can move past the settle horizon without waiting. */
@@ -40,26 +39,26 @@ export interface DeliverOptions {
   force?: boolean;
   settleMs?: number;
   policy?: SinkRetryPolicy;
-  network?: DeliveryNetwork;
-  /** Replaces the HTTP transport (benchmarks); the default posts with {@link postWebhook}. */
-  send?: SendBatch;
+  /**
+   * Replaces the transport of the stream's kind (fault injection in tests); it gets the default
+   * one to wrap. The default is {@link transportFor} with the clients of these options.
+   */
+  transport?: (sink: StoredSink, defaultTransport: SinkTransport) => SinkTransport;
   random?: () => number;
 }
 
 /** How long a run's lease outlives its deadline: a request in flight finishes inside it. */
 const LEASE_MARGIN_MS = 30_000;
 
-function transport(options: DeliverOptions): SendBatch {
-  if (options.send) return options.send;
-  const network = options.network ?? defaultDeliveryNetwork();
-  return async (target, headers, body, timeoutMs) =>
-    (await postWebhook(target, headers, body, timeoutMs, network)).result;
+function transport(sink: StoredSink, secret: string, options: DeliverOptions): SinkTransport {
+  const standard = transportFor(sink.target, secret, options);
+  return options.transport ? options.transport(sink, standard) : standard;
 }
 
 /**
  * Delivers one stream until it is caught up, fails, or the deadline comes: takes the lease,
- * reads a batch after the cursor (only entries older than the settle horizon), sends it signed,
- * and moves the cursor only once the sink acknowledged it. Short backoffs are waited out inside
+ * reads a batch after the cursor (only entries older than the settle horizon), sends it signed
+ * through the transport of the stream's kind (webhook, Pub/Sub, Storage), and moves the cursor only once the sink acknowledged it. Short backoffs are waited out inside
  * the run; longer ones are recorded and end it, so this stream's trouble never holds up another.
  */
 export async function deliverSink(db: Firestore, sinkId: string, options: DeliverOptions): Promise<SinkRunOutcome> {
@@ -82,7 +81,7 @@ export async function deliverSink(db: Firestore, sinkId: string, options: Delive
   const sink = lease.taken;
   const run = { sinkId, owner: options.owner, generation: sink.generation };
   const secret = (await sinkSecretRef(db, sinkId).get()).get('secret') as string;
-  const send = transport(options);
+  const send = transport(sink, secret, options);
   let cursor: SinkCursor = sink.cursor;
   let failures = sink.consecutiveFailures;
   let caughtUp = false;
@@ -106,20 +105,18 @@ export async function deliverSink(db: Firestore, sinkId: string, options: Delive
         sink.generation,
         rows.map((r) => r.position.logId),
       );
-      const body = batchBody({
-        sinkId,
-        tenantId: sink.tenantId,
-        batchId,
-        records: rows.map((r) => toSinkRecord(fromStored(r.data))),
-      });
-      const headers = signedBatchHeaders(secret, Math.floor(now() / 1000), body, { sinkId, batchId });
       const result = await send(
-        { tenantId: sink.tenantId, deliveryId: batchId, url: sink.url },
-        headers,
-        body,
-        policy.requestTimeoutMs,
+        {
+          sinkId,
+          tenantId: sink.tenantId,
+          batchId,
+          generation: sink.generation,
+          positions: rows.map((r) => r.position),
+          records: rows.map((r) => toSinkRecord(fromStored(r.data))),
+        },
+        { timeoutMs: policy.requestTimeoutMs, nowSeconds: Math.floor(now() / 1000) },
       );
-      if (attemptOutcome(result) !== 'ok') {
+      if (!result.ok) {
         outcome.failures++;
         const failure = afterSinkFailure(failures, result, now(), policy, (options.random ?? Math.random)());
         failures = failure.consecutiveFailures;

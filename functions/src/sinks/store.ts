@@ -17,6 +17,8 @@ import {
   type SinkCursor,
   type SinkFailure,
   type SinkLease,
+  type SinkTarget,
+  targetDestination,
 } from '../domain/sinks';
 import { COLLECTIONS } from '../store/collections';
 
@@ -47,13 +49,28 @@ export function initialHealth(): Record<string, unknown> {
   };
 }
 
-/** A new webhook stream's configuration. */
+/** A new stream's configuration. */
 export interface NewSinkConfig {
   name: string;
-  kind: 'webhook';
-  url: string;
+  target: SinkTarget;
   status: 'active';
   batchSize: number;
+}
+
+/**
+ * The destination of a stored stream. It is stored as `kind` and the kind's own fields at the top
+ * level (`url`; `topic`; `bucket` and `prefix`), which the console reads as they are. Streams
+ * stored before there were kinds are webhooks.
+ */
+export function targetOf(d: DocumentData): SinkTarget {
+  switch (d.kind) {
+    case 'pubsub':
+      return { kind: 'pubsub', topic: d.topic as string };
+    case 'storage':
+      return { kind: 'storage', bucket: d.bucket as string, prefix: d.prefix as string };
+    default:
+      return { kind: 'webhook', url: d.url as string };
+  }
 }
 
 /**
@@ -68,7 +85,10 @@ export async function insertSink(
   const batch = db.batch();
   batch.create(sinkRef(db, sink.sinkId), {
     tenantId: sink.tenantId,
-    ...sink.config,
+    name: sink.config.name,
+    ...sink.config.target,
+    status: sink.config.status,
+    batchSize: sink.config.batchSize,
     cursor: storedCursor({ recordedAtMs: sink.fromMs, logId: null }),
     generation: 0,
     configVersion: 1,
@@ -92,8 +112,8 @@ export interface StoredSink {
   sinkId: string;
   tenantId: string;
   name: string;
-  kind: 'webhook';
-  url: string;
+  kind: SinkTarget['kind'];
+  target: SinkTarget;
   status: SinkStatus;
   batchSize: number;
   cursor: SinkCursor;
@@ -120,12 +140,13 @@ export function sinkOf(snap: DocumentSnapshot): StoredSink | null {
   const cursor = d.cursor as { recordedAt: Timestamp; logId: string | null };
   const lease = d.lease as { owner: string; until: Timestamp } | null | undefined;
   const health = (d.health ?? {}) as DocumentData;
+  const target = targetOf(d);
   return {
     sinkId: snap.id,
     tenantId: d.tenantId as string,
     name: d.name as string,
-    kind: 'webhook',
-    url: d.url as string,
+    kind: target.kind,
+    target,
     status: d.status as SinkStatus,
     batchSize: d.batchSize as number,
     cursor: { recordedAtMs: cursor.recordedAt.toMillis(), logId: cursor.logId },
@@ -163,8 +184,8 @@ export function sinkViewOf(snap: DocumentSnapshot): SinkView | null {
     sinkId: sink.sinkId,
     tenantId: sink.tenantId,
     name: sink.name,
-    kind: sink.kind,
-    url: sink.url,
+    destination: targetDestination(sink.target),
+    ...sink.target,
     status: sink.status,
     batchSize: sink.batchSize,
     cursor: { recordedAt: new Date(sink.cursor.recordedAtMs).toISOString(), logId: sink.cursor.logId },

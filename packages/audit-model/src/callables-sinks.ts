@@ -6,8 +6,11 @@ import type { IsoInstant } from './callables';
  * of the callable map in `callables.ts`.
  */
 
-/** How a stream delivers. Only signed webhooks so far. */
-export type SinkKind = 'webhook';
+/**
+ * How a stream delivers: signed HTTPS batches (`webhook`), one Pub/Sub message per entry
+ * (`pubsub`), or one NDJSON object per batch in a Storage bucket (`storage`).
+ */
+export type SinkKind = 'webhook' | 'pubsub' | 'storage';
 
 /** Whether the stream is delivering. */
 export type SinkStatus = 'active' | 'paused';
@@ -35,7 +38,16 @@ export interface SinkView {
   tenantId: string;
   name: string;
   kind: SinkKind;
-  url: string;
+  /** Where the stream delivers, for display: the URL, the full topic name, or `gs://bucket/prefix/`. */
+  destination: string;
+  /** The webhook's URL (`webhook` only). */
+  url?: string;
+  /** The full topic name, `projects/<p>/topics/<t>` (`pubsub` only). */
+  topic?: string;
+  /** The bucket (`storage` only). */
+  bucket?: string;
+  /** The object name prefix every batch is written under, the tenant's part included (`storage` only). */
+  prefix?: string;
   status: SinkStatus;
   batchSize: number;
   /** The `recordedAt` of the last entry delivered (or where a replay starts), and its log id. */
@@ -43,20 +55,49 @@ export interface SinkView {
   health: SinkHealth;
 }
 
-export interface CreateSinkRequest {
+/** What every kind of stream takes. */
+interface CreateSinkCommon {
   name: string;
-  kind?: SinkKind;
-  /** HTTPS to a public host. */
-  url: string;
   /** Entries per batch, 1..500; 200 when left out. */
   batchSize?: number;
   /** Send entries recorded at or after this instant; now when left out. */
   startAt?: IsoInstant;
 }
 
+/** A signed HTTPS webhook stream (the kind when none is named). */
+export interface CreateWebhookSinkRequest extends CreateSinkCommon {
+  kind?: 'webhook';
+  /** HTTPS to a public host. */
+  url: string;
+}
+
+/** A Pub/Sub stream: one message per entry. */
+export interface CreatePubSubSinkRequest extends CreateSinkCommon {
+  kind: 'pubsub';
+  /**
+   * `projects/<project>/topics/<topic>`, or a bare topic name in the audit log's project, where it
+   * must be `sinks.<tenantId>` or start with `sinks.<tenantId>.` (docs/streams.md).
+   */
+  topic: string;
+}
+
+/** A Storage stream: one NDJSON object per batch. */
+export interface CreateStorageSinkRequest extends CreateSinkCommon {
+  kind: 'storage';
+  /** One of the project's stream buckets (docs/streams.md). */
+  bucket: string;
+  /** Optional folder under the tenant's own `streams/tenant=<tenantId>/` prefix. */
+  prefix?: string;
+}
+
+export type CreateSinkRequest = CreateWebhookSinkRequest | CreatePubSubSinkRequest | CreateStorageSinkRequest;
+
 export interface CreatedSink {
   sinkId: string;
-  /** The HMAC-SHA256 signing key of the stream's batches: shown this once. */
+  /**
+   * The HMAC-SHA256 signing key of the stream's batches (webhook requests, Pub/Sub messages and
+   * Storage objects all carry a signature made with it): shown this once.
+   */
   secret: string;
   auditLogId: string;
 }

@@ -41,27 +41,44 @@ export interface SinkFailure {
   inline: boolean;
 }
 
+/** A failed send as a transport that is not HTTP reports it: a short kind of error, and whether a retry can help. */
+export interface SendFailure {
+  message: string;
+  retryable: boolean;
+}
+
+/** What a transport answers for one batch: acknowledged, or why not. */
+export type SendResult = { ok: true } | ({ ok: false } & SendFailure);
+
+/** An HTTP attempt's result as a send result (`HTTP 503`, `timeout`, `blocked_destination`). */
+export function sendResultOf(result: AttemptResult): SendResult {
+  const outcome = attemptOutcome(result);
+  if (outcome === 'ok') return { ok: true };
+  const message = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? 'network error');
+  return { ok: false, message, retryable: outcome === 'retryable' };
+}
+
 /**
- * The state after a failed attempt, given the failures before it. `random` in [0, 1) spreads the
+ * The state after a failed attempt (an HTTP result, or a transport's {@link SendFailure}), given
+ * the failures before it. `random` in [0, 1) spreads the
  * wait by ±20% so streams failing together (one receiver down for many tenants) do not return at
  * the same instant.
  */
 export function afterSinkFailure(
   previousFailures: number,
-  result: AttemptResult,
+  result: AttemptResult | SendFailure,
   nowMs: number,
   policy: SinkRetryPolicy = SINK_RETRY_POLICY,
   random = 0.5,
 ): SinkFailure {
-  const outcome = attemptOutcome(result);
-  if (outcome === 'ok') throw new Error('afterSinkFailure called with a successful attempt');
+  const failure = 'retryable' in result ? { ok: false as const, ...result } : sendResultOf(result);
+  if (failure.ok) throw new Error('afterSinkFailure called with a successful attempt');
   const consecutiveFailures = previousFailures + 1;
-  const retryable = outcome === 'retryable';
+  const { retryable, message } = failure;
   const asRetry: RetryPolicy = { ...policy, maxAttempts: Number.MAX_SAFE_INTEGER };
   const delayMs = retryable
     ? retryDelayMs(consecutiveFailures, asRetry, random)
     : Math.round(policy.maxDelayMs * (0.8 + 0.4 * random));
-  const message = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? 'network error');
   return {
     consecutiveFailures,
     message,

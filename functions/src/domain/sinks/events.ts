@@ -14,11 +14,17 @@ const OPERATION: Record<SinkAction, 'CREATE' | 'UPDATE' | 'DELETE'> = {
   deleted: 'DELETE',
 };
 
-/** The stream as its audit entries describe it: never its signing key. */
+/** The stream as its audit entries describe it, with its kind's destination fields: never its signing key. */
 export interface SinkAuditView {
   name: string;
   kind: string;
-  url: string;
+  /** `webhook` */
+  url?: string;
+  /** `pubsub`: the full topic name. */
+  topic?: string;
+  /** `storage`: the bucket and the object prefix (the tenant's part included). */
+  bucket?: string;
+  prefix?: string;
   status: 'active' | 'paused';
   batchSize: number;
   /** Where the stream reads from, after a creation or a replay. */

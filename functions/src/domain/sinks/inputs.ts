@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { webhookUrlSchema } from '../alerts';
 import { docIdSchema, labelSchema } from '../commands';
+import { bucketSchema, storagePrefixSchema, topicSchema } from './targets';
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 
@@ -9,11 +10,8 @@ export const DEFAULT_SINK_BATCH_SIZE = 200;
 /** The most entries one batch may carry: a batch is one request and one cursor commit. */
 export const MAX_SINK_BATCH_SIZE = 500;
 
-/** `createSink`: a signed HTTPS webhook stream of every new entry of the caller's tenant. */
-export const createSinkInputSchema = z.strictObject({
+const common = {
   name: labelSchema(100),
-  kind: z.literal('webhook', 'must be "webhook"').default('webhook'),
-  url: webhookUrlSchema,
   batchSize: z
     .int('must be a whole number')
     .min(1, 'must be at least 1')
@@ -21,7 +19,29 @@ export const createSinkInputSchema = z.strictObject({
     .default(DEFAULT_SINK_BATCH_SIZE),
   /** The first entry sent is the first recorded at or after this instant; now when left out. */
   startAt: instant.optional(),
-});
+};
+
+/**
+ * `createSink`: a stream of every new entry of the caller's tenant, by kind — a signed HTTPS
+ * webhook (`url`), a Pub/Sub topic (`topic`), or NDJSON objects in a bucket (`bucket`, `prefix`).
+ * Each kind takes only its own fields; which topics and buckets a tenant may name is decided
+ * with the tenant and project at hand (`pubsubTopicProblem`, `storageBucketProblem`).
+ */
+export const createSinkInputSchema = z.discriminatedUnion(
+  'kind',
+  [
+    // A request without a kind is a webhook stream (the only kind there was at first).
+    z.strictObject({ kind: z.literal('webhook').default('webhook'), url: webhookUrlSchema, ...common }),
+    z.strictObject({ kind: z.literal('pubsub'), topic: topicSchema, ...common }),
+    z.strictObject({
+      kind: z.literal('storage'),
+      bucket: bucketSchema,
+      prefix: storagePrefixSchema.optional(),
+      ...common,
+    }),
+  ],
+  { error: 'must be "webhook", "pubsub" or "storage"' },
+);
 export type CreateSinkInput = z.infer<typeof createSinkInputSchema>;
 
 /** `pauseSink`, `resumeSink`, `deleteSink`: one stream of the caller's tenant. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLag, replayInstant, streamRows, streamState } from './streams-model';
+import { createSinkRequest, formatLag, replayInstant, streamRows, streamState } from './streams-model';
 
 const at = (iso: string) => ({ toDate: () => new Date(iso) });
 
@@ -75,5 +75,29 @@ describe('formatLag and replayInstant', () => {
     expect(replayInstant('2026-12-01T10:30')).toBe(new Date('2026-12-01T10:30').toISOString());
     expect(replayInstant('yesterday')).toBeNull();
     expect(replayInstant('')).toBeNull();
+  });
+});
+
+describe('stream kinds', () => {
+  it('shows where each kind delivers', () => {
+    const rows = streamRows([
+      { id: 'w', data: { name: 'W', url: 'https://w.example', status: 'active' } },
+      { id: 'p', data: { name: 'P', kind: 'pubsub', topic: 'projects/p1/topics/t', status: 'active' } },
+      { id: 's', data: { name: 'S', kind: 'storage', bucket: 'lake', prefix: 'streams/tenant=a/sink=s/' } },
+      { id: 'x', data: { name: 'X', kind: 'storage' } },
+    ]);
+    expect(rows.map((r) => [r.sinkId, r.kind, r.destination])).toEqual([
+      ['p', 'pubsub', 'projects/p1/topics/t'],
+      ['s', 'storage', 'gs://lake/streams/tenant=a/sink=s/'],
+      ['w', 'webhook', 'https://w.example'],
+    ]);
+  });
+
+  it("sends the chosen kind's fields only", () => {
+    const form = { name: 'N', url: 'https://u', topic: 't', bucket: 'b', prefix: '' };
+    expect(createSinkRequest({ ...form, kind: 'webhook' })).toEqual({ kind: 'webhook', name: 'N', url: 'https://u' });
+    expect(createSinkRequest({ ...form, kind: 'pubsub' })).toEqual({ kind: 'pubsub', name: 'N', topic: 't' });
+    expect(createSinkRequest({ ...form, kind: 'storage' })).toEqual({ kind: 'storage', name: 'N', bucket: 'b' });
+    expect(createSinkRequest({ ...form, kind: 'storage', prefix: ' raw/x ' })).toMatchObject({ prefix: 'raw/x' });
   });
 });

@@ -1,3 +1,5 @@
+import type { CreateSinkRequest, SinkKind } from '@audit-log/model/callables';
+
 /** How a stream is doing, as the Streams page colours it. */
 export type StreamState = 'healthy' | 'behind' | 'failing' | 'paused';
 
@@ -5,7 +7,9 @@ export type StreamState = 'healthy' | 'behind' | 'failing' | 'paused';
 export interface StreamRow {
   sinkId: string;
   name: string;
-  url: string;
+  kind: SinkKind;
+  /** Where it delivers: the webhook URL, the topic, or `gs://bucket/prefix`. */
+  destination: string;
   status: 'active' | 'paused';
   state: StreamState;
   deliveredCount: number;
@@ -38,24 +42,39 @@ export function streamState(row: Pick<StreamRow, 'status' | 'consecutiveFailures
   return row.lagMs > 0 ? 'behind' : 'healthy';
 }
 
+/** A stored stream's kind and destination; streams stored before there were kinds are webhooks. */
+function destinationOf(data: Record<string, unknown>): { kind: SinkKind; destination: string } {
+  switch (data['kind']) {
+    case 'pubsub':
+      return { kind: 'pubsub', destination: text(data['topic']) };
+    case 'storage': {
+      const bucket = text(data['bucket']);
+      return { kind: 'storage', destination: bucket === '' ? '' : `gs://${bucket}/${text(data['prefix'])}` };
+    }
+    default:
+      return { kind: 'webhook', destination: text(data['url']) };
+  }
+}
+
 /**
  * The rows of stored streams (written by the stream functions, read through the rules), failing
- * ones first, then by name. Documents without a name or URL are skipped; missing health counts
- * as none yet.
+ * ones first, then by name. Documents without a name or destination are skipped; missing health
+ * counts as none yet.
  */
 export function streamRows(docs: ReadonlyArray<{ id: string; data: Record<string, unknown> }>): StreamRow[] {
   const rows: StreamRow[] = [];
   for (const { id, data } of docs) {
     const name = text(data['name']);
-    const url = text(data['url']);
-    if (name === '' || url === '') continue;
+    const { kind, destination } = destinationOf(data);
+    if (name === '' || destination === '') continue;
     const health = (data['health'] ?? {}) as Record<string, unknown>;
     const error = health['lastError'] as { message?: unknown; at?: unknown } | null | undefined;
     const status = data['status'] === 'paused' ? 'paused' : 'active';
     const base = {
       sinkId: id,
       name,
-      url,
+      kind,
+      destination,
       status,
       deliveredCount: count(health['deliveredCount']),
       lagMs: count(health['lagMs']),
@@ -88,4 +107,42 @@ export function replayInstant(local: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return null;
   const at = new Date(local);
   return Number.isNaN(at.getTime()) ? null : at.toISOString();
+}
+
+/** What the new-stream form holds: every kind's fields, of which the chosen kind's are sent. */
+export interface StreamForm {
+  kind: SinkKind;
+  name: string;
+  url: string;
+  topic: string;
+  bucket: string;
+  prefix: string;
+}
+
+/** The kinds of stream the form offers, and how it names them. */
+export const STREAM_KINDS: ReadonlyArray<{ kind: SinkKind; label: string }> = [
+  { kind: 'webhook', label: 'HTTPS webhook' },
+  { kind: 'pubsub', label: 'Pub/Sub topic' },
+  { kind: 'storage', label: 'Storage (NDJSON)' },
+];
+
+/**
+ * The `createSink` request of the form: the chosen kind and its own fields only (the callable
+ * refuses another kind's fields), an empty prefix left out. Values are sent as typed; the
+ * callable checks them and names each bad field.
+ */
+export function createSinkRequest(form: StreamForm): CreateSinkRequest {
+  switch (form.kind) {
+    case 'webhook':
+      return { kind: 'webhook', name: form.name, url: form.url };
+    case 'pubsub':
+      return { kind: 'pubsub', name: form.name, topic: form.topic };
+    case 'storage':
+      return {
+        kind: 'storage',
+        name: form.name,
+        bucket: form.bucket,
+        ...(form.prefix.trim() !== '' ? { prefix: form.prefix.trim() } : {}),
+      };
+  }
 }

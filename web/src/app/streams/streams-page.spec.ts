@@ -1,4 +1,7 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { signal } from '@angular/core';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { MatSelectHarness } from '@angular/material/select/testing';
 import { TestBed } from '@angular/core/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandFailure, Commands } from '../commands/commands';
@@ -24,6 +27,10 @@ const ROWS: StreamRow[] = streamRows([
     },
   },
   { id: 'lake', data: { name: 'Lake', url: 'https://lake.example.com/in', status: 'paused', health: {} } },
+  {
+    id: 'topic',
+    data: { name: 'Topic', kind: 'pubsub', topic: 'projects/acme-prod/topics/audit', status: 'active', health: {} },
+  },
 ]);
 
 function setup(claims: Claims) {
@@ -108,9 +115,50 @@ describe('StreamsPage', () => {
     el.querySelector<HTMLFormElement>('form.create')!.dispatchEvent(new Event('submit'));
     await fixture.whenStable();
     fixture.detectChanges();
-    expect(call).toHaveBeenLastCalledWith('createSink', { name: '', url: '' });
+    expect(call).toHaveBeenLastCalledWith('createSink', { kind: 'webhook', name: '', url: '' });
     expect(el.querySelector('[data-testid="stream-secret"]')?.textContent).toContain('whsec_shown_once');
     expect(el.querySelector('form.create')?.textContent).not.toContain('must use https');
+  });
+
+  it('creates a Pub/Sub or a Storage stream with its own fields, and shows their field problems', async () => {
+    const { fixture, el, call } = setup({ tenantId: 'tenant-a', role: 'admin', platformAdmin: false });
+    expect(el.querySelector('tr[data-sink="topic"] [data-testid="stream-destination"]')?.textContent).toContain(
+      'pubsub · projects/acme-prod/topics/audit',
+    );
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    const kind = await loader.getHarness(MatSelectHarness.with({ selector: '[data-testid="stream-kind"]' }));
+    const submit = async () => {
+      el.querySelector<HTMLFormElement>('form.create')!.dispatchEvent(new Event('submit'));
+      await fixture.whenStable();
+      fixture.detectChanges();
+    };
+
+    await kind.clickOptions({ text: 'Pub/Sub topic' });
+    expect(el.querySelector('input[name="url"]')).toBeNull();
+    await (await loader.getHarness(MatInputHarness.with({ selector: '[name="name"]' }))).setValue('SIEM topic');
+    await (await loader.getHarness(MatInputHarness.with({ selector: '[name="topic"]' }))).setValue('audit-events');
+    call.mockRejectedValueOnce(
+      new CommandFailure('invalid_argument', 'the request data breaks a rule', [
+        { path: 'topic', message: 'in this project, must be "sinks.tenant-a"' },
+      ]),
+    );
+    await submit();
+    expect(call).toHaveBeenLastCalledWith('createSink', { kind: 'pubsub', name: 'SIEM topic', topic: 'audit-events' });
+    expect(el.querySelector('form.create')?.textContent).toContain('must be "sinks.tenant-a"');
+
+    await kind.clickOptions({ text: 'Storage (NDJSON)' });
+    expect(el.querySelector('input[name="topic"]')).toBeNull();
+    await (await loader.getHarness(MatInputHarness.with({ selector: '[name="bucket"]' }))).setValue('lake');
+    await (await loader.getHarness(MatInputHarness.with({ selector: '[name="prefix"]' }))).setValue(' raw ');
+    call.mockResolvedValueOnce({ sinkId: 's3', secret: 'whsec_lake', auditLogId: 'b'.repeat(32) });
+    await submit();
+    expect(call).toHaveBeenLastCalledWith('createSink', {
+      kind: 'storage',
+      name: 'SIEM topic',
+      bucket: 'lake',
+      prefix: 'raw',
+    });
+    expect(el.querySelector('[data-testid="stream-secret"]')?.textContent).toContain('whsec_lake');
   });
 
   it('lists nothing for a platform admin or another role: streams are the tenant admins’', () => {

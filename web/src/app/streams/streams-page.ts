@@ -6,17 +6,19 @@ import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import type { SinkKind } from '@audit-log/model/callables';
 import { Commands, CommandFailure, describeFailure, type FieldProblem } from '../commands/commands';
 import { Session } from '../core/auth/session';
 import { firestoreErrorMessage } from '../core/firestore/firestore-errors';
 import { liveQuery } from '../core/live-query';
 import { StreamSource } from './stream-source';
-import { formatLag, replayInstant, type StreamRow } from './streams-model';
+import { createSinkRequest, formatLag, replayInstant, STREAM_KINDS, type StreamRow } from './streams-model';
 
 /**
  * The tenant's streams to external sinks (docs/streams.md), live from `audit_sinks`, which the
  * rules open to the tenant's admins only: health (state, lag, delivered count, last error), and
- * the commands (create, pause, resume, run now, replay from a time, delete). Every command goes
+ * the commands (create a stream of any kind, pause, resume, run now, replay from a time, delete). Every command goes
  * through its callable, which records it in the log.
  */
 @Component({
@@ -31,6 +33,7 @@ import { formatLag, replayInstant, type StreamRow } from './streams-model';
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
+    MatSelectModule,
   ],
   templateUrl: './streams-page.html',
   styleUrl: './streams-page.scss',
@@ -51,8 +54,13 @@ export class StreamsPage {
   protected readonly listProblem = computed(() => firestoreErrorMessage(this.streams.error()));
   protected readonly formatLag = formatLag;
 
+  protected readonly kinds = STREAM_KINDS;
+  protected readonly kind = signal<SinkKind>('webhook');
   protected readonly name = signal('');
   protected readonly url = signal('');
+  protected readonly topic = signal('');
+  protected readonly bucket = signal('');
+  protected readonly prefix = signal('');
   protected readonly fieldProblems = signal<readonly FieldProblem[]>([]);
   /** The signing key of a stream just created: shown once, here. */
   protected readonly createdSecret = signal<{ name: string; secret: string } | null>(null);
@@ -67,10 +75,17 @@ export class StreamsPage {
   protected async create(): Promise<void> {
     this.fieldProblems.set([]);
     await this.run('create', async () => {
-      const created = await this.commands.call('createSink', { name: this.name(), url: this.url() });
+      const request = createSinkRequest({
+        kind: this.kind(),
+        name: this.name(),
+        url: this.url(),
+        topic: this.topic(),
+        bucket: this.bucket(),
+        prefix: this.prefix(),
+      });
+      const created = await this.commands.call('createSink', request);
       this.createdSecret.set({ name: this.name(), secret: created.secret });
-      this.name.set('');
-      this.url.set('');
+      for (const field of [this.name, this.url, this.topic, this.bucket, this.prefix]) field.set('');
       return 'Stream created. It starts with the entries recorded from now on.';
     });
   }
