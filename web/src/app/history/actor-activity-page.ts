@@ -39,17 +39,7 @@ import { LogBrowser } from '../logs/log-browser/log-browser';
       }
     </section>
   `,
-  styles: `
-    .lookup {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 12px;
-      align-items: baseline;
-    }
-    .crumbs {
-      margin: -8px 0 12px;
-    }
-  `,
+  styleUrl: './lookup-page.scss',
 })
 export class ActorActivityPage {
   private readonly router = inject(Router);
