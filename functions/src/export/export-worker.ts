@@ -8,12 +8,14 @@ import {
   exportPartPath,
   exportPopulations,
   jobError,
+  pagesOfPopulations,
   progressDue,
   progressOf,
   sliceBudgetOf,
   subjectAccessEncoder,
   DEFAULT_SLICE_BUDGET,
   type ExportCursor,
+  type PopulationPosition,
   type ProgressPolicy,
   type RecordEncoder,
   type SliceBudget,
@@ -201,45 +203,45 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
     if (slice === 0) await writer.write(encoder.start());
 
     let rows = job.rowsWritten;
-    let cursor: ExportCursor | null = job.cursor;
-    let population = job.population;
+    let position: PopulationPosition<ExportCursor> = { population: job.population, cursor: job.cursor };
     let rowsAtReport = rows;
     let reportedAt = Date.now();
     let handOver = false;
     const tiers = { db: deps.db, archiveBucket: deps.archiveBucket ?? deps.bucket };
-    reading: for (; population < populations.length; population++, cursor = null) {
-      const { plan, writtenBefore, present } = populations[population]!;
-      for await (const page of recordPages(tiers, job.tenantId, plan, pageSize, cursor)) {
-        const state = (await ref.get()).get('state') as string | undefined;
-        if (state !== 'running') {
-          writer.abort();
-          await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
-          logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
-          return;
-        }
-        for (const [i, record] of page.records.entries()) {
-          if (writtenBefore(record)) continue;
-          await writer.write(encoder.record(present(record, tierOf(page, i)), rows));
-          rows++;
-        }
-        cursor = page.last;
-        if (progressDue(policy, rows - rowsAtReport, Date.now() - reportedAt)) {
-          memory.sample();
-          await ref.update({
-            rowsWritten: rows,
-            bytes: job.bytes + writer.bytes,
-            progress: progressOf(rows, rowsTotal),
-            stats: memory.toDoc(),
-            updatedAt: FieldValue.serverTimestamp(),
-          });
-          rowsAtReport = rows;
-          reportedAt = Date.now();
-        }
-        const sliceRows = rows - job.rowsWritten;
-        if (page.full && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
-          handOver = true;
-          break reading;
-        }
+    const pages = pagesOfPopulations(populations.length, position, (population, after) =>
+      recordPages(tiers, job.tenantId, populations[population]!.plan, pageSize, after),
+    );
+    for await (const { population, page } of pages) {
+      const state = (await ref.get()).get('state') as string | undefined;
+      if (state !== 'running') {
+        writer.abort();
+        await deleteObjects(deps.bucket, leftovers(job, encoder.extension, slice));
+        logs.exportFinished(exportId, job.tenantId, state ?? 'deleted', rows, Date.now() - started);
+        return;
+      }
+      const { writtenBefore, present } = populations[population]!;
+      for (const [i, record] of page.records.entries()) {
+        if (writtenBefore(record)) continue;
+        await writer.write(encoder.record(present(record, tierOf(page, i)), rows));
+        rows++;
+      }
+      position = { population, cursor: page.last };
+      if (progressDue(policy, rows - rowsAtReport, Date.now() - reportedAt)) {
+        memory.sample();
+        await ref.update({
+          rowsWritten: rows,
+          bytes: job.bytes + writer.bytes,
+          progress: progressOf(rows, rowsTotal),
+          stats: memory.toDoc(),
+          updatedAt: FieldValue.serverTimestamp(),
+        });
+        rowsAtReport = rows;
+        reportedAt = Date.now();
+      }
+      const sliceRows = rows - job.rowsWritten;
+      if (page.full && (sliceRows >= budget.maxRows || Date.now() - started >= budget.maxMs)) {
+        handOver = true;
+        break;
       }
     }
 
@@ -250,8 +252,8 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
       batch.update(ref, {
         slice: slice + 1,
         parts: slice + 1,
-        cursor,
-        population,
+        cursor: position.cursor,
+        population: position.population,
         rowsWritten: rows,
         bytes: job.bytes + part.bytes,
         progress: progressOf(rows, rowsTotal),

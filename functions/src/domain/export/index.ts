@@ -12,3 +12,4 @@ export * from './report-model';
 export * from './tiers';
 export * from './subject-access';
 export * from './subject-summary';
+export * from './populations';
