@@ -6,7 +6,11 @@ function reader(log: string[]) {
   return async function* read(population: number, cursor: number | null): AsyncGenerator<string> {
     log.push(`open ${population} after ${cursor}`);
     try {
-      for (let i = cursor === null ? 0 : cursor + 1; i < 3; i++) yield `${population}:${i}`;
+      for (let i = cursor === null ? 0 : cursor + 1; i < 3; i++) {
+        // A page arrives from a query: later, not in the same turn.
+        await Promise.resolve();
+        yield `${population}:${i}`;
+      }
     } finally {
       log.push(`close ${population}`);
     }
