@@ -29,7 +29,12 @@ import type {
 } from './domain/review';
 import type { entryProofInputSchema } from './domain/integrity/entry-proof';
 import type { recordAccessSchema } from './domain/access';
-import type { approveErasureInputSchema, requestErasureInputSchema, revealEntriesInputSchema } from './domain/privacy';
+import type {
+  approveErasureInputSchema,
+  personSearchTokensInputSchema,
+  requestErasureInputSchema,
+  revealEntriesInputSchema,
+} from './domain/privacy';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
 import type {
   createSinkInputSchema,
@@ -81,6 +86,7 @@ const MAPPED: Record<CallableName, true> = {
   requestErasure: true,
   approveErasure: true,
   revealEntries: true,
+  personSearchTokens: true,
 };
 
 interface Registry {
@@ -203,5 +209,9 @@ const requestsMatchSchemas: {
   requestErasure: true satisfies Same<CallableInput<'requestErasure'>, In<typeof requestErasureInputSchema>>,
   approveErasure: true satisfies Same<CallableInput<'approveErasure'>, In<typeof approveErasureInputSchema>>,
   revealEntries: true satisfies Same<CallableInput<'revealEntries'>, In<typeof revealEntriesInputSchema>>,
+  personSearchTokens: true satisfies Same<
+    CallableInput<'personSearchTokens'>,
+    In<typeof personSearchTokensInputSchema>
+  >,
 };
 void requestsMatchSchemas;

@@ -5,11 +5,13 @@ import {
   ExportError,
   exportEvent,
   parseExportFilter,
+  recordedExportFilter,
   type ExportFilter,
   type ExportFormat,
   type Requester,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
+import { tenantBlindIndex } from '../privacy/data-keys';
 
 /**
  * `audit_exports/{id}` as the worker, the sweep and `cancelExport` use it: the stored document
@@ -102,7 +104,7 @@ export function failedExportEvent(job: ExportJob, occurredAt: Date, errorCode: s
     exportId: job.id,
     requester: job.requestedBy,
     format: job.format,
-    filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+    filter: recordedExportFilter(job.filter, tenantBlindIndex(job.tenantId)),
     filterSummary: job.filterSummary,
     rows: 0,
     bytes: 0,

@@ -6,6 +6,7 @@ import {
   encoderFor,
   exportEvent,
   exportJoinedPath,
+  recordedExportFilter,
   exportPartPath,
   jobError,
   planExportQuery,
@@ -19,6 +20,7 @@ import {
 } from '../domain/export';
 import { exportRef, failedExportEvent, jobFromDoc, sliceRef, type ExportJob } from './export-jobs';
 import { countMatches } from './log-source';
+import { tenantBlindIndex } from '../privacy/data-keys';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
 import { archivedDaysInRange, recordPages } from './tiered-source';
@@ -170,7 +172,7 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
   const objectPath = slice === 0 ? job.objectPath : exportPartPath(job.tenantId, job.id, encoder.extension, slice);
   let writer: HashingObjectWriter | undefined;
   try {
-    const plan = planExportQuery(job.tenantId, job.filter);
+    const plan = planExportQuery(job.tenantId, job.filter, tenantBlindIndex(job.tenantId));
     let rowsTotal = job.rowsTotal;
     if (slice === 0) {
       // Archived rows are not counted ahead (that would read every archive twice): the total is
@@ -288,7 +290,7 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
         exportId,
         requester: job.requestedBy,
         format: job.format,
-        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+        filter: recordedExportFilter(job.filter, tenantBlindIndex(job.tenantId)),
         filterSummary: job.filterSummary,
         rows,
         bytes: digest.bytes,

@@ -17,6 +17,7 @@ import {
   encoderFor,
   exportEvent,
   exportObjectPath,
+  recordedExportFilter,
   exportRequester,
   isActive,
   parseJobId,
@@ -25,6 +26,7 @@ import {
   type ExportCaller,
 } from '../domain/export';
 import { recordAudit } from './audit';
+import { tenantBlindIndex } from '../privacy/data-keys';
 import { handleDownload, issueDownloadLink, type DownloadDeps } from './downloads';
 import { exportRef, exportsCollection, jobFromDoc, newExportDoc } from './export-jobs';
 import { sweepStaleExports } from './export-sweep';
@@ -58,7 +60,8 @@ export function handleStartExport(request: CallableRequest): Promise<CallableOut
   return runCallable('startExport', async () => {
     const requester = exportRequester(callerOf(request));
     const input = parseStartExport(request.data);
-    planExportQuery(requester.tenantId, input.filter);
+    const blindIndex = tenantBlindIndex(requester.tenantId);
+    planExportQuery(requester.tenantId, input.filter, blindIndex);
     const encoder = encoderFor(input.format, input.bom);
     const ref = exportsCollection(firestore()).doc();
     await ref.create(
@@ -66,7 +69,7 @@ export function handleStartExport(request: CallableRequest): Promise<CallableOut
         tenantId: requester.tenantId,
         requestedBy: requester,
         filter: input.filter,
-        filterSummary: describeExportFilter(input.filter),
+        filterSummary: describeExportFilter(input.filter, blindIndex),
         format: input.format,
         bom: input.bom,
         objectPath: exportObjectPath(requester.tenantId, ref.id, encoder.extension),
@@ -105,7 +108,7 @@ export function handleCancelExport(request: CallableRequest): Promise<CallableOu
         exportId: id,
         requester,
         format: job.format,
-        filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+        filter: recordedExportFilter(job.filter, tenantBlindIndex(job.tenantId)),
         filterSummary: job.filterSummary,
         rows: job.rowsWritten,
         bytes: job.bytes,

@@ -10,7 +10,9 @@ import {
   approveErasureInputSchema,
   checkErasureApproval,
   erasureEnvelope,
+  actorEmailTokens,
   mayRevealPersonalData,
+  personSearchTokensInputSchema,
   REVEAL_ROLES,
   requestErasureInputSchema,
   requireErasureRequester,
@@ -164,6 +166,23 @@ export function handleRevealEntries(request: CallableRequest): Promise<CallableO
   });
 }
 
+/**
+ * The search tokens of a person's address in the caller's tenant, for the console's log search,
+ * which queries Firestore directly (the rules scope it to the tenant) and cannot compute the
+ * blind token itself. Only for members whose role reads the tenant's personal data in clear; the
+ * tenant always comes from the claims, so nobody obtains another tenant's token.
+ */
+export function handlePersonSearchTokens(request: CallableRequest): Promise<CallableOutput<'personSearchTokens'>> {
+  return runCallable('personSearchTokens', () => {
+    const reader = requireTenantRole(requestCaller(request), [...REVEAL_ROLES] as Role[], 'search by a person');
+    const input = parseCommand(personSearchTokensInputSchema, request.data);
+    const store = dataKeyStore();
+    const blindIndex = store ? (email: string) => store.blindIndex(reader.tenantId, email) : undefined;
+    return Promise.resolve({ tokens: actorEmailTokens(input.actorEmail, blindIndex) });
+  });
+}
+
 export const requestErasure = onCall(COMMAND_OPTIONS, withFreshToken(handleRequestErasure));
 export const approveErasure = onCall(COMMAND_OPTIONS, withFreshToken(handleApproveErasure));
 export const revealEntries = onCall(COMMAND_OPTIONS, withFreshToken(handleRevealEntries));
+export const personSearchTokens = onCall(COMMAND_OPTIONS, withFreshToken(handlePersonSearchTokens));

@@ -2,7 +2,7 @@ import type { StoredEntry } from './entry';
 
 /**
  * Requests and answers of the personal-data callables (`requestErasure`, `approveErasure`,
- * `revealEntries`), part of the callable map in `callables.ts` (docs/privacy.md).
+ * `revealEntries`, `personSearchTokens`), part of the callable map in `callables.ts` (docs/privacy.md).
  */
 
 /** A compliance officer asks to erase a data subject (an actor id of the tenant's entries). */
@@ -44,4 +44,19 @@ export type RevealedFields = Pick<StoredEntry, 'actor' | 'changes' | 'metadata'>
 export interface RevealedEntries {
   /** By log id; entries of other tenants, missing ones and clear-text ones are left out. */
   entries: Record<string, RevealedFields>;
+}
+
+/** `personSearchTokens`: a reader of the tenant searches the log by a person's address. */
+export interface PersonSearchTokensRequest {
+  /** The address, any case; a malformed one is refused with a field error. */
+  actorEmail: string;
+}
+
+/**
+ * The search tokens of the address in the caller's tenant: the lower-cased address (entries
+ * stored in clear) and its blind-index token (sealed entries). The console matches any of them
+ * (`searchTokens array-contains-any`); the token means nothing in another tenant.
+ */
+export interface PersonSearchTokens {
+  tokens: string[];
 }

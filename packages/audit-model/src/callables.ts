@@ -31,6 +31,8 @@ import type {
   ApproveErasureRequest,
   ErasureExecuted,
   ErasureRequested,
+  PersonSearchTokens,
+  PersonSearchTokensRequest,
   RequestErasureRequest,
   RevealedEntries,
   RevealEntriesRequest,
@@ -157,6 +159,8 @@ export interface ExportFilterRequest {
   resourceId?: string;
   correlationId?: string;
   keyword?: string;
+  /** A person's address: their entries stored in clear or sealed (not with `keyword`). */
+  actorEmail?: string;
 }
 
 export interface StartExportRequest {
@@ -480,6 +484,7 @@ export interface Callables {
   requestErasure: { request: RequestErasureRequest; response: ErasureRequested };
   approveErasure: { request: ApproveErasureRequest; response: ErasureExecuted };
   revealEntries: { request: RevealEntriesRequest; response: RevealedEntries };
+  personSearchTokens: { request: PersonSearchTokensRequest; response: PersonSearchTokens };
 }
 
 /** The name of a callable. */
