@@ -1,11 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryHash, logIdFor, prepareEvent, readTenantSettings, type AuditEntry } from '../../functions/src/domain';
-import { ERASED, KeyEncryptionKey, SEALED } from '../../functions/src/domain/privacy';
+import { ERASED, SEALED } from '../../functions/src/domain/privacy';
 import { DataKeyStore } from '../../functions/src/privacy/data-keys';
 import { fromStored } from '../../functions/src/store/converters';
 import { runTieringJob } from '../../functions/src/tiering/job';
@@ -14,6 +11,7 @@ import { checkpointTenants } from '../support/checkpoints';
 import { adminDb, closeAdminApp, PROJECT_ID, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { auditEntries, callOk, downloadViaLink, waitForJob } from '../support/exports';
 import { waitForDoc } from '../support/ingest-paths';
+import { devKek, devKekSecret } from '../support/privacy';
 import { countExisting, createTenant, DAY, dateDaysAgo, seed, tieringDeps } from '../support/tiering';
 
 // Crypto-shredding end to end on the emulators: a tenant with `privacy.encryptPersonalData` stores
@@ -26,15 +24,6 @@ requireEmulators('FIRESTORE', 'FIREBASE_STORAGE', 'FIREBASE_AUTH');
 const db = adminDb();
 const run = promisify(execFile);
 
-/** The development KEK the Functions emulator uses (functions/.secret.local). */
-function devKekSecret(): string {
-  const { parseStrict } = createRequire(__filename)('firebase-tools/lib/functions/env') as {
-    parseStrict: (data: string) => Record<string, string>;
-  };
-  const file = readFileSync(join(__dirname, '../../functions/.secret.local'), 'utf8');
-  return parseStrict(file).AUDIT_PERSONAL_DATA_KEK!;
-}
-const devKek = () => new KeyEncryptionKey(devKekSecret());
 // The jobs this suite runs in its own process (tiering, checkpoints) ingest system events for the
 // sealing tenant, as the deployed functions do with the secret bound to them.
 process.env.AUDIT_PERSONAL_DATA_KEK = devKekSecret();
