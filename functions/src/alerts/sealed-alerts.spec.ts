@@ -49,7 +49,7 @@ async function sealedAlertEntry() {
   if (prepared.status !== 'accepted') throw new Error(prepared.message);
   expect(String(prepared.entry.actor.email)).toMatch(/^enc:v1:/);
   const stored = toStored(prepared.entry, new Date('2026-01-31T12:00:01.000Z'));
-  return alertEntryOf(prepared.entry.logId, stored as unknown as Record<string, unknown>)!;
+  return alertEntryOf(prepared.entry.logId, stored)!;
 }
 
 describe('alerts built from a sealed entry', () => {

@@ -24,6 +24,7 @@ import type { Role } from '../domain/commands';
 import { firestore } from '../firebase';
 import { COLLECTIONS } from '../store/collections';
 import { dataKeyStore, revealEntries as openEntries, type DataKeyStore } from './data-keys';
+import { purgeSubjectDeadLetters } from './dead-letter-purge';
 
 // The personal-data callables: erasure (request, then approval by a second person, which
 // destroys the subject's key) and the console's reveal of the sealed fields of a visible page.
@@ -114,6 +115,9 @@ export function handleApproveErasure(request: CallableRequest): Promise<Callable
     });
     const subject = approved.record.subject;
     const destroyed = subject !== undefined ? (await keys().destroy(approved.tenantId, subject)).destroyed : false;
+    // Refused input of the subject keeps its payload in clear: removed with the key. A retry after
+    // the execution was recorded no longer knows the subject, and has nothing left to purge.
+    const deadLettersPurged = subject !== undefined ? await purgeSubjectDeadLetters(db, approved.tenantId, subject) : 0;
     const executedLogId = await db.runTransaction(async (tx) => {
       const current = (await tx.get(ref)).data() as ErasureRecord | undefined;
       if (current?.status === 'executed') return null;
@@ -129,6 +133,7 @@ export function handleApproveErasure(request: CallableRequest): Promise<Callable
           member: approved.member,
           occurredAt: now(),
           keyDestroyed: destroyed,
+          deadLettersPurged,
         }),
       );
     });
@@ -136,6 +141,7 @@ export function handleApproveErasure(request: CallableRequest): Promise<Callable
       erasureId: input.erasureId,
       status: 'executed',
       keyDestroyed: destroyed,
+      deadLettersPurged,
       logIds: [...approved.logIds, ...(executedLogId !== null ? [executedLogId] : [])],
     };
   });

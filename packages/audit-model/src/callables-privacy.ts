@@ -29,6 +29,8 @@ export interface ErasureExecuted {
   status: 'executed';
   /** False when the subject had no key (nothing of theirs was ever sealed, or already erased). */
   keyDestroyed: boolean;
+  /** Dead letters of the subject removed (refused input keeps its payload in clear). */
+  deadLettersPurged: number;
   /** Log ids of the `audit.privacy.erasure_approved` and `..._executed` entries. */
   logIds: string[];
 }

@@ -6,3 +6,4 @@ export * from './settings';
 export * from './access';
 export * from './erasure';
 export * from './person-search';
+export * from './erased-input';
