@@ -159,8 +159,7 @@ export interface ExportFilterRequest {
   resourceId?: string;
   correlationId?: string;
   keyword?: string;
-  /** A person's address: their entries stored in clear or sealed (not with `keyword`). */
-  actorEmail?: string;
+  actorEmail?: string; // a person's address, clear or sealed entries (docs/privacy.md); not with keyword
 }
 
 export interface StartExportRequest {
