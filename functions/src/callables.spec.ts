@@ -30,7 +30,12 @@ import type {
 } from './domain/review';
 import type { entryProofInputSchema } from './domain/integrity/entry-proof';
 import type { recordAccessSchema } from './domain/access';
-import type { approveErasureInputSchema, requestErasureInputSchema, revealEntriesInputSchema } from './domain/privacy';
+import type {
+  approveErasureInputSchema,
+  personSearchTokensInputSchema,
+  requestErasureInputSchema,
+  revealEntriesInputSchema,
+} from './domain/privacy';
 import type { getTenantSettingsInputSchema, updateTenantSettingsInputSchema } from './domain/settings';
 import type {
   createSinkInputSchema,
@@ -83,6 +88,7 @@ const MAPPED: Record<CallableName, true> = {
   approveErasure: true,
   revealEntries: true,
   startSubjectAccessExport: true,
+  personSearchTokens: true,
 };
 
 interface Registry {
@@ -208,6 +214,10 @@ const requestsMatchSchemas: {
   startSubjectAccessExport: true satisfies Same<
     CallableInput<'startSubjectAccessExport'>,
     In<typeof startSubjectAccessExportSchema>
+  >,
+  personSearchTokens: true satisfies Same<
+    CallableInput<'personSearchTokens'>,
+    In<typeof personSearchTokensInputSchema>
   >,
 };
 void requestsMatchSchemas;

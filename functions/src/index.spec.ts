@@ -57,7 +57,7 @@ describe('function registry', () => {
     expect(names).toEqual(
       expect.arrayContaining(['ingestPubSub', 'ingestOutbox', 'capture', 'api', 'reactToEntry', 'tieringDaily']),
     );
-    expect(names).toHaveLength(60);
+    expect(names).toHaveLength(61);
     expect(names).not.toContain('benchBaselineIngest');
     expect(names).not.toContain('benchBaselineOutbox');
   }, 60_000);

@@ -77,6 +77,7 @@ exportLazily(registered, () => require('./privacy/functions') as typeof Privacy,
   'requestErasure',
   'approveErasure',
   'revealEntries',
+  'personSearchTokens',
 ]);
 
 // Reads of the log reported by the console (searches, entries opened)

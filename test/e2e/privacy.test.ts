@@ -104,6 +104,19 @@ describe('sealed personal data in the console', () => {
     expect(detail).not.toContain('enc:v1:');
   });
 
+  it('finds a person by e-mail through the blind index, sealed entries included', async () => {
+    // The stored tokens hold no clear address: only the server's blind token can match.
+    expect(ada.searchTokens.some((t) => t.includes('ada@'))).toBe(false);
+    await page.goto(`${server.url}/logs?range=24h&email=${encodeURIComponent('ADA@example.com')}`);
+    await page.locator('[data-testid="first-page-ms"], [data-testid="load-problem"]').first().waitFor();
+    expect(await page.getByTestId('load-problem').count()).toBe(0);
+    const rows = page.locator('[data-log-id]');
+    await page.locator(`[data-log-id="${ada.logId}"]`).waitFor();
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-log-id')))).toEqual([ada.logId]);
+    expect(await page.locator(`[data-log-id="${ada.logId}"] .c-actor`).textContent()).toContain('Ada Lovelace');
+    await screenshot(page, 'privacy-search-by-email');
+  });
+
   it('shows an erased subject as erased, and the other still readable', async () => {
     const officer = await signInWithClaims({ tenantId: tenant, role: 'compliance' });
     const second = await signInWithClaims({ tenantId: tenant, role: 'compliance' });

@@ -73,6 +73,14 @@ let platform: string;
 const liveIds: string[] = [];
 const archivedIds: string[] = [];
 const from = `${archivedDay}T00:00:00.000Z`;
+let liveAdaAt: string;
+
+/** The tenant's dead letters whose payload is an event of Ada, and of Grace. */
+async function subjectDeadLetters(): Promise<{ ada: string[]; grace: string[] }> {
+  const snap = await db.collection('audit_dead_letters').where('tenantId', '==', tenant).get();
+  const of = (id: string) => snap.docs.filter((d) => String(d.get('rawPayload')).includes(`"${id}"`)).map((d) => d.id);
+  return { ada: of('u-ada'), grace: of('u-grace') };
+}
 
 beforeAll(async () => {
   await createTenant(db, tenant, 30);
@@ -89,6 +97,7 @@ beforeAll(async () => {
 
   apiKey = await seedKey(db, tenant);
   const now = new Date().toISOString();
+  liveAdaAt = now;
   const posted = await postEvents(apiKey, {
     events: [envelope(ADA, 'live-ada', now), envelope(GRACE, 'live-grace', now)],
   });
@@ -212,13 +221,30 @@ describe('erasure', () => {
     expect(adaFields(row!)).toEqual(ADA_CLEAR);
   });
 
+  it('keeps refused input of the subject as a dead letter, in clear, until erasure', async () => {
+    // No resource: refused, so the payload is dead-lettered as it came (nothing is sealed there).
+    const refused = (actor: Record<string, unknown>, id: string) => {
+      const { resource: _resource, ...event } = envelope(actor, id, new Date().toISOString());
+      return event;
+    };
+    const posted = await postEvents(apiKey, { events: [refused(ADA, 'bad-ada'), refused(GRACE, 'bad-grace')] });
+    // Every event of the request is invalid: 400, each one dead-lettered.
+    expect(posted.status, JSON.stringify(posted.body)).toBe(400);
+    const letters = await waitFor(
+      () => subjectDeadLetters(),
+      (found) => found.ada.length === 1 && found.grace.length === 1,
+      { what: 'the dead letters of both subjects' },
+    );
+    expect(letters.ada.length).toBe(1);
+  });
+
   it('destroys the key when a second officer approves, every step a COMPLIANCE entry', async () => {
     const executed = await callOk<{ status: string; keyDestroyed: boolean; logIds: string[] }>(
       'approveErasure',
       { erasureId },
       secondOfficer,
     );
-    expect(executed).toMatchObject({ status: 'executed', keyDestroyed: true });
+    expect(executed).toMatchObject({ status: 'executed', keyDestroyed: true, deadLettersPurged: 1 });
     for (const step of ['requested', 'approved', 'executed']) {
       const entries = await waitFor(
         () => auditEntries(db, tenant, `audit.privacy.erasure_${step}`),
@@ -231,6 +257,23 @@ describe('erasure', () => {
     const record = (await db.collection('audit_erasures').doc(erasureId).get()).data()!;
     expect(record.status).toBe('executed');
     expect(record.subject).toBeUndefined();
+  });
+
+  it("purges the subject's dead letters and their originals, and keeps the others'", async () => {
+    const letters = await subjectDeadLetters();
+    expect(letters.ada).toEqual([]);
+    expect(letters.grace.length).toBe(1);
+    const originals = await db.collection('audit_dead_letter_payloads').get();
+    expect(originals.docs.some((d) => String(d.get('rawPayload')).includes('"u-ada"'))).toBe(false);
+  });
+
+  it("takes a redelivery of the erased subject's event as a duplicate, never a dead letter in clear", async () => {
+    // Sealed again under the subject's next key generation: a different hash, the same event.
+    const again = await postEvents(apiKey, { events: [envelope(ADA, 'live-ada', liveAdaAt)] });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(JSON.stringify(again.body)).toContain('duplicate');
+    const letters = await subjectDeadLetters();
+    expect(letters.ada).toEqual([]);
   });
 
   it('shows the subject as erased in the API (once instance caches expire), others still in clear', async () => {

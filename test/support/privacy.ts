@@ -14,7 +14,7 @@ export function devKekSecret(): string {
 }
 
 /** The development KEK as the functions hold it. */
-export const devKek = () => new KeyEncryptionKey(devKekSecret());
+export const devKek = (): KeyEncryptionKey => new KeyEncryptionKey(devKekSecret());
 
 /**
  * Entries of a sealing tenant built as ingest builds them (the same KEK, the same key store),

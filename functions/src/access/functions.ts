@@ -2,7 +2,8 @@ import type { CallableOutput } from '@audit-log/model/callables';
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { randomBytes } from 'node:crypto';
 import { COMMAND_OPTIONS, requestCaller, runCallable } from '../commands/callable';
-import { consoleAccessEvent, parseRecordAccess } from '../domain/access';
+import { consoleAccessEvent, parseRecordAccess, withAddressesAsTokens } from '../domain/access';
+import { tenantBlindIndex } from '../privacy/data-keys';
 import { assertCommand } from '../domain/commands';
 import { mayReadTenantAudit } from '../domain/integrity/entry-proof';
 import { recordRead, recordedRead } from './record';
@@ -17,7 +18,9 @@ import { recordRead, recordedRead } from './record';
 export function handleRecordAccess(request: CallableRequest): Promise<CallableOutput<'recordAccess'>> {
   return runCallable('recordAccess', async () => {
     const caller = requestCaller(request);
-    const input = parseRecordAccess(request.data);
+    // A searched address is recorded by its blind token (docs/privacy.md), never in clear.
+    const parsed = parseRecordAccess(request.data);
+    const input = withAddressesAsTokens(parsed, tenantBlindIndex(parsed.tenantId));
     assertCommand(
       mayReadTenantAudit(caller, input.tenantId),
       'permission_denied',

@@ -7,11 +7,13 @@ import {
   exportEvent,
   gdprExportEvent,
   parseExportFilter,
+  recordedExportFilter,
   type ExportFilter,
   type ExportFormat,
   type Requester,
 } from '../domain/export';
 import { COLLECTIONS } from '../store/collections';
+import { tenantBlindIndex } from '../privacy/data-keys';
 
 /**
  * `audit_exports/{id}` as the worker, the sweep and `cancelExport` use it: the stored document
@@ -137,7 +139,7 @@ export function jobOutcomeEvent(
     exportId: job.id,
     requester: job.requestedBy,
     format: job.format,
-    filter: JSON.parse(JSON.stringify(job.filter)) as Record<string, unknown>,
+    filter: recordedExportFilter(job.filter, tenantBlindIndex(job.tenantId)),
     filterSummary: job.filterSummary,
     outcome,
     ...result,

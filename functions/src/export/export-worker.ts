@@ -23,6 +23,7 @@ import {
 import { reportRef } from '../reports/report-jobs';
 import { exportRef, failedExportEvent, jobFromDoc, jobOutcomeEvent, sliceRef, type ExportJob } from './export-jobs';
 import { countMatches } from './log-source';
+import { tenantBlindIndex } from '../privacy/data-keys';
 import * as logs from './logs';
 import { deleteObjects, HashingObjectWriter, joinObjects, type Bucket } from './storage';
 import { writeSubjectSummary } from './subject-summary';
@@ -186,7 +187,7 @@ export async function runExportSlice(deps: ExportWorkerDeps, exportId: string, s
   const objectPath = slice === 0 ? job.objectPath : exportPartPath(job.tenantId, job.id, encoder.extension, slice);
   let writer: HashingObjectWriter | undefined;
   try {
-    const populations = exportPopulations(job.tenantId, job);
+    const populations = exportPopulations(job.tenantId, job, tenantBlindIndex(job.tenantId));
     let rowsTotal = job.rowsTotal;
     if (slice === 0) {
       // Archived rows are not counted ahead (that would read every archive twice), nor rows of

@@ -25,6 +25,7 @@ import {
 } from '../domain/export';
 import { recordAudit } from './audit';
 import { handleStartSubjectAccessExport } from './subject-access';
+import { tenantBlindIndex } from '../privacy/data-keys';
 import { handleDownload, issueDownloadLink, type DownloadDeps } from './downloads';
 import { exportRef, exportsCollection, jobFromDoc, jobOutcomeEvent, newExportDoc } from './export-jobs';
 import { sweepStaleExports } from './export-sweep';
@@ -58,7 +59,8 @@ export function handleStartExport(request: CallableRequest): Promise<CallableOut
   return runCallable('startExport', async () => {
     const requester = exportRequester(callerOf(request));
     const input = parseStartExport(request.data);
-    planExportQuery(requester.tenantId, input.filter);
+    const blindIndex = tenantBlindIndex(requester.tenantId);
+    planExportQuery(requester.tenantId, input.filter, blindIndex);
     const encoder = encoderFor(input.format, input.bom);
     const ref = exportsCollection(firestore()).doc();
     await ref.create(
@@ -66,7 +68,7 @@ export function handleStartExport(request: CallableRequest): Promise<CallableOut
         tenantId: requester.tenantId,
         requestedBy: requester,
         filter: input.filter,
-        filterSummary: describeExportFilter(input.filter),
+        filterSummary: describeExportFilter(input.filter, blindIndex),
         format: input.format,
         bom: input.bom,
         objectPath: exportObjectPath(requester.tenantId, ref.id, encoder.extension),

@@ -2,6 +2,7 @@ import { mergeTiers, type MergedCursor, type MergedPage, type TierReader } from 
 import type { Firestore } from 'firebase-admin/firestore';
 import { encodeCursor, SEARCHABLE_STATES, utcDate, type ColdSearchRequest } from '../domain/archive';
 import {
+  coldPersonTokensOf,
   coldRequestOf,
   cursorAt,
   matchesWhere,
@@ -103,6 +104,7 @@ export async function* recordPages(
   if (newestDay !== null) {
     coldBeforeMs = Date.parse(`${newestDay}T00:00:00.000Z`) + 86_400_000;
     const filters = coldRequestOf(plan.where, plan.from, plan.to);
+    const personTokens = coldPersonTokensOf(plan.where);
     const request: ColdSearchRequest = { ...filters, pageSize };
     const start = after ? encodeCursor(tenantId, request, searchPositionOf(after)) : undefined;
     const store = { db: deps.db, bucket: deps.archiveBucket };
@@ -110,6 +112,7 @@ export async function* recordPages(
       const c = cursor ?? start;
       const answer = await coldSearch(store, tenantId, c ? { ...request, cursor: c } : request, {
         cacheBytes: EXPORT_CACHE_BYTES,
+        ...(personTokens ? { personTokens } : {}),
       });
       const rows = answer.entries
         .filter((e) => matchesWhere(e as unknown as Record<string, unknown>, plan.where))

@@ -14,7 +14,7 @@ import {
   type EventQueryPlan,
 } from '../domain/api';
 import { ingestSystemEvent } from '../ingest/ingest';
-import { revealEntries } from '../privacy/data-keys';
+import { dataKeyStore, revealEntries } from '../privacy/data-keys';
 import { COLLECTIONS } from '../store/collections';
 import { reviewDocsOf } from '../store/reviews';
 import { authenticate } from './auth';
@@ -72,7 +72,10 @@ export async function getEvents(db: Firestore, limiter: RateLimiter, req: Reques
   const principal = await authenticate(db, req);
   requireScope(principal, 'read');
   const params = queryParams(req);
-  const plan = planEventQuery(principal.tenantId, params);
+  // A `read` key reads its tenant's personal data in clear, so it may search by the blind index.
+  const keys = dataKeyStore();
+  const blindIndex = keys ? (email: string) => keys.blindIndex(principal.tenantId, email) : undefined;
+  const plan = planEventQuery(principal.tenantId, params, blindIndex);
   const rate = await limiter.consume(principal.tenantId, 1);
   if (!rate.allowed) {
     throw new ApiError(
@@ -91,6 +94,7 @@ export async function getEvents(db: Firestore, limiter: RateLimiter, req: Reques
     more: page.nextCursor !== null,
     readId,
     occurredAt: new Date().toISOString(),
+    blindIndex,
   });
   try {
     const outcome = await ingestSystemEvent(event, `http-events-read-${principal.tenantId}-${readId}`, 'http');

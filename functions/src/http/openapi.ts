@@ -310,6 +310,12 @@ function eventsPath(): Json {
         query('from', 'Entries that occurred at or after this instant.', { type: 'string', format: 'date-time' }),
         query('to', 'Entries that occurred strictly before this instant.', { type: 'string', format: 'date-time' }),
         query('actor_id', 'Actor id, exact.', { type: 'string', maxLength: 256 }),
+        query(
+          'actor_email',
+          "Actor e-mail address, case-insensitive: finds the person's entries whether stored in clear or sealed " +
+            '(through the blind index). Combines with category or level only; recorded by its blind-index token.',
+          { type: 'string', maxLength: 254, format: 'email' },
+        ),
         query('event_type', `Comma-separated event types (at most ${QUERY_LIMITS.maxEventTypes}).`, { type: 'string' }),
         query('category', 'Category.', { type: 'string', enum: [...CATEGORIES] }),
         query('level', 'Level.', { type: 'string', enum: [...LEVELS] }),

@@ -13,6 +13,9 @@ import { validTenantId } from '../domain/text';
 import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { dataKeyStore } from '../privacy/data-keys';
+import { isResealedDuplicate, sealedKeyIds } from '../domain/privacy';
+import { COLLECTIONS } from '../store/collections';
+import { fromStored } from '../store/converters';
 import { storeEntries, storeEntry, type StoreResult } from '../store/audit-store';
 import { rawPayloadText, writeDeadLetter } from '../store/dead-letters';
 import { tenantSettingsReader, type TenantSettingsReader } from '../tenants/tenant-settings';
@@ -92,14 +95,26 @@ function prepare(raw: RawEvent, transport: TransportContext) {
   });
 }
 
+/**
+ * A conflict of a sealed entry may be the same event sealed again under the subject's next key
+ * generation (a redelivery after an erasure): then it is a duplicate, and its clear payload is
+ * never dead-lettered. Only this rare path reads the stored entry.
+ */
+async function conflictOrResealed(db: Firestore, entry: AuditEntry): Promise<StoreResult> {
+  if (sealedKeyIds(entry).size === 0) return 'conflict';
+  const stored = await db.collection(COLLECTIONS.logs).doc(entry.logId).get();
+  return stored.exists && isResealedDuplicate(fromStored(stored.data()!), entry) ? 'duplicate' : 'conflict';
+}
+
 /** The outcome of a store attempt: logged, or turned into a dead letter when it can never be stored. */
-function settle(
+async function settle(
   db: Firestore,
   delivery: Delivery,
   transport: TransportContext,
   entry: AuditEntry,
-  result: StoreResult,
+  stored: StoreResult,
 ): Promise<IngestOutcome> {
+  const result = stored === 'conflict' ? await conflictOrResealed(db, entry) : stored;
   const reject = (rejection: Rejection) =>
     rejectDelivery(db, delivery.raw, transport, delivery.deadLetterId, rejection);
   const known = { tenantId: entry.tenantId, eventId: entry.eventId };
@@ -121,7 +136,7 @@ function settle(
   }
   if (result === 'stored') logs.entryStored(entry.logId, entry.tenantId, entry.eventType, transport.via);
   else logs.duplicateIgnored(entry.logId, entry.tenantId, transport.via);
-  return Promise.resolve({ status: result, logId: entry.logId, tenantId: entry.tenantId });
+  return { status: result, logId: entry.logId, tenantId: entry.tenantId };
 }
 
 /**

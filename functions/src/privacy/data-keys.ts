@@ -185,3 +185,13 @@ export function entriesForReader<T extends object>(
 ): Promise<T[]> {
   return mayReveal ? revealEntries(tenantId, entries) : Promise.resolve(entries.map((e) => concealEntry(e)));
 }
+
+/**
+ * The blind index of one tenant (`pii:` token of an address), for a search by a person; undefined
+ * without a KEK, where no entry can be sealed. Callers hand it only to readers who may open the
+ * tenant's personal data: the token is what sealed entries are found by.
+ */
+export function tenantBlindIndex(tenantId: string): ((email: string) => string) | undefined {
+  const keys = dataKeyStore();
+  return keys ? (email) => keys.blindIndex(tenantId, email) : undefined;
+}

@@ -10,7 +10,9 @@ import {
   approveErasureInputSchema,
   checkErasureApproval,
   erasureEnvelope,
+  actorEmailTokens,
   mayRevealPersonalData,
+  personSearchTokensInputSchema,
   REVEAL_ROLES,
   requestErasureInputSchema,
   requireErasureRequester,
@@ -22,6 +24,7 @@ import type { Role } from '../domain/commands';
 import { firestore } from '../firebase';
 import { COLLECTIONS } from '../store/collections';
 import { dataKeyStore, revealEntries as openEntries, type DataKeyStore } from './data-keys';
+import { purgeSubjectDeadLetters } from './dead-letter-purge';
 
 // The personal-data callables: erasure (request, then approval by a second person, which
 // destroys the subject's key) and the console's reveal of the sealed fields of a visible page.
@@ -112,6 +115,9 @@ export function handleApproveErasure(request: CallableRequest): Promise<Callable
     });
     const subject = approved.record.subject;
     const destroyed = subject !== undefined ? (await keys().destroy(approved.tenantId, subject)).destroyed : false;
+    // Refused input of the subject keeps its payload in clear: removed with the key. A retry after
+    // the execution was recorded no longer knows the subject, and has nothing left to purge.
+    const deadLettersPurged = subject !== undefined ? await purgeSubjectDeadLetters(db, approved.tenantId, subject) : 0;
     const executedLogId = await db.runTransaction(async (tx) => {
       const current = (await tx.get(ref)).data() as ErasureRecord | undefined;
       if (current?.status === 'executed') return null;
@@ -127,6 +133,7 @@ export function handleApproveErasure(request: CallableRequest): Promise<Callable
           member: approved.member,
           occurredAt: now(),
           keyDestroyed: destroyed,
+          deadLettersPurged,
         }),
       );
     });
@@ -134,6 +141,7 @@ export function handleApproveErasure(request: CallableRequest): Promise<Callable
       erasureId: input.erasureId,
       status: 'executed',
       keyDestroyed: destroyed,
+      deadLettersPurged,
       logIds: [...approved.logIds, ...(executedLogId !== null ? [executedLogId] : [])],
     };
   });
@@ -164,6 +172,23 @@ export function handleRevealEntries(request: CallableRequest): Promise<CallableO
   });
 }
 
+/**
+ * The search tokens of a person's address in the caller's tenant, for the console's log search,
+ * which queries Firestore directly (the rules scope it to the tenant) and cannot compute the
+ * blind token itself. Only for members whose role reads the tenant's personal data in clear; the
+ * tenant always comes from the claims, so nobody obtains another tenant's token.
+ */
+export function handlePersonSearchTokens(request: CallableRequest): Promise<CallableOutput<'personSearchTokens'>> {
+  return runCallable('personSearchTokens', () => {
+    const reader = requireTenantRole(requestCaller(request), [...REVEAL_ROLES] as Role[], 'search by a person');
+    const input = parseCommand(personSearchTokensInputSchema, request.data);
+    const store = dataKeyStore();
+    const blindIndex = store ? (email: string) => store.blindIndex(reader.tenantId, email) : undefined;
+    return Promise.resolve({ tokens: actorEmailTokens(input.actorEmail, blindIndex) });
+  });
+}
+
 export const requestErasure = onCall(COMMAND_OPTIONS, withFreshToken(handleRequestErasure));
 export const approveErasure = onCall(COMMAND_OPTIONS, withFreshToken(handleApproveErasure));
 export const revealEntries = onCall(COMMAND_OPTIONS, withFreshToken(handleRevealEntries));
+export const personSearchTokens = onCall(COMMAND_OPTIONS, withFreshToken(handlePersonSearchTokens));

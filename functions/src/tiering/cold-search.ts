@@ -37,6 +37,11 @@ export interface ColdSearchOptions {
   /** Local cache of downloaded archives (bounded by `cacheBytes`). */
   cacheDir?: string;
   cacheBytes?: number;
+  /**
+   * The search tokens of a person (`actorEmail`, or an export's `array-contains-any` condition),
+   * resolved by the caller, which alone knows whether its reader may use the tenant's blind index.
+   */
+  personTokens?: readonly string[];
 }
 
 export interface ColdSearchResult {
@@ -158,7 +163,7 @@ export async function coldSearch(
       );
       files += local.length;
       const src = daySource(local);
-      const filter = buildSqlFilter(tenantId, req, position);
+      const filter = buildSqlFilter(tenantId, req, position, options.personTokens);
       const rows = await queryArchiveRows(
         duck.conn,
         src.sql,

@@ -17,8 +17,8 @@ import {
   searchTenant,
   type ArchiveCaller,
 } from '../domain/archive';
-import { mayRevealPersonalData } from '../domain/privacy';
-import { entriesForReader } from '../privacy/data-keys';
+import { actorEmailTokens, mayRevealPersonalData, recordedActorEmail } from '../domain/privacy';
+import { entriesForReader, tenantBlindIndex } from '../privacy/data-keys';
 import { coldSearch } from './cold-search';
 import type { TieringDeps } from './context';
 import { emitArchiveEvent } from './events';
@@ -59,10 +59,17 @@ export function handleSearchArchives(request: CallableRequest): Promise<Callable
   return runCallable('searchArchives', async () => {
     const req = parseColdSearchRequest(request.data);
     const tenantId = searchTenant(callerOf(request), req.tenantId);
-    const result = await coldSearch(deps(), tenantId, req);
-    await recordArchiveSearch(requestCaller(request), tenantId, req, result);
-    // The archive holds ciphertext; the tenant's readers get the personal values opened.
     const reveal = mayRevealPersonalData(request.auth?.token, tenantId);
+    // The blind token finds a person's sealed entries: only for readers who may open them. A
+    // platform admin reading another tenant finds the entries that hold the address in clear.
+    const blindIndex = tenantBlindIndex(tenantId);
+    const email = req.actorEmail;
+    const personTokens = email !== undefined ? actorEmailTokens(email, reveal ? blindIndex : undefined) : undefined;
+    const result = await coldSearch(deps(), tenantId, req, personTokens ? { personTokens } : {});
+    // The search is recorded with the address as its blind token, never in clear.
+    const recorded = email !== undefined ? { ...req, actorEmail: recordedActorEmail(email, blindIndex) } : req;
+    await recordArchiveSearch(requestCaller(request), tenantId, recorded, result);
+    // The archive holds ciphertext; the tenant's readers get the personal values opened.
     return { ...result, entries: await entriesForReader(tenantId, result.entries, reveal) };
   });
 }

@@ -44,6 +44,8 @@ export interface ColdSearchRequest {
   /** Any of these operations (what the entry did to its resource). */
   operations?: Operation[];
   keyword?: string;
+  /** A person's address: their entries stored in clear or sealed (not with `keyword`). */
+  actorEmail?: string;
   /** One entry by id: entry detail of an archived row, with its day as `from`/`to`. */
   logId?: string;
   /** 50 when left out. */

@@ -2,7 +2,7 @@ import type { StoredEntry } from './entry';
 
 /**
  * Requests and answers of the personal-data callables (`requestErasure`, `approveErasure`,
- * `revealEntries`), part of the callable map in `callables.ts` (docs/privacy.md).
+ * `revealEntries`, `personSearchTokens`), part of the callable map in `callables.ts` (docs/privacy.md).
  */
 
 /** A compliance officer asks to erase a data subject (an actor id of the tenant's entries). */
@@ -29,6 +29,8 @@ export interface ErasureExecuted {
   status: 'executed';
   /** False when the subject had no key (nothing of theirs was ever sealed, or already erased). */
   keyDestroyed: boolean;
+  /** Dead letters of the subject removed (refused input keeps its payload in clear). */
+  deadLettersPurged: number;
   /** Log ids of the `audit.privacy.erasure_approved` and `..._executed` entries. */
   logIds: string[];
 }
@@ -63,4 +65,19 @@ export interface SubjectAccessExportStarted {
   exportId: string;
   /** Log id of the `compliance.gdpr_export.requested` entry. */
   logId: string;
+}
+
+/** `personSearchTokens`: a reader of the tenant searches the log by a person's address. */
+export interface PersonSearchTokensRequest {
+  /** The address, any case; a malformed one is refused with a field error. */
+  actorEmail: string;
+}
+
+/**
+ * The search tokens of the address in the caller's tenant: the lower-cased address (entries
+ * stored in clear) and its blind-index token (sealed entries). The console matches any of them
+ * (`searchTokens array-contains-any`); the token means nothing in another tenant.
+ */
+export interface PersonSearchTokens {
+  tokens: string[];
 }

@@ -31,6 +31,8 @@ import type {
   ApproveErasureRequest,
   ErasureExecuted,
   ErasureRequested,
+  PersonSearchTokens,
+  PersonSearchTokensRequest,
   RequestErasureRequest,
   StartSubjectAccessExportRequest,
   SubjectAccessExportStarted,
@@ -159,6 +161,7 @@ export interface ExportFilterRequest {
   resourceId?: string;
   correlationId?: string;
   keyword?: string;
+  actorEmail?: string; // a person's address, clear or sealed entries (docs/privacy.md); not with keyword
 }
 
 export interface StartExportRequest {
@@ -483,6 +486,7 @@ export interface Callables {
   approveErasure: { request: ApproveErasureRequest; response: ErasureExecuted };
   revealEntries: { request: RevealEntriesRequest; response: RevealedEntries };
   startSubjectAccessExport: { request: StartSubjectAccessExportRequest; response: SubjectAccessExportStarted };
+  personSearchTokens: { request: PersonSearchTokensRequest; response: PersonSearchTokens };
 }
 
 /** The name of a callable. */

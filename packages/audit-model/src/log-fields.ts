@@ -74,15 +74,27 @@ export type LogFilterKey = (typeof LOG_FILTER_KEYS)[number]['key'];
 /** The shared filter's keyword: one lower-cased search token. */
 export const KEYWORD_FIELD: ContainsField = 'searchTokens';
 
+/**
+ * The shared filter key of a search by a person's e-mail. The address itself never reaches a
+ * query: the server resolves it to the person's search tokens (the lower-cased address, which
+ * entries stored in clear carry, and the tenant's blind-index token, which sealed entries carry),
+ * and the query matches any of them.
+ */
+export const ACTOR_EMAIL_KEY = 'actorEmail';
+
 /** A filter with the shared keys; null, undefined and an empty list all mean "no condition". */
 export type LogFilterValues = {
   readonly [K in LogFilterKey]?: string | readonly string[] | null;
-} & { readonly keyword?: string | null };
+} & {
+  readonly keyword?: string | null;
+  /** The search tokens the server resolved for an `actorEmail` filter (see {@link ACTOR_EMAIL_KEY}). */
+  readonly actorTokens?: readonly string[] | null;
+};
 
 /** The equality conditions and keyword of a shared filter, ready for `planLogQuery`. */
 export function filterConditions(filter: LogFilterValues): {
   equals: Array<{ field: FilterField; values: readonly string[] }>;
-  contains: { field: ContainsField; value: string } | null;
+  contains: { field: ContainsField; value: string } | { field: ContainsField; anyOf: readonly string[] } | null;
 } {
   const equals = LOG_FILTER_KEYS.map(({ key, field }) => {
     const value = filter[key];
@@ -90,6 +102,10 @@ export function filterConditions(filter: LogFilterValues): {
     return { field, values };
   }).filter((c) => c.values.length > 0);
   const keyword = filter.keyword;
+  const people = filter.actorTokens;
+  // Both match search tokens and a query holds one array condition: each surface refuses the
+  // pair with a field error before it gets here, so keeping the person's tokens is never a guess.
+  if (people && people.length > 0) return { equals, contains: { field: KEYWORD_FIELD, anyOf: people } };
   const contains = typeof keyword === 'string' ? { field: KEYWORD_FIELD, value: keyword } : null;
   return { equals, contains };
 }

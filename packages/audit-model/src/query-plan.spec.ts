@@ -401,3 +401,46 @@ describe('an operation filter (what was created, changed or deleted)', () => {
     expect(reviewed.suggestions).toEqual(['reviewStatus']);
   });
 });
+
+describe('a search by a person (several tokens of one array field)', () => {
+  const person = { field: 'searchTokens' as ContainsField, anyOf: ['ann@example.com', 'pii:abc'] };
+
+  it('matches any of the tokens with one array-contains-any, on the keyword indexes', () => {
+    const plan = planLogQuery({ tenantId: 'acme', equals: [{ field: 'level', values: ['ERROR'] }], contains: person });
+    expect(plan.where).toEqual([
+      { field: 'tenantId', op: '==', value: 'acme' },
+      { field: 'level', op: '==', value: 'ERROR' },
+      { field: 'searchTokens', op: 'array-contains-any', value: ['ann@example.com', 'pii:abc'] },
+    ]);
+  });
+
+  it('is a plain array-contains when the tokens are one', () => {
+    const plan = planLogQuery({ tenantId: 'acme', contains: { field: 'searchTokens', anyOf: ['x@y.z', 'x@y.z'] } });
+    expect(plan.where.at(-1)).toEqual({ field: 'searchTokens', op: 'array-contains', value: 'x@y.z' });
+  });
+
+  it('counts each token as an alternative against the 30 Firestore allows', () => {
+    const levels = { field: 'level' as FilterField, values: ['INFO', 'WARNING', 'ERROR'] };
+    const categories = {
+      field: 'category' as FilterField,
+      values: ['SECURITY', 'COMPLIANCE', 'AUTHENTICATION', 'AUTHORIZATION', 'DATA_ACCESS', 'SYSTEM_CONFIGURATION'],
+    };
+    const err = (() => {
+      try {
+        planLogQuery({ tenantId: 'acme', equals: [categories, levels], contains: person });
+      } catch (e) {
+        return e as LogQueryPlanError;
+      }
+      throw new Error('planned');
+    })();
+    expect(err).toMatchObject({ code: 'too_many_alternatives', disjunctions: 36 });
+  });
+
+  it('comes from a filter whose actorEmail the server resolved, in place of a keyword', () => {
+    expect(filterConditions({ actorTokens: ['ann@example.com', 'pii:abc'] }).contains).toEqual(person);
+    expect(filterConditions({ actorTokens: [], keyword: 'bob' }).contains).toEqual({
+      field: 'searchTokens',
+      value: 'bob',
+    });
+  });
+});

@@ -25,7 +25,7 @@ export * from './log-fields';
 
 export type Scalar = string | boolean;
 export type RangeOp = '>=' | '>' | '<' | '<=';
-export type WhereOp = '==' | 'in' | 'array-contains' | RangeOp;
+export type WhereOp = '==' | 'in' | 'array-contains' | 'array-contains-any' | RangeOp;
 
 /** One condition; an adapter maps it one to one onto `where()`. `T` is the range bound's type. */
 export interface WhereClause<T = never> {
@@ -45,12 +45,21 @@ export interface LogQueryRequest<T = never> {
    * `reviewStatus` is not a field of the entry: see {@link planLogQuery}.
    */
   readonly equals?: ReadonlyArray<{ readonly field: FilterField; readonly values: readonly Scalar[] }>;
-  readonly contains?: { readonly field: ContainsField; readonly value: string } | null;
+  /**
+   * One array condition: `value` is `array-contains`; `anyOf` (e.g. the clear and blind-index
+   * tokens of one person, see `actorEmail`) is `array-contains-any`, each value one alternative.
+   */
+  readonly contains?: ContainsCondition | null;
   /** Defaults to `occurredAt` descending. */
   readonly orderBy?: { readonly field: OrderField; readonly direction: SortDirection };
   /** Bounds on the sort field, the only field a range may constrain. */
   readonly range?: ReadonlyArray<{ readonly op: RangeOp; readonly value: T }>;
 }
+
+/** The array condition of a request: one token, or any of a few (at most {@link MAX_DISJUNCTIONS}). */
+export type ContainsCondition =
+  | { readonly field: ContainsField; readonly value: string }
+  | { readonly field: ContainsField; readonly anyOf: readonly string[] };
 
 export interface LogQueryPlan<T = never> {
   /**
@@ -221,6 +230,8 @@ function planOn<T>(
     }
   }
   const contains = request.contains ?? null;
+  const anyOf = contains && 'anyOf' in contains ? [...new Set(contains.anyOf)] : null;
+  if (anyOf !== null && anyOf.length > 1) disjunctions *= anyOf.length;
   const requested = [...equality.filter((f) => f !== 'tenantId'), ...(contains ? [contains.field] : [])];
   if (disjunctions > MAX_DISJUNCTIONS) {
     throw new LogQueryPlanError(
@@ -231,7 +242,14 @@ function planOn<T>(
       disjunctions,
     );
   }
-  if (contains) where.push({ field: contains.field, op: 'array-contains', value: contains.value });
+  if (contains) {
+    // One alternative is a plain array-contains (the shape every keyword query already has).
+    const values = anyOf ?? [(contains as { value: string }).value];
+    const [only] = values;
+    if (values.length === 1 && only !== undefined)
+      where.push({ field: contains.field, op: 'array-contains', value: only });
+    else where.push({ field: contains.field, op: 'array-contains-any', value: values });
+  }
   const orderBy = request.orderBy ?? DEFAULT_ORDER;
   const shape: IndexShape | undefined = catalog.find(equality, contains?.field ?? null, orderBy);
   if (shape === undefined) throw refusal(collection, equality, contains?.field ?? null, orderBy, catalog);

@@ -3,7 +3,13 @@ import { parseColdSearchRequest, type ColdSearchRequest } from '../archive';
 import { CommandError } from '../commands';
 import { archiveSearchEvent, archiveSearchEventId } from './archive-search';
 import { queryEventId } from './query-record';
-import { consoleAccessEvent, consoleAccessEventId, parseRecordAccess, type Reader } from './record-access';
+import {
+  consoleAccessEvent,
+  consoleAccessEventId,
+  parseRecordAccess,
+  withAddressesAsTokens,
+  type Reader,
+} from './record-access';
 
 // A console query that reaches the archive is one report plus one `searchArchives` call per page;
 // all of them must name one entry, and nothing a reader sends may hide a filter it read.
@@ -106,5 +112,47 @@ describe('one record per console query', () => {
     expect(() => parseColdSearchRequest({ queryId: "q' OR 1=1 --------" })).toThrow(
       expect.objectContaining({ errors: [expect.objectContaining({ path: 'queryId' })] }),
     );
+  });
+});
+
+describe('a console search by e-mail, as recorded', () => {
+  const blind = (email: string) => `pii:${email.length}`;
+
+  it('names the address by its blind token in the filters and the archive request, never in clear', () => {
+    const input = parseRecordAccess({
+      tenantId: 'acme',
+      kind: 'search',
+      view: 'log_search',
+      filters: { range: '120d', email: 'ada@example.com' },
+      archive: { queryId: QUERY, request: { ...RANGE, actorEmail: 'Ada@Example.com' } },
+    });
+    const recorded = withAddressesAsTokens(input, blind);
+    const event = consoleAccessEvent({
+      reader: READER,
+      tenantId: 'acme',
+      request: recorded,
+      readId: 'r'.repeat(16),
+      occurredAt: OCCURRED,
+    });
+    expect(JSON.stringify(event)).not.toContain('ada@example.com');
+    expect(JSON.stringify(event)).toContain('pii:15');
+  });
+
+  it('shares its entry with the archive pages, which record the address by the same token', () => {
+    const request = { ...RANGE, actorEmail: 'ada@example.com', pageSize: 50 };
+    const input = parseRecordAccess({
+      tenantId: 'acme',
+      kind: 'search',
+      view: 'log_search',
+      archive: { queryId: QUERY, request },
+    });
+    const report = consoleAccessEventId({
+      reader: READER,
+      tenantId: 'acme',
+      request: withAddressesAsTokens(input, blind),
+      readId: 'r'.repeat(16),
+    });
+    const page = cold({ ...request, queryId: QUERY });
+    expect(pageEventId({ ...page, actorEmail: blind('ada@example.com') }, 'a'.repeat(24))).toBe(report);
   });
 });

@@ -10,6 +10,7 @@ import { NO_CONTROL_CHARS } from '@audit-log/model/envelope';
 import { z } from 'zod';
 import { coldSearchRequestSchema, queryIdSchema } from '../archive';
 import { logIdSchema, parseCommand } from '../commands';
+import { recordedActorEmail, type BlindIndexOf } from '../privacy/person-search';
 import { accessEventId, archiveSearchFilters, queryEventId } from './query-record';
 
 /**
@@ -159,6 +160,29 @@ export interface ConsoleAccess {
   /** `request.requestId`, or one the server picked. */
   readId: string;
   occurredAt: string;
+}
+
+/** The console's name of the searched address among a log search's filters (its URL parameter). */
+export const EMAIL_FILTER = 'email';
+
+/**
+ * A console read as it is recorded: a searched address (the log filter's `email`, the archive
+ * request's `actorEmail`) by its blind token, never in clear, as `searchArchives` records its own
+ * pages, so the console's record and the archive's still share one entry (`queryEventId`).
+ */
+export function withAddressesAsTokens(request: RecordAccessInput, blindIndex?: BlindIndexOf): RecordAccessInput {
+  const filters = request.filters as Record<string, string | readonly string[]> | undefined;
+  const email = filters?.[EMAIL_FILTER];
+  const asToken = (value: string) => recordedActorEmail(value, blindIndex);
+  const out: RecordAccessInput = { ...request };
+  if (filters && email !== undefined) {
+    out.filters = { ...filters, [EMAIL_FILTER]: typeof email === 'string' ? asToken(email) : email.map(asToken) };
+  }
+  const archived = request.archive?.request.actorEmail;
+  if (request.archive && archived !== undefined) {
+    out.archive = { ...request.archive, request: { ...request.archive.request, actorEmail: asToken(archived) } };
+  }
+  return out;
 }
 
 /** The event id of a console read's record: its query's when it reaches the archive, else its own. */

@@ -243,3 +243,38 @@ describe('firestore.indexes.json', () => {
     },
   );
 });
+
+describe('planEventQuery: actor_email', () => {
+  const blind = (email: string) => `pii:${email.length}`;
+
+  it('matches the clear and the blind token of the address with one array-contains-any', () => {
+    const plan = planEventQuery('t1', q({ actor_email: ' Ann@Example.com', level: 'ERROR' }), blind);
+    expect(plan.filters).toEqual([
+      { field: 'level', op: '==', value: 'ERROR' },
+      { field: 'searchTokens', op: 'array-contains-any', value: ['ann@example.com', 'pii:15'] },
+    ]);
+  });
+
+  it('matches the clear token alone without a blind index', () => {
+    const plan = planEventQuery('t1', q({ actor_email: 'ann@example.com' }));
+    expect(plan.filters).toEqual([{ field: 'searchTokens', op: 'array-contains', value: 'ann@example.com' }]);
+  });
+
+  it('binds cursors to the address (a cursor of one person does not page another)', () => {
+    const ann = planEventQuery('t1', q({ actor_email: 'ann@example.com' }), blind);
+    const bob = planEventQuery('t1', q({ actor_email: 'bob@example.com' }), blind);
+    expect(ann.fingerprint).not.toBe(bob.fingerprint);
+  });
+
+  it('refuses a malformed address with a field error', () => {
+    const err = thrown(() => planEventQuery('t1', q({ actor_email: 'ann.example.com' }), blind));
+    expect(err.code).toBe('invalid_argument');
+    expect(err.details.errors).toEqual([{ path: 'actor_email', message: 'must be an e-mail address (name@domain)' }]);
+  });
+
+  it('refuses a combination no index serves, naming actor_email and the other filter', () => {
+    const err = thrown(() => planEventQuery('t1', q({ actor_email: 'ann@example.com', actor_id: 'u-1' }), blind));
+    expect(err.code).toBe('unsupported_filter_combination');
+    expect(err.details.errors?.map((e) => e.path)).toEqual(['actor_id', 'actor_email']);
+  });
+});

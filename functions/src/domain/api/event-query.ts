@@ -3,8 +3,15 @@ import { canonicalJson, sha256Hex } from '../canonical';
 import { CATEGORIES, LEVELS } from '../catalog';
 import { normalizeInstant } from '../entry';
 import { OPERATIONS, OUTCOMES } from '../envelope';
+import { actorEmailSchema, actorEmailTokens, type BlindIndexOf } from '../privacy/person-search';
 import { ApiError, assertApi, fieldErrorsOf } from './errors';
-import { LogQueryPlanError, logQueryServed, planLogQuery, type LogQueryPlan } from '@audit-log/model/query-plan';
+import {
+  KEYWORD_FIELD,
+  LogQueryPlanError,
+  logQueryServed,
+  planLogQuery,
+  type LogQueryPlan,
+} from '@audit-log/model/query-plan';
 
 /**
  * `GET /v1/events`: the query parameters of machine consumers, the query plan they map to, and
@@ -55,6 +62,7 @@ const paramsSchema = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),
   actor_id: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+  actor_email: actorEmailSchema.optional(),
   event_type: z
     .string()
     .transform((value) => [...new Set(value.split(',').map((t) => t.trim()))])
@@ -95,10 +103,17 @@ export interface EqualityFilter {
   value: string | string[];
 }
 
+/** `actor_email`: the person's search tokens (clear and blind), any of which matches. */
+export interface PersonFilter {
+  field: typeof KEYWORD_FIELD;
+  op: 'array-contains' | 'array-contains-any';
+  value: string | string[];
+}
+
 /** What the store adapter runs. `fingerprint` binds cursors to the tenant and filters. */
 export interface EventQueryPlan {
   tenantId: string;
-  filters: EqualityFilter[];
+  filters: Array<EqualityFilter | PersonFilter>;
   /** Inclusive lower bound of `occurredAt` (ISO, UTC). */
   from?: string;
   /** Exclusive upper bound of `occurredAt` (ISO, UTC). */
@@ -112,22 +127,40 @@ function describeCombination(params: readonly string[]): string {
   return params.length === 0 ? 'no filter' : params.join('+');
 }
 
+/** Filters `actor_email` combines with: those an index serves together with search tokens. */
+export const COMBINABLE_WITH_EMAIL: readonly FilterParam[] = (Object.keys(FILTER_FIELDS) as FilterParam[]).filter(
+  (name) =>
+    logQueryServed({
+      tenantId: 'x',
+      equals: [{ field: FILTER_FIELDS[name], values: ['x'] }],
+      contains: { field: KEYWORD_FIELD, value: 'x' },
+    }),
+);
+
 /** A refused combination as an API error, one field error per parameter involved. */
-function unsupported(used: readonly FilterParam[]): ApiError {
-  const combos = SERVED_COMBINATIONS.filter((c) => c.length > 1)
-    .map(describeCombination)
-    .join(', ');
+function unsupported(used: readonly string[], byEmail: boolean): ApiError {
+  const combos = byEmail
+    ? `actor_email alone or with one of ${COMBINABLE_WITH_EMAIL.join(', ')}`
+    : `any single filter, ${SERVED_COMBINATIONS.filter((c) => c.length > 1)
+        .map(describeCombination)
+        .join(', ')}`;
   return new ApiError('unsupported_filter_combination', `filters ${describeCombination(used)} cannot be combined`, {
-    errors: used.map((name) => ({ path: name, message: `combines only as: any single filter, ${combos}` })),
+    errors: used.map((name) => ({ path: name, message: `combines only as: ${combos}` })),
   });
 }
 
 /**
  * Turns query parameters (every value of every name, as a URL holds them) into a plan for the
  * caller's tenant, or throws `invalid_argument`, `unsupported_filter_combination` or
- * `invalid_cursor` with field-level errors addressed by parameter name.
+ * `invalid_cursor` with field-level errors addressed by parameter name. `blindIndex` computes the
+ * tenant's blind-index token of an `actor_email` (absent without a KEK: then only entries stored
+ * in clear can hold the address).
  */
-export function planEventQuery(tenantId: string, query: Readonly<Record<string, readonly string[]>>): EventQueryPlan {
+export function planEventQuery(
+  tenantId: string,
+  query: Readonly<Record<string, readonly string[]>>,
+  blindIndex?: BlindIndexOf,
+): EventQueryPlan {
   const repeated = Object.entries(query).filter(([, values]) => values.length > 1);
   assertApi(repeated.length === 0, 'invalid_argument', 'a query parameter was given more than once', {
     errors: repeated.map(([name]) => ({ path: name, message: 'must be given at most once' })),
@@ -152,6 +185,7 @@ export function planEventQuery(tenantId: string, query: Readonly<Record<string, 
   });
 
   const used = (Object.keys(FILTER_FIELDS) as FilterParam[]).filter((name) => params[name] !== undefined);
+  const email = params.actor_email;
   let planned: LogQueryPlan;
   try {
     planned = planLogQuery({
@@ -160,14 +194,21 @@ export function planEventQuery(tenantId: string, query: Readonly<Record<string, 
         const value = params[name]!;
         return { field: FILTER_FIELDS[name], values: Array.isArray(value) ? value : [value] };
       }),
+      contains: email === undefined ? null : { field: KEYWORD_FIELD, anyOf: actorEmailTokens(email, blindIndex) },
     });
   } catch (err) {
-    // The other refusals cannot happen here: the tenant comes from a verified key, and the schema
-    // bounds the one list parameter (event_type) to 30 values.
-    throw err instanceof LogQueryPlanError && err.code === 'unsupported_combination' ? unsupported(used) : err;
+    if (!(err instanceof LogQueryPlanError)) throw err;
+    const names = email === undefined ? used : [...used, 'actor_email'];
+    if (err.code === 'unsupported_combination') throw unsupported(names, email !== undefined);
+    // Two tokens of a person times an event_type list of 30 exceed Firestore's 30 alternatives.
+    throw new ApiError('invalid_argument', 'too many alternatives', {
+      errors: [
+        { path: 'event_type', message: `lists too many types to combine with actor_email (${err.disjunctions} > 30)` },
+      ],
+    });
   }
   // Without a range in the request the planner emits `tenantId ==`, then one condition per filter.
-  const filters = planned.where.filter((c) => c.field !== 'tenantId') as EqualityFilter[];
+  const filters = planned.where.filter((c) => c.field !== 'tenantId') as Array<EqualityFilter | PersonFilter>;
   const fingerprint = sha256Hex(canonicalJson({ tenantId, filters, from, to })).slice(0, 16);
   const plan: EventQueryPlan = {
     tenantId,

@@ -1,5 +1,6 @@
 import { API_KEY_AUDIT_SOURCE } from './api-key-admin';
 import type { ApiPrincipal } from './api-keys';
+import { recordedActorEmail, type BlindIndexOf } from '../privacy/person-search';
 
 /** Event type of a `GET /v1/events` read; the `.listed` suffix classifies it as DATA_ACCESS. */
 export const EVENTS_READ_EVENT = 'api.events.listed';
@@ -17,13 +18,23 @@ export interface EventsReadInput {
   /** Unique per request (the read is an event in its own right, never a duplicate of another). */
   readId: string;
   occurredAt: string;
+  /** The tenant's blind index, so a searched address is recorded as its token, never in clear. */
+  blindIndex?: BlindIndexOf | undefined;
 }
 
-function summariseFilters(params: EventsReadInput['params']): Record<string, unknown> {
+/** The query parameter of a search by a person's address (see `person-search`). */
+const ACTOR_EMAIL_PARAM = 'actor_email';
+
+function summariseFilters(params: EventsReadInput['params'], blindIndex?: BlindIndexOf): Record<string, unknown> {
   const filters: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(params).slice(0, 20)) {
     if (name === 'cursor') continue;
-    filters[name.slice(0, 64)] = values.slice(0, MAX_FILTER_VALUES).map((v) => v.slice(0, MAX_FILTER_CHARS));
+    const kept = values.slice(0, MAX_FILTER_VALUES);
+    // The read is recorded after the query planned, so the address is a valid one.
+    filters[name.slice(0, 64)] =
+      name === ACTOR_EMAIL_PARAM
+        ? kept.map((v) => recordedActorEmail(v, blindIndex))
+        : kept.map((v) => v.slice(0, MAX_FILTER_CHARS));
   }
   return filters;
 }
@@ -48,7 +59,7 @@ export function eventsReadEvent(input: EventsReadInput): Record<string, unknown>
     changes: {
       before: null,
       after: {
-        filters: summariseFilters(input.params),
+        filters: summariseFilters(input.params, input.blindIndex),
         continued: input.params.cursor !== undefined,
         returned: input.returned,
         more: input.more,

@@ -122,3 +122,32 @@ describe('search days', () => {
     expect(searchDays(parseColdSearchRequest({}), null, now)).toEqual({ first: '2024-06-10', last: '1970-01-01' });
   });
 });
+
+describe('actorEmail in the cold tier', () => {
+  it('matches any of the person tokens the caller resolved, as parameters', () => {
+    const req = parseColdSearchRequest({ actorEmail: 'Ann@Example.com' });
+    const { where, params } = buildSqlFilter('acme', req, null, ['ann@example.com', 'pii:x']);
+    expect(where).toBe('"tenantId" = ? AND list_has_any("searchTokens", list_value(?, ?))');
+    expect(params).toEqual(['acme', 'ann@example.com', 'pii:x']);
+  });
+
+  it('matches the clear token alone when the caller resolved none (no blind index for this reader)', () => {
+    const { params } = buildSqlFilter('acme', parseColdSearchRequest({ actorEmail: 'ann@example.com' }), null);
+    expect(params).toEqual(['acme', 'ann@example.com']);
+  });
+
+  it('refuses a malformed address and the pair with keyword, at the field', () => {
+    const pathsOf = (input: unknown) => {
+      try {
+        parseColdSearchRequest(input);
+      } catch (err) {
+        return (err as ArchiveError).errors?.map((e) => `${e.path}: ${e.message}`);
+      }
+      return [];
+    };
+    expect(pathsOf({ actorEmail: 'not-an-address' })).toEqual(['actorEmail: must be an e-mail address (name@domain)']);
+    expect(pathsOf({ actorEmail: 'a@b.c', keyword: 'x' })).toEqual([
+      'actorEmail: cannot be combined with keyword: both match search tokens',
+    ]);
+  });
+});

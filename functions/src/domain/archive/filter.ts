@@ -6,6 +6,7 @@ import { ArchiveError } from './errors';
 import { isoMicrosToMillis, millisToIsoMicros } from './instant';
 import { utcDate } from './layout';
 import { fieldErrorsOf } from '@audit-log/model';
+import { actorEmailSchema, actorEmailTokens } from '../privacy/person-search';
 
 const iso = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' });
 const token = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -47,6 +48,8 @@ export const coldSearchRequestSchema = z
       .max(OPERATIONS.length, `must list at most ${OPERATIONS.length} operations`)
       .optional(),
     keyword: token(128).optional(),
+    /** A person's address: matches their entries stored in clear or sealed (see person-search). */
+    actorEmail: actorEmailSchema.optional(),
     /** One entry by id (entry detail of an archived row); with the day as the range, one day is read. */
     logId: z
       .string()
@@ -64,6 +67,12 @@ export const coldSearchRequestSchema = z
   .refine((r) => r.from === undefined || r.to === undefined || Date.parse(r.from) < Date.parse(r.to), {
     message: 'must be before to',
     path: ['from'],
+  })
+  // Both match search tokens: the warm tier's query holds one such condition, and both tiers
+  // answer the same filters.
+  .refine((r) => r.actorEmail === undefined || r.keyword === undefined, {
+    message: 'cannot be combined with keyword: both match search tokens',
+    path: ['actorEmail'],
   });
 export type ColdSearchRequest = z.infer<typeof coldSearchRequestSchema>;
 
@@ -150,9 +159,16 @@ export interface SqlFilter {
 /**
  * The WHERE clause of a cold search over the rows of one tenant. Values are always parameters,
  * never spliced into the SQL. The tenant condition is always present: files are chosen per tenant
- * already, and this is the second lock on that door.
+ * already, and this is the second lock on that door. `personTokens` are the search tokens of
+ * `actorEmail` the caller resolved (with the tenant's blind token when the reader may open its
+ * personal data); without them the address's clear token alone is matched.
  */
-export function buildSqlFilter(tenantId: string, req: ColdSearchRequest, position: SearchPosition | null): SqlFilter {
+export function buildSqlFilter(
+  tenantId: string,
+  req: ColdSearchRequest,
+  position: SearchPosition | null,
+  personTokens?: readonly string[],
+): SqlFilter {
   const clauses: string[] = ['"tenantId" = ?'];
   const params: Array<string | number | boolean> = [tenantId];
   const inList = (column: string, values: readonly string[]) => {
@@ -190,6 +206,11 @@ export function buildSqlFilter(tenantId: string, req: ColdSearchRequest, positio
   if (req.keyword !== undefined) {
     clauses.push('list_contains("searchTokens", ?)');
     params.push(req.keyword.toLowerCase());
+  }
+  const people = personTokens ?? (req.actorEmail !== undefined ? actorEmailTokens(req.actorEmail) : []);
+  if (people.length > 0) {
+    clauses.push(`list_has_any("searchTokens", list_value(${people.map(() => '?').join(', ')}))`);
+    params.push(...people);
   }
   if (req.logId !== undefined) {
     clauses.push('"logId" = ?');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExportError } from './errors';
-import { describeExportFilter, parseExportFilter, planExportQuery } from './filter';
+import { describeExportFilter, parseExportFilter, planExportQuery, recordedExportFilter } from './filter';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -149,5 +149,52 @@ describe('describeExportFilter', () => {
   it('summarizes the active filters', () => {
     expect(describeExportFilter(parseExportFilter({}))).toBe('all entries');
     expect(describeExportFilter(parseExportFilter({ levels: ['CRITICAL'], keyword: 'x' }))).toBe('level CRITICAL, "x"');
+  });
+});
+
+describe('actorEmail (search by a person)', () => {
+  const blind = (email: string) => `pii:${email.length}`;
+
+  it('plans the clear and blind tokens of the address as one array-contains-any', () => {
+    const filter = parseExportFilter({ actorEmail: ' Ann@Example.com', levels: ['ERROR'] });
+    expect(planExportQuery('acme', filter, blind).where).toEqual([
+      { field: 'tenantId', op: '==', value: 'acme' },
+      { field: 'level', op: '==', value: 'ERROR' },
+      { field: 'searchTokens', op: 'array-contains-any', value: ['ann@example.com', 'pii:15'] },
+    ]);
+  });
+
+  it('refuses a malformed address and the pair with keyword, at the field', () => {
+    const errorsOf = (input: unknown) => {
+      try {
+        parseExportFilter(input);
+      } catch (err) {
+        return (err as ExportError).errors;
+      }
+      return [];
+    };
+    expect(errorsOf({ actorEmail: 'ann' })).toEqual([
+      { path: 'filter.actorEmail', message: 'must be an e-mail address (name@domain)' },
+    ]);
+    expect(errorsOf({ actorEmail: 'ann@example.com', keyword: 'x' })).toEqual([
+      { path: 'filter.actorEmail', message: 'cannot be combined with keyword: both match search tokens' },
+    ]);
+  });
+
+  it('names actorEmail in a refused combination', () => {
+    const filter = parseExportFilter({ actorEmail: 'ann@example.com', actorId: 'u-1' });
+    try {
+      planExportQuery('acme', filter, blind);
+      throw new Error('planned');
+    } catch (err) {
+      expect((err as ExportError).errors.map((e) => e.path)).toEqual(['filter.actorId', 'filter.actorEmail']);
+    }
+  });
+
+  it('is recorded (job summary, audit entries) by its blind token, never the clear address', () => {
+    const filter = parseExportFilter({ actorEmail: 'ann@example.com' });
+    expect(recordedExportFilter(filter, blind)).toMatchObject({ actorEmail: 'pii:15' });
+    expect(describeExportFilter(filter, blind)).toBe('person pii:15');
+    expect(JSON.stringify(recordedExportFilter(filter, blind))).not.toContain('ann');
   });
 });

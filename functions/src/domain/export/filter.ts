@@ -15,6 +15,7 @@ import {
 import { ExportError } from './errors';
 import { fieldErrorsOf } from '@audit-log/model';
 import { filterSummaryParts } from '@audit-log/model/filter-summary';
+import { actorEmailSchema, actorEmailTokens, recordedActorEmail, type BlindIndexOf } from '../privacy/person-search';
 
 /**
  * The console's filter model (web/src/app/logs/filters/log-filter.ts) as the export worker runs
@@ -51,6 +52,8 @@ export const exportFilterSchema = z
     keyword: text(128)
       .transform((k) => k.toLowerCase())
       .optional(),
+    /** A person's address: their entries stored in clear or sealed (see person-search). */
+    actorEmail: actorEmailSchema.optional(),
   })
   .refine((f) => f.resourceId === undefined || f.resourceType !== undefined, {
     message: 'needs resourceType as well',
@@ -59,6 +62,11 @@ export const exportFilterSchema = z
   .refine((f) => f.from === undefined || f.to === undefined || Date.parse(f.from) < Date.parse(f.to), {
     message: 'must be before to',
     path: ['from'],
+  })
+  // Both match search tokens, and a query holds one such condition.
+  .refine((f) => f.actorEmail === undefined || f.keyword === undefined, {
+    message: 'cannot be combined with keyword: both match search tokens',
+    path: ['actorEmail'],
   });
 export type ExportFilter = z.infer<typeof exportFilterSchema>;
 
@@ -79,7 +87,7 @@ export function parseExportFilter(input: unknown): ExportFilter {
 /** One condition of a plan; the Firestore adapter maps it one to one onto `where()`. */
 export interface ExportWhere {
   field: string;
-  op: '==' | 'in' | 'array-contains';
+  op: '==' | 'in' | 'array-contains' | 'array-contains-any';
   value: string | boolean | readonly (string | boolean)[];
 }
 
@@ -106,7 +114,7 @@ const KEY_OF: Readonly<Record<string, string>> = Object.fromEntries([
 ]);
 
 /** A planner refusal as an export error with one field error per filter involved. */
-function exportErrorOf(err: LogQueryPlanError): ExportError {
+function exportErrorOf(err: LogQueryPlanError, byEmail: boolean): ExportError {
   if (err.code === 'too_many_alternatives') {
     return new ExportError('invalid_argument', 'too many alternatives', [
       {
@@ -116,7 +124,7 @@ function exportErrorOf(err: LogQueryPlanError): ExportError {
     ]);
   }
   if (err.code === 'no_tenant') return new ExportError('permission_denied', 'the caller has no tenant');
-  const keys = err.fields.map((f) => KEY_OF[f] ?? f);
+  const keys = err.fields.map((f) => (f === KEYWORD_FIELD && byEmail ? 'actorEmail' : (KEY_OF[f] ?? f)));
   return new ExportError(
     'unsupported_filter_combination',
     `filtering by ${keys.join(' and ')} together is not supported`,
@@ -136,13 +144,17 @@ function exportErrorOf(err: LogQueryPlanError): ExportError {
  * runnable from firestore.indexes.json. Selecting every value of a list is the same as no
  * condition and is left out (one index fewer). Throws `unsupported_filter_combination` when no
  * index serves the combination and `invalid_argument` when `in` lists multiply past 30.
+ * `blindIndex` is the tenant's, so an `actorEmail` finds sealed entries too (exporters read the
+ * tenant's personal data in clear); without it, only entries stored in clear.
  */
-export function planExportQuery(tenantId: string, filter: ExportFilter): ExportQueryPlan {
+export function planExportQuery(tenantId: string, filter: ExportFilter, blindIndex?: BlindIndexOf): ExportQueryPlan {
   let plan: LogQueryPlan;
+  const email = filter.actorEmail;
+  const actorTokens = email !== undefined ? actorEmailTokens(email, blindIndex) : null;
   try {
-    plan = planLogQuery({ tenantId, ...filterConditions(filter) });
+    plan = planLogQuery({ tenantId, ...filterConditions({ ...filter, actorTokens }) });
   } catch (err) {
-    throw err instanceof LogQueryPlanError ? exportErrorOf(err) : err;
+    throw err instanceof LogQueryPlanError ? exportErrorOf(err, email !== undefined) : err;
   }
   return {
     tenantId,
@@ -154,9 +166,21 @@ export function planExportQuery(tenantId: string, filter: ExportFilter): ExportQ
   };
 }
 
+/**
+ * The filter as an export job and its audit entries record it: a searched address by its
+ * blind-index token (see `recordedActorEmail`), so recording an export does not put the address
+ * in clear into the log.
+ */
+export function recordedExportFilter(filter: ExportFilter, blindIndex?: BlindIndexOf): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(filter)) as Record<string, unknown>;
+  if (filter.actorEmail !== undefined) copy['actorEmail'] = recordedActorEmail(filter.actorEmail, blindIndex);
+  return copy;
+}
+
 /** A short human summary of a filter, for the report cover and the export list. */
-export function describeExportFilter(filter: ExportFilter): string {
+export function describeExportFilter(filter: ExportFilter, blindIndex?: BlindIndexOf): string {
   const parts = filterSummaryParts(filter);
+  if (filter.actorEmail !== undefined) parts.push(`person ${recordedActorEmail(filter.actorEmail, blindIndex)}`);
   if (filter.from || filter.to) parts.push(`${filter.from ?? '…'} to ${filter.to ?? 'now'}`);
   return parts.length > 0 ? parts.join(', ') : 'all entries';
 }

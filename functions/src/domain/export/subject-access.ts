@@ -70,9 +70,10 @@ export function withholdThirdParty(record: ExportRecord): ExportRecord {
 export function exportPopulations(
   tenantId: string,
   job: { filter: Parameters<typeof planExportQuery>[1]; subject?: ExportSubject },
+  blindIndex?: Parameters<typeof planExportQuery>[2],
 ): ExportPopulation[] {
   if (job.subject === undefined) {
-    return [{ plan: planExportQuery(tenantId, job.filter), writtenBefore: () => false, present: asIs }];
+    return [{ plan: planExportQuery(tenantId, job.filter, blindIndex), writtenBefore: () => false, present: asIs }];
   }
   const subject = job.subject.id;
   const tagged =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coldRequestOf, cursorAt, matchesWhere, searchPositionOf, tierPositionOf } from './tiers';
+import { coldPersonTokensOf, coldRequestOf, cursorAt, matchesWhere, searchPositionOf, tierPositionOf } from './tiers';
 
 const entry = {
   logId: 'abc',
@@ -65,5 +65,21 @@ describe('the cold side of a warm query', () => {
     expect(cursor).toEqual({ seconds: 1709287200, nanos: 123_000_000, logId: 'abc' });
     expect(searchPositionOf(cursor)).toEqual({ occurredAt: '2024-03-01T10:00:00.123000Z', logId: 'abc' });
     expect(tierPositionOf(entry)).toEqual({ atMs: Date.parse(entry.occurredAt), logId: 'abc' });
+  });
+});
+
+describe('a search by a person across tiers', () => {
+  const where = [{ field: 'searchTokens', op: 'array-contains-any' as const, value: ['ann@example.com', 'pii:x'] }];
+
+  it('hands the tokens to cold search, not as a keyword', () => {
+    expect(coldRequestOf(where)).toEqual({});
+    expect(coldPersonTokensOf(where)).toEqual(['ann@example.com', 'pii:x']);
+    expect(coldPersonTokensOf([])).toBeUndefined();
+  });
+
+  it('matches an archived entry holding any of the tokens, and no other', () => {
+    expect(matchesWhere({ searchTokens: ['pii:x'] }, where)).toBe(true);
+    expect(matchesWhere({ searchTokens: ['ann@example.com'] }, where)).toBe(true);
+    expect(matchesWhere({ searchTokens: ['pii:y', 'bob@example.com'] }, where)).toBe(false);
   });
 });

@@ -45,6 +45,8 @@ export function coldRequestOf(where: readonly ExportWhere[], from?: string, to?:
       req.keyword = clause.value;
       continue;
     }
+    // A person's tokens go down as `personTokens` (see coldPersonTokensOf), not as a request member.
+    if (clause.op === 'array-contains-any') continue;
     const values = clause.op === 'in' ? clause.value : [clause.value];
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) continue;
     PUSHDOWN[clause.field]?.(req, values);
@@ -52,6 +54,14 @@ export function coldRequestOf(where: readonly ExportWhere[], from?: string, to?:
   // Cold search needs the type with an id; the id alone is checked on each entry instead.
   if (req.resourceId !== undefined && req.resourceType === undefined) delete req.resourceId;
   return req;
+}
+
+/** The tokens of an `array-contains-any` condition (a search by a person), for cold search. */
+export function coldPersonTokensOf(where: readonly ExportWhere[]): string[] | undefined {
+  const person = where.find((c) => c.op === 'array-contains-any' && c.field === 'searchTokens');
+  return person && Array.isArray(person.value)
+    ? person.value.filter((v): v is string => typeof v === 'string')
+    : undefined;
 }
 
 /** A member of an entry by dotted path (`actor.id`); review docs' `status` is the entry's review status. */
@@ -71,6 +81,9 @@ export function matchesWhere(entry: Readonly<Record<string, unknown>>, where: re
     const value = valueAt(entry, clause.field);
     if (clause.op === '==') return value === clause.value;
     if (clause.op === 'in') return (clause.value as readonly unknown[]).includes(value);
+    if (clause.op === 'array-contains-any') {
+      return Array.isArray(value) && (clause.value as readonly unknown[]).some((v) => value.includes(v));
+    }
     return Array.isArray(value) && value.includes(clause.value);
   });
 }

@@ -90,6 +90,8 @@ export function erasureEnvelope(input: {
   occurredAt: string;
   reason?: string;
   keyDestroyed?: boolean;
+  /** Dead letters of the subject removed (refused input keeps its payload in clear). */
+  deadLettersPurged?: number;
 }): Record<string, unknown> {
   return {
     specVersion: '1.0',
@@ -105,6 +107,7 @@ export function erasureEnvelope(input: {
       erasureId: input.erasureId,
       ...(input.reason !== undefined ? { reason: input.reason } : {}),
       ...(input.keyDestroyed !== undefined ? { keyDestroyed: input.keyDestroyed } : {}),
+      ...(input.deadLettersPurged !== undefined ? { deadLettersPurged: input.deadLettersPurged } : {}),
     },
   };
 }

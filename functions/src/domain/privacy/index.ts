@@ -5,3 +5,5 @@ export * from './personal-fields';
 export * from './settings';
 export * from './access';
 export * from './erasure';
+export * from './person-search';
+export * from './erased-input';

@@ -54,6 +54,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   outcome: 'Outcome',
   operations: 'Operation',
   keyword: 'Keyword',
+  actorEmail: 'Actor e-mail',
   pageSize: 'Page size',
   cursor: 'Next page',
   reviewStatuses: 'Review status',
@@ -112,6 +113,9 @@ export function planColdSearch(filter: LogFilter, options: ColdPlanOptions): Col
     request.resourceId = filter.resourceId;
   }
   if (filter.keyword) request.keyword = filter.keyword.toLowerCase();
+  // The address itself: the server resolves the person's tokens (the blind one only for readers
+  // who may open the tenant's personal data).
+  if (filter.actorEmail) request.actorEmail = filter.actorEmail.toLowerCase();
 
   if (filter.reviewStatuses.length > 0) {
     problems.push({ path: 'reviewStatuses', message: 'is not kept in archives; clear it to search them' });

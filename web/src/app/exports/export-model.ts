@@ -49,6 +49,8 @@ export function exportFilterOf(filter: LogFilter, now: Date): ExportFilterReques
     const value = filter[key];
     if (value !== null) out[key] = value;
   }
+  // The address: the export worker resolves the person's tokens on the server.
+  if (filter.actorEmail) out.actorEmail = filter.actorEmail;
   return out;
 }
 

@@ -33,6 +33,12 @@ export interface LogPage {
 export interface LogReader {
   page(plan: LogQueryPlan, cursor: PageCursor | null): Promise<LogPage>;
   watch(plan: LogQueryPlan, onAdded: (entries: AuditLogEntry[]) => void, onError: (err: unknown) => void): () => void;
+  /**
+   * The search tokens of a person's address in the reader's tenant (clear and blind), from the
+   * server, which alone holds the blind-index key. Without it a search by e-mail matches the
+   * address alone, i.e. only entries stored in clear.
+   */
+  personTokens?(actorEmail: string): Promise<string[]>;
 }
 
 /**

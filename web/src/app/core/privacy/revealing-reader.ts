@@ -67,6 +67,10 @@ export class RevealingLogReader implements LogReader {
   private readonly commands = inject(Commands);
   private readonly reveal: Revealer = async (logIds) => (await this.commands.call('revealEntries', { logIds })).entries;
 
+  async personTokens(actorEmail: string): Promise<string[]> {
+    return (await this.commands.call('personSearchTokens', { actorEmail })).tokens;
+  }
+
   async page(plan: LogQueryPlan, cursor: PageCursor | null): Promise<LogPage> {
     const page = await this.repo.page(plan, cursor);
     return { ...page, entries: await revealPage(page.entries, this.reveal) };

@@ -102,7 +102,7 @@ export class FilterBar {
   }
 
   protected text(
-    field: 'eventType' | 'actorId' | 'resourceType' | 'resourceId' | 'correlationId' | 'keyword',
+    field: 'eventType' | 'actorId' | 'actorEmail' | 'resourceType' | 'resourceId' | 'correlationId' | 'keyword',
     value: string,
   ): void {
     this.patch({ [field]: value });
@@ -132,7 +132,8 @@ export class FilterBar {
 
   protected submit(): void {
     this.expanded.set(false);
-    const d = this.draft();
+    // Tokens belong to the data source's resolved copy of a filter, never to what a user applies.
+    const { actorTokens: _tokens, ...d } = this.draft();
     this.applied.emit({
       ...d,
       eventType: cleanText(d.eventType),
@@ -141,6 +142,7 @@ export class FilterBar {
       resourceId: cleanText(d.resourceId),
       correlationId: cleanText(d.correlationId),
       keyword: cleanText(d.keyword)?.toLowerCase() ?? null,
+      actorEmail: cleanText(d.actorEmail)?.toLowerCase() ?? null,
     });
   }
 

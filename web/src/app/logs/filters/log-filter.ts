@@ -46,6 +46,13 @@ export interface LogFilter {
   resourceId: string | null;
   correlationId: string | null;
   keyword: string | null;
+  /**
+   * A person's e-mail: finds their entries whether stored in clear or sealed. The server turns it
+   * into the person's search tokens (`personSearchTokens`), which the data source then queries.
+   */
+  actorEmail?: string | null;
+  /** The tokens the server answered for `actorEmail`; set by the data source, never by a user. */
+  actorTokens?: readonly string[] | null;
 }
 
 export const DEFAULT_RANGE: TimeRange = { preset: '7d' };
@@ -65,6 +72,7 @@ export function emptyFilter(overrides: Partial<LogFilter> = {}): LogFilter {
     resourceId: null,
     correlationId: null,
     keyword: null,
+    actorEmail: null,
     ...overrides,
   };
 }
@@ -91,5 +99,6 @@ export function cleanText(value: string | null | undefined): string | null {
 /** A short human summary of the active filters, for headings and empty states. */
 export function describeFilter(filter: LogFilter): string {
   const parts = filterSummaryParts(filter);
+  if (filter.actorEmail) parts.push(`e-mail ${filter.actorEmail}`);
   return parts.length > 0 ? parts.join(', ') : 'no filters';
 }

@@ -20,6 +20,7 @@ export const URL_PARAMS = {
   resourceId: 'rid',
   correlationId: 'corr',
   keyword: 'q',
+  actorEmail: 'email',
 } as const;
 
 export type QueryParams = Readonly<Record<string, string | readonly string[] | null | undefined>>;
@@ -108,6 +109,7 @@ export function filterFromParams(params: QueryParams, defaultRange: TimeRange = 
     correlationId: single(params, URL_PARAMS.correlationId),
     // Search tokens are stored lower-cased, so the keyword is too.
     keyword: keyword ? keyword.toLowerCase() : null,
+    actorEmail: single(params, URL_PARAMS.actorEmail)?.toLowerCase() ?? null,
   });
   return { filter, problems };
 }
@@ -138,6 +140,7 @@ export function filterToParams(
     [URL_PARAMS.resourceId]: cleanText(filter.resourceId),
     [URL_PARAMS.correlationId]: cleanText(filter.correlationId),
     [URL_PARAMS.keyword]: filter.keyword ? cleanText(filter.keyword.toLowerCase()) : null,
+    [URL_PARAMS.actorEmail]: filter.actorEmail ? cleanText(filter.actorEmail.toLowerCase()) : null,
   };
 }
 

@@ -112,7 +112,7 @@ export class LogBrowser {
   protected async apply(filter: LogFilter): Promise<void> {
     // Fixed fields are part of the route, not of the query string.
     const params = filterToParams(filter, this.defaultRange());
-    for (const key of this.locked()) delete params[URL_PARAMS[key]];
+    for (const key of this.locked()) if (key in URL_PARAMS) delete params[URL_PARAMS[key as keyof typeof URL_PARAMS]];
     await this.router.navigate([], { relativeTo: this.route, queryParams: params, queryParamsHandling: 'merge' });
   }
 

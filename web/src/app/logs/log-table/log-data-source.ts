@@ -104,6 +104,39 @@ export class LogDataSource extends DataSource<AuditLogEntry> {
     this.archiveLeftOut.set([]);
     this.archiveQuery.set(null);
     this.cold = null;
+    const email = filter.actorEmail ?? null;
+    if (email !== null && !filter.actorTokens && this.repo.personTokens) {
+      this.resolvePerson(email, filter, scope);
+      return;
+    }
+    this.start(filter, scope);
+  }
+
+  /**
+   * A search by e-mail asks the server for the person's tokens first (sealed entries hold only
+   * the blind one), then plans and loads as any other filter. A newer query discards the answer.
+   */
+  private resolvePerson(email: string, filter: LogFilter, scope: QueryScope): void {
+    const generation = this.generation;
+    this.loading.set(true);
+    this.repo.personTokens!(email).then(
+      (actorTokens) => {
+        if (generation !== this.generation) return;
+        this.loading.set(false);
+        this.start({ ...filter, actorTokens }, scope);
+      },
+      (err: unknown) => {
+        if (generation !== this.generation) return;
+        this.loading.set(false);
+        this.exhausted.set(true);
+        this.problem.set({ kind: 'firestore', error: describeFirestoreError(err) });
+      },
+    );
+  }
+
+  /** Plans a filter whose tokens are known and loads its first page (and the tail, if on). */
+  private start(filter: LogFilter, scope: QueryScope): void {
+    this.filter = filter;
     try {
       // Both tiers resolve a relative range at the same instant.
       this.plannedAt = this.now();
