@@ -12,7 +12,7 @@ describe('readTenantSettings', () => {
       alerts: { rules: [expect.objectContaining({ id: 'critical', levels: ['CRITICAL'], recipientRoles: ['admin'] })] },
       webhook: { enabled: false },
       ingest: { pubsubSources: [], maxBackdateDays: 30, backfillSources: [] },
-      privacy: { encryptPersonalData: false, personalKeys: [] },
+      privacy: { encryptPersonalData: true, personalKeys: [] },
     };
     expect(DEFAULT_TENANT_SETTINGS).toEqual(expected);
     expect(readTenantSettings({})).toEqual({ settings: expected, problems: [] });
