@@ -207,6 +207,12 @@ describe('prepareEvent', () => {
 });
 
 describe('buildEntry', () => {
+  it("refuses to build a clear-text entry for a tenant that seals (the default) when given no seal", () => {
+    const valid = validateEnvelope(envelope(), NOW);
+    expect(() => buildEntry(valid, DEFAULT_TENANT_SETTINGS, PUBSUB)).toThrow(/encrypts personal data/);
+    expect(buildEntry(valid, CLEAR_TEXT, PUBSUB).actor).toEqual(valid.actor);
+  });
+
   it('classifies from the change itself', () => {
     const valid = validateEnvelope(
       {
@@ -216,7 +222,7 @@ describe('buildEntry', () => {
       },
       NOW,
     );
-    const entry = buildEntry(valid, DEFAULT_TENANT_SETTINGS, PUBSUB);
+    const entry = buildEntry(valid, CLEAR_TEXT, PUBSUB);
     expect(entry).toMatchObject({
       category: 'SYSTEM_CONFIGURATION',
       level: 'CRITICAL',

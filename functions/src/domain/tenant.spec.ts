@@ -20,6 +20,16 @@ describe('readTenantSettings', () => {
     expect(readTenantSettings(null)).toEqual({ settings: expected, problems: [] });
   });
 
+  it('seals personal data unless the tenant turns it off explicitly, also when its section is malformed', () => {
+    expect(readTenantSettings({ name: 'New' }).settings.privacy.encryptPersonalData).toBe(true);
+    expect(readTenantSettings({ privacy: {} }).settings.privacy.encryptPersonalData).toBe(true);
+    const malformed = readTenantSettings({ privacy: { encryptPersonalData: 'no' } });
+    expect(malformed.settings.privacy.encryptPersonalData).toBe(true);
+    expect(malformed.problems.join('\n')).toMatch(/privacy\.encryptPersonalData/);
+    const off = readTenantSettings({ privacy: { encryptPersonalData: false } });
+    expect(off).toMatchObject({ settings: { privacy: { encryptPersonalData: false } }, problems: [] });
+  });
+
   it('reads overrides and redaction settings', () => {
     const { settings, problems } = readTenantSettings({
       name: 'Acme',
