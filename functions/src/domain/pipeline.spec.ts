@@ -207,7 +207,7 @@ describe('prepareEvent', () => {
 });
 
 describe('buildEntry', () => {
-  it("refuses to build a clear-text entry for a tenant that seals (the default) when given no seal", () => {
+  it('refuses to build a clear-text entry for a tenant that seals (the default) when given no seal', () => {
     const valid = validateEnvelope(envelope(), NOW);
     expect(() => buildEntry(valid, DEFAULT_TENANT_SETTINGS, PUBSUB)).toThrow(/encrypts personal data/);
     expect(buildEntry(valid, CLEAR_TEXT, PUBSUB).actor).toEqual(valid.actor);
