@@ -9,6 +9,10 @@ const MODEL_FROM_SOURCE = [
   { find: /^@audit-log\/model\/(.+)$/, replacement: `${MODEL_SOURCE}/$1.ts` },
 ];
 
+// Every emulator-backed suite holds the development key-encryption key (tenants seal personal
+// data by default, and suites run jobs that ingest in their own process).
+const KEK_ENV = 'test/support/kek-env.ts';
+
 // The emulator suites whose point is volume or sustained load: they run last, after every faster
 // suite has had its say, in an emulator run of their own (`npm test` still runs them; `npm run
 // test:load` runs them alone). The Firestore emulator answers a query by scanning the collection,
@@ -41,6 +45,7 @@ export default defineConfig({
       {
         test: {
           name: 'rules',
+          setupFiles: [KEK_ENV],
           include: ['test/rules/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 30_000,
@@ -50,6 +55,7 @@ export default defineConfig({
       {
         test: {
           name: 'emulator',
+          setupFiles: [KEK_ENV],
           include: ['test/emulator/**/*.test.ts'],
           exclude: LOAD_TESTS,
           fileParallelism: false,
@@ -61,6 +67,7 @@ export default defineConfig({
         test: {
           // Real Chromium against the served production build of the console (web/).
           name: 'e2e',
+          setupFiles: [KEK_ENV],
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
@@ -70,6 +77,7 @@ export default defineConfig({
       {
         test: {
           name: 'load',
+          setupFiles: [KEK_ENV],
           include: LOAD_TESTS,
           fileParallelism: false,
           testTimeout: 120_000,

@@ -142,7 +142,10 @@ function baseline(n, runId) {
     if (!factories.has(source)) factories.set(source, new EventFactory({ source, sequences }));
     return factories.get(source);
   };
-  const settings = new Map(world.tenants.map((t) => [t.id, readTenantSettings(t.settings).settings]));
+  // The baseline measures the store's writes, so its entries are built in clear (no key store
+  // in this process); the demo tenants themselves seal (the default).
+  const clear = (t) => readTenantSettings({ ...t.settings, privacy: { encryptPersonalData: false } }).settings;
+  const settings = new Map(world.tenants.map((t) => [t.id, clear(t)]));
   const events = actionsFor('pubsub', n, runId).flatMap((a) => a.events.map((spec) => buildEvent(spec, factoryFor)));
   const entries = events.map((e) => buildEntry(e, settings.get(e.tenantId), { via: 'pubsub' }));
   return timeToStored(runId, async () => {

@@ -32,7 +32,7 @@ async function admin() {
 
 /** Real entries (the job verifies every hash), spread over one UTC day. */
 async function seed(db, Timestamp, tenantId, date, count) {
-  const { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope } = await import('../functions/lib/domain/index.js');
+  const { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, validateEnvelope } = await import('../functions/lib/domain/index.js');
   const start = Date.parse(`${date}T00:00:00.000Z`);
   const types = ['repo.created', 'issue.commented', 'auth.login.failed', 'pr.merged', 'org.member_added'];
   await db.collection('tenants').doc(tenantId).set({ name: 'bench', retentionDays: 90 });
@@ -67,7 +67,7 @@ async function seed(db, Timestamp, tenantId, date, count) {
         },
         new Date(),
       ),
-      DEFAULT_TENANT_SETTINGS,
+      CLEAR_TEXT_TENANT_SETTINGS,
       { via: 'pubsub' },
     );
     void writer.create(db.collection('audit_logs').doc(e.logId), {

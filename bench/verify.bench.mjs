@@ -21,7 +21,7 @@ import { benchEnvelope } from './lib/bench-envelope.mjs';
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const lib = join(here, '..', 'functions', 'lib', 'domain');
-const { DEFAULT_TENANT_SETTINGS, buildEntry, validateEnvelope, canonicalEntry, canonicalJson, sha256Hex } = require(
+const { CLEAR_TEXT_TENANT_SETTINGS, buildEntry, validateEnvelope, canonicalEntry, canonicalJson, sha256Hex } = require(
   join(lib, 'index.js'),
 );
 const { CheckpointLeaves, buildCheckpoint, verifyTenant } = require(join(lib, 'integrity', 'index.js'));
@@ -45,7 +45,9 @@ for (let i = 0; i < ENTRIES; i++) {
   const recordedAtMs = DAY_START + Math.floor((i * 86_400_000) / ENTRIES);
   const raw = benchEnvelope(TENANT, i, 'bench-app');
   raw.occurredAt = new Date(recordedAtMs - 250).toISOString();
-  const entry = buildEntry(validateEnvelope(raw, new Date(recordedAtMs)), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+  const entry = buildEntry(validateEnvelope(raw, new Date(recordedAtMs)), CLEAR_TEXT_TENANT_SETTINGS, {
+    via: 'pubsub',
+  });
   // As read back from Firestore, whose maps come back with their keys in sorted order: the
   // stored form, not the producer's object (`--producer-order` keeps the producer's key order).
   const stored = PRODUCER_ORDER ? entry : JSON.parse(canonicalJson(entry));

@@ -1,7 +1,7 @@
 // Synthetic stored audit entries with the real schema, for the tiering benchmarks. A pool of
 // templates goes through the real domain pipeline (validate, classify, redact, tokens, hash); each
 // row then varies ids, times and hash cheaply, so generation stays far faster than what it feeds.
-import { DEFAULT_TENANT_SETTINGS, buildEntry, validateEnvelope } from '../../functions/lib/domain/index.js';
+import { CLEAR_TEXT_TENANT_SETTINGS, buildEntry, validateEnvelope } from '../../functions/lib/domain/index.js';
 
 const TYPES = [
   ['repo.created', { before: null, after: { name: 'widgets', visibility: 'private', topics: ['a', 'b'] } }],
@@ -66,7 +66,7 @@ function template(tenantId, i) {
     context: { correlationId: `corr-${i}`, requestId: `req-${i}` },
   };
   const envelope = validateEnvelope(raw, new Date('2024-06-01T00:00:00Z'));
-  return buildEntry(envelope, DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+  return buildEntry(envelope, CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
 }
 
 /** A Firestore Timestamp look-alike (the row mapper only needs seconds, nanoseconds and toDate). */

@@ -8,6 +8,7 @@ import {
   type Denial,
 } from '../../functions/src/domain/anomaly';
 import { logIdFor } from '../../functions/src/domain/ids';
+import { revealEntries } from '../../functions/src/privacy/data-keys';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, publishEnvelope, testEnvelope, waitForCount, waitForDoc } from '../support/ingest-paths';
 
@@ -34,13 +35,18 @@ afterAll(async () => {
 
 const RESOURCE = { type: 'repository', id: 'r-secret', name: 'secret' };
 
-function check(actorId: string, decision: 'allowed' | 'denied', at: number): Record<string, unknown> {
+function check(
+  actorId: string,
+  decision: 'allowed' | 'denied',
+  at: number,
+  personal: Record<string, string> = {},
+): Record<string, unknown> {
   return testEnvelope(tenant, {
     eventType: `permission.check.${decision}`,
     source: 'authz-service',
     occurredAt: new Date(at).toISOString(),
     outcome: decision === 'denied' ? 'denied' : 'success',
-    actor: { type: 'user', id: actorId },
+    actor: { type: 'user', id: actorId, ...personal },
     resource: RESOURCE,
     changes: undefined,
     metadata: { permission: 'repo.admin' },
@@ -135,5 +141,20 @@ describe('repeated denials anomaly', () => {
 
     expect((await db().collection(ANOMALY_WINDOWS).doc(key.id).get()).get('count')).toBe(12);
     expect((await anomalies().get()).size).toBe(2);
+  });
+
+  it("names a sealed actor in clear for readers, sealed once under the actor's key (the default)", async () => {
+    const third = WINDOW_START + 2 * WINDOW_MS;
+    const trudy = { name: 'Trudy Intruder', ip: '192.0.2.66' };
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => check('u-trudy', 'denied', third + 1000 + i, trudy)).map(publishEnvelope),
+    );
+    const key = windowKey('u-trudy', third);
+    const logId = logIdFor(tenant, ANOMALY_SOURCE, anomalyEventId(key));
+    const stored = await waitForDoc(db().collection('audit_logs').doc(logId), 'anomaly of the sealed actor');
+    expect(JSON.stringify(stored)).not.toContain('Trudy');
+    expect(String((stored.actor as { name: string }).name)).toMatch(/^enc:v1:/);
+    const [opened] = await revealEntries(tenant, [stored as { actor: Record<string, unknown> }]);
+    expect(opened!.actor).toEqual({ type: 'user', id: 'u-trudy', ...trudy });
   });
 });

@@ -2,6 +2,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAuthEvent } from '../../functions/src/auth/blocking';
 import { AUTH_SOURCE } from '../../functions/src/domain/auth-events';
+import { revealEntries } from '../../functions/src/privacy/data-keys';
 import { adminApp, adminDb, closeAdminApp, requireEmulators, uniqueTenant } from '../support/emulators';
 import { createTenant, waitForCount } from '../support/ingest-paths';
 
@@ -57,7 +58,11 @@ describe('Auth blocking functions', () => {
     expect(signUp.status).toBe(200);
     uid = String(signUp.json.localId);
 
-    const [created] = await waitForCount(authEntries(DEFAULT_TENANT, uid, 'auth.user.created'), 1, 'auth.user.created');
+    const [stored] = await waitForCount(authEntries(DEFAULT_TENANT, uid, 'auth.user.created'), 1, 'auth.user.created');
+    // The default tenant seals personal data (the default): the address and IP are stored sealed
+    // and open for the tenant's readers.
+    expect(JSON.stringify(stored)).not.toContain(email);
+    const [created] = await revealEntries(DEFAULT_TENANT, [stored as { actor: Record<string, unknown> }]);
     expect(created).toMatchObject({
       category: 'AUTHENTICATION',
       level: 'INFO',

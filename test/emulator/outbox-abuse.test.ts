@@ -10,6 +10,7 @@ import {
 } from 'firebase/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIdFor } from '../../functions/src/domain/ids';
+import { revealEntries } from '../../functions/src/privacy/data-keys';
 import { adminApp, adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { createTenant, testEnvelope, waitForDoc } from '../support/ingest-paths';
 
@@ -139,8 +140,12 @@ describe('outbox abuse by a tenant member', () => {
       metadata: { asserted: [], ticket: 'T-1' },
     });
     await setDoc(doc(firestore, 'audit_outbox', `asserted-${uid}`), envelope);
-    const entry = await waitForDoc(logRef(envelope), 'asserted entry');
-    expect(entry.actor).toMatchObject({ id: uid, name: 'Chief Executive', roles: ['owner'] });
-    expect(entry.metadata).toEqual({ asserted: ['ip', 'name', 'roles', 'userAgent'], ticket: 'T-1' });
+    const stored = await waitForDoc(logRef(envelope), 'asserted entry');
+    // The tenant seals personal data (the default): the asserted name is stored sealed and opens
+    // for the tenant's readers; the marks are what this test is about.
+    expect(JSON.stringify(stored.actor)).not.toContain('Chief Executive');
+    const [entry] = await revealEntries(tenant, [stored as { actor: Record<string, unknown> }]);
+    expect(entry!.actor).toMatchObject({ id: uid, name: 'Chief Executive', roles: ['owner'] });
+    expect(stored.metadata).toEqual({ asserted: ['ip', 'name', 'roles', 'userAgent'], ticket: 'T-1' });
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEntry, logIdFor, validateEnvelope, DEFAULT_TENANT_SETTINGS } from '../../functions/src/domain';
+import { buildEntry, logIdFor, validateEnvelope, CLEAR_TEXT_TENANT_SETTINGS } from '../../functions/src/domain';
 import { storeEntry } from '../../functions/src/store/audit-store';
 import { postEvents, seedKey } from '../support/api-client';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
@@ -105,7 +105,7 @@ describe('a write Firestore refuses is reported as unstorable, never thrown for 
   it('turns the Admin SDK’s refusal of an unvalidated entry into an unstorable result', async () => {
     // Built without the pipeline's storability check, as a future bug might: 30 levels deep.
     const envelope = validateEnvelope(poison({ changes: { before: null, after: nested(30) } }), new Date());
-    const entry = buildEntry(envelope, DEFAULT_TENANT_SETTINGS, { via: 'outbox' });
+    const entry = buildEntry(envelope, CLEAR_TEXT_TENANT_SETTINGS, { via: 'outbox' });
     const result = await storeEntry(db(), entry, new Date());
     expect(result).toEqual({ unstorable: expect.stringMatching(/deeper than 20 levels/) as unknown });
     expect((await db().doc(`audit_logs/${entry.logId}`).get()).exists).toBe(false);

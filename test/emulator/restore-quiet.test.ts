@@ -1,7 +1,7 @@
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANOMALY_WINDOWS } from '../../functions/src/anomaly/anomaly';
-import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
+import { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
 import { mailId, notificationId } from '../../functions/src/domain/alerts';
 import {
   ANOMALY_EVENT_TYPE,
@@ -45,7 +45,7 @@ let admin: User;
 function oldEntry(overrides: Record<string, unknown>): AuditEntry {
   const raw = envelope(tenant, overrides);
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
-  return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+  return buildEntry(validateEnvelope(raw, new Date()), CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
 }
 
 const denial = denialFields;

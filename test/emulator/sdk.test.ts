@@ -10,6 +10,7 @@ import {
 import type { DocumentReference } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIdFor } from '../../functions/src/domain/ids';
+import { revealEntries } from '../../functions/src/privacy/data-keys';
 import { createKey, FUNCTIONS_BASE, signInWithClaims } from '../support/api-client';
 import { adminDb, closeAdminApp, PROJECT_ID, requireEmulators, uniqueTenant } from '../support/emulators';
 import { createTenant, waitForDoc, waitForGone } from '../support/ingest-paths';
@@ -117,8 +118,13 @@ describe('publisher SDK on the emulators', () => {
       outcome: 'failure',
       category: 'AUTHENTICATION',
       level: 'WARNING',
-      actor: { type: 'anonymous', ip: '203.0.113.9' },
+      actor: { type: 'anonymous' },
     });
+    // The tenant seals personal data (the default): the address is stored sealed, and opens for
+    // the tenant's readers as the helper recorded it.
+    expect(String((login.actor as { ip: string }).ip)).toMatch(/^enc:v1:/);
+    const [opened] = await revealEntries(tenant, [login as { actor: Record<string, unknown> }]);
+    expect(opened!.actor).toMatchObject({ type: 'anonymous', ip: '203.0.113.9' });
   });
 
   it('commits an outbox event with its business change; the trigger stores it and removes the document', async () => {

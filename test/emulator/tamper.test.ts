@@ -7,7 +7,13 @@ import type { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrityCheckReport } from '@audit-log/model/callables';
 import { bodyOf, type IntegrityFinding, type SignedCheckpoint } from '@audit-log/model/integrity';
-import { DEFAULT_TENANT_SETTINGS, buildEntry, entryHash, logIdFor, validateEnvelope } from '../../functions/src/domain';
+import {
+  CLEAR_TEXT_TENANT_SETTINGS,
+  buildEntry,
+  entryHash,
+  logIdFor,
+  validateEnvelope,
+} from '../../functions/src/domain';
 import { checkpointHash, signerFromSecret, type CheckpointSigner } from '../../functions/src/domain/integrity';
 import { emitViolation } from '../../functions/src/integrity/events';
 import { runCheckpointJob } from '../../functions/src/integrity/job';
@@ -193,7 +199,7 @@ describe('tampering an admin could do, found by the verifier and the scheduled c
     const neighbour = await storedEntry(t.logIds[0]!);
     const forged = buildEntry(
       validateEnvelope(testEnvelope(t.id, { eventId: 'forged-1' }), new Date()),
-      DEFAULT_TENANT_SETTINGS,
+      CLEAR_TEXT_TENANT_SETTINGS,
       { via: 'pubsub' },
     );
     expect(forged.logId).toBe(logIdFor(t.id, forged.source, 'forged-1'));

@@ -1,6 +1,6 @@
 import { getStorage } from 'firebase-admin/storage';
 import type { Firestore } from 'firebase-admin/firestore';
-import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
+import { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
 import { parseExportFilter, toExportRecord, type ExportRecord } from '../../functions/src/domain/export';
 import { newExportDoc } from '../../functions/src/export/export-jobs';
 import { toStored, toStoredReview } from '../../functions/src/store/converters';
@@ -15,7 +15,7 @@ export const RECORDED_DELAY_MS = 1500;
 
 /** Builds a stored entry from envelope fields through the real pipeline (validate, classify, redact, hash). */
 export function builtEntry(raw: Record<string, unknown>): AuditEntry {
-  return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+  return buildEntry(validateEnvelope(raw, new Date()), CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
 }
 
 /**

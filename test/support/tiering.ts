@@ -3,7 +3,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
+import { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, validateEnvelope, type AuditEntry } from '../../functions/src/domain';
 import { fromArchiveRow, isoMicrosToInstant, type ArchiveRow } from '../../functions/src/domain/archive';
 import { toStored, toStoredReview, type StoredAuditEntry } from '../../functions/src/store/converters';
 import type { TieringDeps } from '../../functions/src/tiering/context';
@@ -77,7 +77,7 @@ export function entriesOn(
       ...patch,
     });
     for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
-    return buildEntry(validateEnvelope(raw, new Date()), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+    return buildEntry(validateEnvelope(raw, new Date()), CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
   });
 }
 

@@ -1,7 +1,7 @@
 import { EventFactory, SequenceCounter, type AuditEvent } from './sdk';
 import { describe, expect, it } from 'vitest';
 import { buildEntry } from '../../functions/src/domain/pipeline';
-import { DEFAULT_TENANT_SETTINGS } from '../../functions/src/domain/tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from '../../functions/src/domain/tenant';
 import { buildEvent } from './dispatch';
 import { DEMO_PATHS, type DemoAction, type EventAction, type EventSpec } from './state';
 import { TrafficGenerator, type TrafficOptions } from './traffic';
@@ -104,7 +104,7 @@ describe('TrafficGenerator', () => {
   it('includes a few CRITICAL events: repositories made public and roles raised to admin', () => {
     const levels = build(generate(1500)).map(({ event }) => ({
       type: event.eventType,
-      level: buildEntry(event, DEFAULT_TENANT_SETTINGS, { via: 'pubsub' }).level,
+      level: buildEntry(event, CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' }).level,
     }));
     const critical = levels.filter((l) => l.level === 'CRITICAL');
     expect(critical.some((c) => c.type === 'repo.visibility_changed')).toBe(true);

@@ -1,5 +1,8 @@
 import { Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { anomalyEnvelope, denialFromEntry, recordDenial, windowKeyOf, type WindowState } from '../domain/anomaly';
+import type { Actor } from '../domain/envelope';
+import { ERASED, UNDECRYPTABLE } from '../domain/privacy';
+import { revealEntries } from '../privacy/data-keys';
 import { ingestSystemEvent, type IngestOutcome } from '../ingest/ingest';
 import * as logs from '../logs';
 import { tenantSettingsReader } from '../tenants/tenant-settings';
@@ -55,8 +58,22 @@ export async function processAuditEntry(
   );
   if (!decision.emit) return null;
 
-  const envelope = anomalyEnvelope(decision.state, denial, key);
+  const actor = await openedActor(denial.tenantId, decision.state.actor);
+  const envelope = anomalyEnvelope({ ...decision.state, actor }, denial, key);
   const outcome = await ingestSystemEvent(envelope, `anomaly-${key.id}`);
   if (outcome.status === 'stored') logs.anomalyRaised(denial.tenantId, outcome.logId, key.id);
   return outcome;
+}
+
+/**
+ * The window's actor as the anomaly event names it. The denials of a sealing tenant (the default)
+ * carry the actor's personal fields sealed; passed on as they are, ingest would seal the
+ * ciphertext again and readers would see `enc:v1:…` as the actor's name. They are opened here and
+ * sealed anew by ingest under the same subject's key, so erasing the actor erases them in the
+ * anomaly entry too; a value that no longer opens (the actor was erased) is left out.
+ */
+async function openedActor(tenantId: string, actor: Actor): Promise<Actor> {
+  const [opened] = await revealEntries(tenantId, [{ actor }]);
+  const kept = Object.entries(opened!.actor).filter(([, value]) => value !== ERASED && value !== UNDECRYPTABLE);
+  return Object.fromEntries(kept) as Actor;
 }

@@ -12,7 +12,7 @@ import {
   type WindowState,
 } from './anomaly';
 import { buildEntry } from './pipeline';
-import { DEFAULT_TENANT_SETTINGS } from './tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from './tenant';
 import { validateEnvelope } from './validate';
 
 const settings = { enabled: true, deniedThreshold: 5, windowSeconds: 300 };
@@ -96,7 +96,7 @@ describe('anomalyEnvelope', () => {
     const key = windowKeyOf(denial(4), settings)!;
     const envelope = anomalyEnvelope(state!, denial(4), key);
     expect(anomalyEnvelope(state!, denial(4), key)).toEqual(envelope);
-    const entry = buildEntry(validateEnvelope(envelope, new Date('2026-03-01T13:00:00Z')), DEFAULT_TENANT_SETTINGS, {
+    const entry = buildEntry(validateEnvelope(envelope, new Date('2026-03-01T13:00:00Z')), CLEAR_TEXT_TENANT_SETTINGS, {
       via: 'outbox',
     });
     expect(entry).toMatchObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUTH_SOURCE, authEventEnvelope, resolveAuthTenant, type AuthEventInput } from './auth-events';
 import { buildEntry } from './pipeline';
-import { DEFAULT_TENANT_SETTINGS } from './tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from './tenant';
 import { validateEnvelope } from './validate';
 
 const NOW = new Date('2026-03-01T12:00:05.000Z');
@@ -9,7 +9,7 @@ const options = { defaultTenantId: 'platform', now: NOW };
 
 function entryOf(input: AuthEventInput) {
   const envelope = authEventEnvelope(input, options);
-  return buildEntry(validateEnvelope(envelope, NOW), DEFAULT_TENANT_SETTINGS, { via: 'outbox' });
+  return buildEntry(validateEnvelope(envelope, NOW), CLEAR_TEXT_TENANT_SETTINGS, { via: 'outbox' });
 }
 
 describe('authEventEnvelope', () => {

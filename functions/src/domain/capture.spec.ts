@@ -10,7 +10,7 @@ import {
 } from './capture';
 import { DEFAULT_CAPTURE_TARGETS, type CaptureTarget } from './capture-config';
 import { buildEntry } from './pipeline';
-import { DEFAULT_TENANT_SETTINGS } from './tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from './tenant';
 import { validateEnvelope } from './validate';
 
 const repos = DEFAULT_CAPTURE_TARGETS[0]!;
@@ -33,7 +33,7 @@ function input(overrides: Partial<CaptureInput>): CaptureInput {
 function entryOf(inp: CaptureInput, target: CaptureTarget = repos) {
   const result = captureEnvelope(inp, target);
   if (result.status !== 'event') throw new Error(`skipped: ${result.reason}`);
-  return buildEntry(validateEnvelope(result.envelope, NOW), DEFAULT_TENANT_SETTINGS, { via: 'outbox' });
+  return buildEntry(validateEnvelope(result.envelope, NOW), CLEAR_TEXT_TENANT_SETTINGS, { via: 'outbox' });
 }
 
 describe('captureEnvelope', () => {

@@ -26,7 +26,11 @@ class FakeDeps implements PipelineDeps {
   }
 }
 
+// Sealing personal data is on by default and has its own spec (privacy/sealing.spec.ts); this spec
+// asserts the built entry's fields in clear, so its tenants turn sealing off.
+const CLEAR_TEXT = readTenantSettings({ privacy: { encryptPersonalData: false } }).settings;
 const ACME = readTenantSettings({
+  privacy: { encryptPersonalData: false },
   classification: { overrides: [{ match: 'issue.*', level: 'WARNING' }] },
   redaction: { extraKeys: ['salary'] },
   // The auth service imports history over Pub/Sub: its events may be of any age.
@@ -36,7 +40,7 @@ const deps = () =>
   new FakeDeps(
     new Map([
       ['acme', ACME],
-      ['plain', DEFAULT_TENANT_SETTINGS],
+      ['plain', CLEAR_TEXT],
     ]),
   );
 
@@ -203,6 +207,12 @@ describe('prepareEvent', () => {
 });
 
 describe('buildEntry', () => {
+  it('refuses to build a clear-text entry for a tenant that seals (the default) when given no seal', () => {
+    const valid = validateEnvelope(envelope(), NOW);
+    expect(() => buildEntry(valid, DEFAULT_TENANT_SETTINGS, PUBSUB)).toThrow(/encrypts personal data/);
+    expect(buildEntry(valid, CLEAR_TEXT, PUBSUB).actor).toEqual(valid.actor);
+  });
+
   it('classifies from the change itself', () => {
     const valid = validateEnvelope(
       {
@@ -212,7 +222,7 @@ describe('buildEntry', () => {
       },
       NOW,
     );
-    const entry = buildEntry(valid, DEFAULT_TENANT_SETTINGS, PUBSUB);
+    const entry = buildEntry(valid, CLEAR_TEXT, PUBSUB);
     expect(entry).toMatchObject({
       category: 'SYSTEM_CONFIGURATION',
       level: 'CRITICAL',

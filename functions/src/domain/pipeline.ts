@@ -51,10 +51,10 @@ export type RawEvent = { bytes: Uint8Array } | { value: unknown };
 /**
  * Turns a validated envelope into a stored entry: metadata extraction, classification with the
  * tenant's overrides, changed fields (before redaction, so a changed password still shows as
- * changed), redaction, sealing of personal data (when `seal` is given: after redaction and
- * before the hash, so the hash covers the ciphertext and verifying needs no key), keyword tokens
- * (a sealed entry's e-mail and name are searchable only by their blind index) and the hash. Pure
- * and synchronous.
+ * changed), redaction, sealing of personal data (after redaction and before the hash, so the hash
+ * covers the ciphertext and verifying needs no key), keyword tokens (a sealed entry's e-mail and
+ * name are searchable only by their blind index) and the hash. Pure and synchronous. A tenant that
+ * seals (the default) requires `seal`: without it this throws rather than build clear text.
  *
  * Every object of the hashed part is built with its keys in canonical (sorted) order, so the
  * hash serializes the entry natively instead of sorting it again (see `canonicalJson`).
@@ -65,6 +65,11 @@ export function buildEntry(
   transport: TransportContext,
   seal?: PersonalDataSeal,
 ): AuditEntry {
+  // Never a silent clear-text entry for a tenant that seals (the default): its caller must bring
+  // the actor's key, or turn the tenant's setting off knowingly.
+  if (settings.privacy.encryptPersonalData && !seal) {
+    throw new Error(`tenant "${envelope.tenantId}" encrypts personal data: building its entry needs the actor's seal`);
+  }
   const { actor: clearActor, context } = extractMetadata(
     envelope.actor,
     envelope.context,

@@ -3,10 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareEvent, type PipelineDeps, type RawEvent } from './pipeline';
 import { isReservedEventType, isReservedSource, reservedNameErrors, SYSTEM_SOURCES } from './reserved-sources';
-import { DEFAULT_TENANT_SETTINGS } from './tenant';
+import { readTenantSettings } from './tenant';
+
+// Sealing personal data is on by default and has its own spec (privacy/sealing.spec.ts); this
+// spec is about reserved sources and asserts actor fields in clear, so its tenant turns sealing off.
+const CLEAR_TEXT = readTenantSettings({ privacy: { encryptPersonalData: false } }).settings;
 
 const NOW = new Date('2026-01-31T12:00:00.000Z');
-const deps: PipelineDeps = { now: () => NOW, tenantSettings: () => Promise.resolve(DEFAULT_TENANT_SETTINGS) };
+const deps: PipelineDeps = { now: () => NOW, tenantSettings: () => Promise.resolve(CLEAR_TEXT) };
 
 function event(patch: Record<string, unknown>): RawEvent {
   return {

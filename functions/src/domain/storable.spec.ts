@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEvent, type PipelineDeps, type PreparedEvent } from './pipeline';
 import { FIRESTORE_LIMITS, nestingDepth, storedEntryBytes, valueBytes } from './storable';
-import { DEFAULT_TENANT_SETTINGS } from './tenant';
+import { readTenantSettings } from './tenant';
+
+// Sealing personal data is on by default and has its own spec (privacy/sealing.spec.ts); this
+// spec is about storage limits and asserts actor fields in clear, so its tenant turns sealing off.
+const CLEAR_TEXT = readTenantSettings({ privacy: { encryptPersonalData: false } }).settings;
 
 const NOW = new Date('2026-01-31T12:00:00.000Z');
-const deps: PipelineDeps = { now: () => NOW, tenantSettings: () => Promise.resolve(DEFAULT_TENANT_SETTINGS) };
+const deps: PipelineDeps = { now: () => NOW, tenantSettings: () => Promise.resolve(CLEAR_TEXT) };
 
 function envelope(patch: Record<string, unknown>): Record<string, unknown> {
   return {

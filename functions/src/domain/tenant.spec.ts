@@ -12,12 +12,22 @@ describe('readTenantSettings', () => {
       alerts: { rules: [expect.objectContaining({ id: 'critical', levels: ['CRITICAL'], recipientRoles: ['admin'] })] },
       webhook: { enabled: false },
       ingest: { pubsubSources: [], maxBackdateDays: 30, backfillSources: [] },
-      privacy: { encryptPersonalData: false, personalKeys: [] },
+      privacy: { encryptPersonalData: true, personalKeys: [] },
     };
     expect(DEFAULT_TENANT_SETTINGS).toEqual(expected);
     expect(readTenantSettings({})).toEqual({ settings: expected, problems: [] });
     expect(readTenantSettings(undefined)).toEqual({ settings: expected, problems: [] });
     expect(readTenantSettings(null)).toEqual({ settings: expected, problems: [] });
+  });
+
+  it('seals personal data unless the tenant turns it off explicitly, also when its section is malformed', () => {
+    expect(readTenantSettings({ name: 'New' }).settings.privacy.encryptPersonalData).toBe(true);
+    expect(readTenantSettings({ privacy: {} }).settings.privacy.encryptPersonalData).toBe(true);
+    const malformed = readTenantSettings({ privacy: { encryptPersonalData: 'no' } });
+    expect(malformed.settings.privacy.encryptPersonalData).toBe(true);
+    expect(malformed.problems.join('\n')).toMatch(/privacy\.encryptPersonalData/);
+    const off = readTenantSettings({ privacy: { encryptPersonalData: false } });
+    expect(off).toMatchObject({ settings: { privacy: { encryptPersonalData: false } }, problems: [] });
   });
 
   it('reads overrides and redaction settings', () => {

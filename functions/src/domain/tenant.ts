@@ -66,12 +66,21 @@ export const tenantSettingsSchema = z.object({
   webhook: webhookSettingsSchema.default({ enabled: false }),
   /** Which sources may publish for the tenant through Pub/Sub (see `ingestSettingsSchema`). */
   ingest: ingestSettingsSchema.default(() => ingestSettingsSchema.parse({})),
-  /** Personal data encrypted per data subject (see domain/privacy); off by default. */
+  /** Personal data encrypted per data subject (see domain/privacy); on by default. */
   privacy: privacySettingsSchema.default(() => privacySettingsSchema.parse({})),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = tenantSettingsSchema.parse({});
+
+/**
+ * The defaults with personal data sealing turned off, as a tenant that opted out has them: entries
+ * built under them keep personal fields in clear. For fixtures and benchmarks of the clear path;
+ * a tenant's real settings always come from its document (`readTenantSettings`).
+ */
+export const CLEAR_TEXT_TENANT_SETTINGS: TenantSettings = tenantSettingsSchema.parse({
+  privacy: { encryptPersonalData: false },
+});
 
 /**
  * Reads a tenant document. A malformed settings document must not stop ingest (that would lose

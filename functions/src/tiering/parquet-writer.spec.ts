@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope } from '../domain';
+import { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, validateEnvelope } from '../domain';
 import {
   archiveObjectPath,
   bigQueryDdl,
@@ -106,7 +106,7 @@ function docs(n: number): Array<Record<string, unknown>> {
         },
         new Date('2024-06-01T00:00:00Z'),
       ),
-      DEFAULT_TENANT_SETTINGS,
+      CLEAR_TEXT_TENANT_SETTINGS,
       { via: 'pubsub' },
     );
     const ms = Date.parse(e.occurredAt);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEntry } from '../../../functions/src/domain/pipeline';
-import { DEFAULT_TENANT_SETTINGS } from '../../../functions/src/domain/tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from '../../../functions/src/domain/tenant';
 import { builderName, EventFactory, validateEvent } from './builders';
 import { CATALOG_EVENT_TYPES, EVENT_TYPE_ALIASES, RejectionError, type FieldError } from './contract';
 import { SequenceCounter } from './sequence';
@@ -134,7 +134,7 @@ describe('typed builders', () => {
       resource: repo,
       changes: { before: { visibility: 'private' }, after: { visibility: 'public' } },
     });
-    const entry = buildEntry(madePublic, DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+    const entry = buildEntry(madePublic, CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
     expect(entry).toMatchObject({ level: 'CRITICAL', requiresReview: true, changedFields: ['visibility'] });
   });
 });
@@ -183,7 +183,7 @@ describe('helpers', () => {
       operation: 'EXECUTE',
       metadata: { permission: 'repo.push', reason: 'not a collaborator' },
     });
-    const entry = buildEntry(event, DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+    const entry = buildEntry(event, CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
     expect(entry).toMatchObject({ category: 'AUTHORIZATION', level: 'WARNING' });
   });
 

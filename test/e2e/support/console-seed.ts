@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { getAuth } from 'firebase-admin/auth';
-import { DEFAULT_TENANT_SETTINGS, buildEntry, validateEnvelope, type AuditEntry } from '../../../functions/src/domain';
+import {
+  CLEAR_TEXT_TENANT_SETTINGS,
+  buildEntry,
+  validateEnvelope,
+  type AuditEntry,
+} from '../../../functions/src/domain';
 import { toStored } from '../../../functions/src/store/converters';
 import { adminApp, adminDb, requireEmulators } from '../../support/emulators';
 
@@ -36,7 +41,7 @@ export async function createUser(tenantId: string, role: string): Promise<Consol
  * diff, tokens, hash), so what the console shows is what ingest would have stored.
  */
 export function buildEntries(envelopes: ReadonlyArray<Record<string, unknown>>, now: Date): AuditEntry[] {
-  return envelopes.map((e) => buildEntry(validateEnvelope(e, now), DEFAULT_TENANT_SETTINGS, { via: 'pubsub' }));
+  return envelopes.map((e) => buildEntry(validateEnvelope(e, now), CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' }));
 }
 
 /** Writes entries with the Admin SDK in batches (the console only ever reads them). */

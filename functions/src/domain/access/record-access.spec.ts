@@ -4,15 +4,19 @@ import { parseColdSearchRequest } from '../archive';
 import { CommandError } from '../commands';
 import { prepareEvent, type PipelineDeps } from '../pipeline';
 import { reservedNameErrors } from '../reserved-sources';
-import { DEFAULT_TENANT_SETTINGS } from '../tenant';
+import { readTenantSettings } from '../tenant';
 import { archiveSearchEvent } from './archive-search';
 import { accessEventId, archiveSearchFilters } from './query-record';
 import { consoleAccessEvent, parseRecordAccess, type Reader } from './record-access';
 
+// Sealing personal data is on by default and has its own spec (privacy/sealing.spec.ts); this
+// spec is about access entries and asserts actor fields in clear, so its tenant turns sealing off.
+const CLEAR_TEXT = readTenantSettings({ privacy: { encryptPersonalData: false } }).settings;
+
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const deps: PipelineDeps = {
   now: () => NOW,
-  tenantSettings: (id) => Promise.resolve(id === 'acme' ? DEFAULT_TENANT_SETTINGS : null),
+  tenantSettings: (id) => Promise.resolve(id === 'acme' ? CLEAR_TEXT : null),
 };
 const READER: Reader = { uid: 'u-auditor', email: 'auditor@acme.test', platformAdmin: false };
 const LOG_ID = '0123456789abcdef0123456789abcdef';

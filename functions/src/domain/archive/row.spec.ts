@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEntry, DEFAULT_TENANT_SETTINGS, entryHash, validateEnvelope, type AuditEntry } from '..';
+import { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, entryHash, validateEnvelope, type AuditEntry } from '..';
 import { ArchiveError } from './errors';
 import { instantToIsoMicros, isoMicrosToInstant, type Instant } from './instant';
 import { fromArchiveRow, rowToEntry, sameRow, toArchiveRow } from './row';
@@ -35,7 +35,9 @@ function entry(overrides: Record<string, unknown> = {}): AuditEntry {
     context: { correlationId: 'c-1' },
     ...overrides,
   };
-  return buildEntry(validateEnvelope(raw, new Date('2024-06-01T00:00:00Z')), DEFAULT_TENANT_SETTINGS, { via: 'http' });
+  return buildEntry(validateEnvelope(raw, new Date('2024-06-01T00:00:00Z')), CLEAR_TEXT_TENANT_SETTINGS, {
+    via: 'http',
+  });
 }
 
 /** The document the archive job maps: the stored entry plus its review status (review-state.ts). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEntry, DEFAULT_TENANT_SETTINGS, validateEnvelope } from '..';
+import { buildEntry, CLEAR_TEXT_TENANT_SETTINGS, validateEnvelope } from '..';
 import { searchTenant, jobScope, restoreTenant } from './access';
 import { compareWithManifest, type Manifest } from './manifest';
 import { MERKLE_ORDER, merkleRoot } from './merkle';
@@ -28,7 +28,7 @@ function rows(n: number, tenantId = 'acme', day = '2024-01-02'): ArchiveRow[] {
         },
         new Date('2024-06-01T00:00:00Z'),
       ),
-      DEFAULT_TENANT_SETTINGS,
+      CLEAR_TEXT_TENANT_SETTINGS,
       { via: 'pubsub' },
     );
     return toArchiveRow({

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildEntry } from '../pipeline';
-import { DEFAULT_TENANT_SETTINGS } from '../tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from '../tenant';
 import { validateEnvelope } from '../validate';
 import { CSV_COLUMNS, csvField, csvHeader, csvLine, csvRecord, neutraliseFormula, restoreFormula } from './csv';
 import { csvEncoder } from './encoders';
@@ -55,7 +55,7 @@ function record(i: number, overrides: Record<string, unknown> = {}): ExportRecor
     },
     NOW,
   );
-  const entry = buildEntry(envelope, DEFAULT_TENANT_SETTINGS, { via: 'pubsub' });
+  const entry = buildEntry(envelope, CLEAR_TEXT_TENANT_SETTINGS, { via: 'pubsub' });
   return toExportRecord({ ...entry, recordedAt: new Date(Date.parse(entry.occurredAt) + 1234).toISOString() });
 }
 

@@ -60,6 +60,19 @@ describe('personal-data ciphertext', () => {
     expect(a.iv.equals(b.iv)).toBe(false);
   });
 
+  it('keeps a string apart from a value whose JSON is that string, cached or not', () => {
+    // Strings are cached by their text, other values by their JSON: "42" and 42 share a text.
+    for (let pass = 0; pass < 2; pass++) {
+      const asString = encryptValue('42', KEY);
+      const asNumber = encryptValue(42, KEY);
+      expect(asString).not.toBe(asNumber);
+      expect(decryptValue(asString, KEY)).toBe('42');
+      expect(decryptValue(asNumber, KEY)).toBe(42);
+    }
+    // A fresh key object (no cache) gives the same ciphertext as the cached one.
+    expect(encryptValue('42', { ...KEY, key: Buffer.from(KEY.key) })).toBe(encryptValue('42', KEY));
+  });
+
   it('refuses a wrong key with a clear error', () => {
     const text = encryptValue('ada@example.com', KEY);
     const other: DataKey = { keyId: KEY.keyId, key: randomBytes(32) };

@@ -42,7 +42,10 @@ interface KeyState {
   keyId: string;
   cipherKey: KeyObject;
   ivKey: KeyObject;
+  /** By the value's JSON. */
   ciphertexts: Map<string, string>;
+  /** By the string itself, for string values (nearly all): a hit needs no `JSON.stringify`. */
+  ofStrings: Map<string, string>;
 }
 
 // Per key object, dropped with it (the key cache decides how long a key lives). The ciphertexts
@@ -61,6 +64,7 @@ function stateOf(dataKey: DataKey): KeyState {
       cipherKey: createSecretKey(dataKey.key),
       ivKey: createSecretKey(ivKey),
       ciphertexts: new Map(),
+      ofStrings: new Map(),
     };
     keyStates.set(dataKey.key, state);
   }
@@ -76,8 +80,24 @@ function stateOf(dataKey: DataKey): KeyState {
  * one subject, the blind index reveals for e-mails anyway.
  */
 export function encryptValue(value: unknown, dataKey: DataKey): string {
-  const plain = JSON.stringify(value);
   const state = stateOf(dataKey);
+  if (typeof value === 'string') {
+    const seen = state.ofStrings.get(value);
+    if (seen !== undefined) return seen;
+    const text = encryptJson(JSON.stringify(value), dataKey, state);
+    remember(state.ofStrings, value, text);
+    return text;
+  }
+  return encryptJson(JSON.stringify(value), dataKey, state);
+}
+
+/** Keeps a ciphertext of a recent value, the map bounded per key. */
+function remember(cache: Map<string, string>, plain: string, text: string): void {
+  if (cache.size >= CIPHERTEXTS_PER_KEY) cache.clear();
+  cache.set(plain, text);
+}
+
+function encryptJson(plain: string, dataKey: DataKey, state: KeyState): string {
   const known = state.ciphertexts.get(plain);
   if (known !== undefined) return known;
   if (!KEY_ID.test(dataKey.keyId)) throw new Error(`invalid data key id "${dataKey.keyId}"`);
@@ -86,8 +106,7 @@ export function encryptValue(value: unknown, dataKey: DataKey): string {
   cipher.setAAD(Buffer.from(dataKey.keyId, 'utf8'));
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   const text = `${CIPHERTEXT_PREFIX}${dataKey.keyId}:${iv.toString('base64url')}:${body.toString('base64url')}`;
-  if (state.ciphertexts.size >= CIPHERTEXTS_PER_KEY) state.ciphertexts.clear();
-  state.ciphertexts.set(plain, text);
+  remember(state.ciphertexts, plain, text);
   return text;
 }
 

@@ -25,7 +25,9 @@ class MemoryKeys implements PersonalDataKeys {
 }
 
 const SEALED = readTenantSettings({ privacy: { encryptPersonalData: true, personalKeys: ['home_address'] } }).settings;
-const CLEAR = readTenantSettings({}).settings;
+/** A tenant that turned sealing off explicitly (it is on by default). */
+const CLEAR = readTenantSettings({ privacy: { encryptPersonalData: false } }).settings;
+const BARE = readTenantSettings({}).settings;
 
 function deps(settings: TenantSettings, keys?: PersonalDataKeys): PipelineDeps {
   return {
@@ -129,7 +131,16 @@ describe('sealing personal data at ingest', () => {
     expect(wrong.actor.email).toBe(UNDECRYPTABLE);
   });
 
-  it('leaves a tenant without the setting in clear, and needs no key source for it', async () => {
+  it('seals for a tenant without the setting (on by default), and refuses to store it in clear without keys', async () => {
+    const entry = await accepted(BARE, new MemoryKeys());
+    expect(entry.actor.email).toMatch(/^enc:v1:/);
+    expect(sealedKeyIds(entry).size).toBe(1);
+    await expect(prepareEvent({ value: structuredClone(ENVELOPE) }, { via: 'pubsub' }, deps(BARE))).rejects.toThrow(
+      /no key source/,
+    );
+  });
+
+  it('leaves a tenant that turned the setting off in clear, and needs no key source for it', async () => {
     const entry = await accepted(CLEAR);
     expect(entry.actor.email).toBe('Ada@Example.com');
     expect(sealedKeyIds(entry).size).toBe(0);

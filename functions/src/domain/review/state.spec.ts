@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../commands';
 import { buildEntry } from '../pipeline';
-import { DEFAULT_TENANT_SETTINGS } from '../tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from '../tenant';
 import { validateEnvelope } from '../validate';
 import { DEFAULT_REVIEW_SETTINGS, isOverdue, reviewDueAt } from './deadline';
 import { investigationRecord, reviewAuditEnvelope } from './events';
@@ -200,7 +200,7 @@ describe('review audit events', () => {
     const now = new Date('2026-03-01T12:00:01Z');
     const t = decideReview(subject(), { decision: 'investigate', note: 'check a@b.example', reviewer: alice, at: AT });
     const envelope = reviewAuditEnvelope(subject(), t);
-    const entry = buildEntry(validateEnvelope(envelope, now), DEFAULT_TENANT_SETTINGS, { via: 'outbox' });
+    const entry = buildEntry(validateEnvelope(envelope, now), CLEAR_TEXT_TENANT_SETTINGS, { via: 'outbox' });
     expect(entry).toMatchObject({
       eventType: 'audit.review.investigate',
       resource: { type: 'audit_entry', id: LOG_ID },
@@ -216,7 +216,7 @@ describe('review audit events', () => {
     const system = escalateOverdue(subject({ review: { ...EMPTY_REVIEW, dueAt: AT } }), now)!;
     const systemEntry = buildEntry(
       validateEnvelope(reviewAuditEnvelope(subject(), system), now),
-      DEFAULT_TENANT_SETTINGS,
+      CLEAR_TEXT_TENANT_SETTINGS,
       { via: 'outbox' },
     );
     expect(systemEntry.actor).toEqual({ type: 'system', id: 'review-deadline', name: 'Review deadline' });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLASSIFICATION_RULES } from '@audit-log/model/classification';
 import { parseCommand, type CommandError } from '../commands';
 import { buildEntry } from '../pipeline';
-import { DEFAULT_TENANT_SETTINGS } from '../tenant';
+import { CLEAR_TEXT_TENANT_SETTINGS } from '../tenant';
 import { validateEnvelope } from '../validate';
 import { applySettingsUpdate, settingsChangedEnvelope, settingsView, tenantSettingsUpdateSchema } from './update';
 
@@ -92,7 +92,8 @@ describe('applySettingsUpdate', () => {
       new Date('2026-03-01T12:00:01Z'),
     );
     const levelUnder = (doc: unknown) => buildEntry(wiki, settingsView(doc).settings, { via: 'pubsub' }).level;
-    const plain = { name: 'Plain' };
+    // Classification is the point here; sealing (on by default) is turned off so no key is needed.
+    const plain = { name: 'Plain', privacy: { encryptPersonalData: false } };
     expect(levelUnder(plain)).toBe('INFO');
     const change = applySettingsUpdate(
       plain,
@@ -111,7 +112,7 @@ describe('applySettingsUpdate', () => {
 
   it('reads a malformed document as defaults and names the problems', () => {
     const view = settingsView({ retentionDays: -1, anomaly: { windowSeconds: 1 } });
-    expect(view.settings.retentionDays).toBe(DEFAULT_TENANT_SETTINGS.retentionDays);
+    expect(view.settings.retentionDays).toBe(CLEAR_TEXT_TENANT_SETTINGS.retentionDays);
     expect(view.problems).toEqual([
       expect.stringMatching(/^retentionDays: /),
       expect.stringMatching(/^anomaly\.windowSeconds: /),
@@ -129,7 +130,7 @@ describe('settingsChangedEnvelope', () => {
       version: 4,
       occurredAt: '2026-03-01T12:00:00.000Z',
     });
-    const entry = buildEntry(validateEnvelope(envelope, new Date('2026-03-01T12:00:01Z')), DEFAULT_TENANT_SETTINGS, {
+    const entry = buildEntry(validateEnvelope(envelope, new Date('2026-03-01T12:00:01Z')), CLEAR_TEXT_TENANT_SETTINGS, {
       via: 'outbox',
     });
     expect(entry).toMatchObject({
