@@ -1,7 +1,7 @@
 import type { AccessFilters, AccessKind, AccessView } from './access';
 import type { Category, Level } from './catalog';
 import type { ClassificationRules } from './classification';
-import type { Operation, Outcome, ReviewStatus } from './enums';
+import type { Outcome, ReviewStatus } from './enums';
 import type { FieldError } from './errors';
 import type {
   CheckpointRunReport,
@@ -39,6 +39,14 @@ import type {
   RevealedEntries,
   RevealEntriesRequest,
 } from './callables-privacy';
+import type {
+  CancelExportRequest,
+  CreateDownloadLinkRequest,
+  DownloadLink,
+  ExportSweepReport,
+  GenerateReportRequest,
+  StartExportRequest,
+} from './callables-export';
 
 /**
  * Every callable Cloud Function of the audit log: its name, what it takes and what it answers.
@@ -140,69 +148,6 @@ export interface EscalationReport {
   /** Found overdue, but decided or escalated by someone else first. */
   skipped: number;
   escalatedLogIds: string[];
-}
-
-// ---- Exports and reports --------------------------------------------------------------------
-
-export type ExportFormat = 'ndjson' | 'json' | 'csv';
-
-/** The filter of an export: the console's log filter with the time range resolved. */
-export interface ExportFilterRequest {
-  from?: IsoInstant;
-  to?: IsoInstant;
-  categories?: Category[];
-  levels?: Level[];
-  outcomes?: Outcome[];
-  operations?: Operation[];
-  reviewStatuses?: ReviewStatus[];
-  eventType?: string;
-  actorId?: string;
-  resourceType?: string;
-  resourceId?: string;
-  correlationId?: string;
-  keyword?: string;
-  actorEmail?: string; // a person's address, clear or sealed entries (docs/privacy.md); not with keyword
-}
-
-export interface StartExportRequest {
-  format: ExportFormat;
-  /** A byte order mark for spreadsheets; CSV only. */
-  bom?: boolean;
-  filter?: ExportFilterRequest;
-}
-
-export interface CancelExportRequest {
-  id: string;
-}
-
-export interface CreateDownloadLinkRequest {
-  /** `export` when left out. */
-  kind?: 'export' | 'report';
-  id: string;
-}
-
-/** A single-use link; `path` is relative to the functions' base URL. */
-export interface DownloadLink {
-  token: string;
-  path: string;
-  expiresAt: IsoInstant;
-}
-
-export type ReportKind = 'access' | 'change' | 'security' | 'compliance';
-
-export interface GenerateReportRequest {
-  kind: ReportKind;
-  /** Inclusive. */
-  from: IsoInstant;
-  /** Exclusive; at most 400 days after `from`. */
-  to: IsoInstant;
-  /** Only entries with one of these operations (e.g. what was deleted); every operation when left out. */
-  operations?: Operation[];
-}
-
-export interface ExportSweepReport {
-  swept: number;
-  exportIds: string[];
 }
 
 // ---- Tenant settings ------------------------------------------------------------------------
@@ -407,6 +352,7 @@ export type * from './callables-integrity';
 export type * from './callables-archive';
 export type * from './callables-sinks';
 export type * from './callables-privacy';
+export type * from './callables-export';
 
 /** `runRollups`: the days `from`..`to` (default: the tenant's warm window up to today). */
 export interface RunRollupsRequest extends OperatorRunRequest {
