@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path, { join } from 'node:path';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { prepareEvent, readTenantSettings, type AuditEntry } from '../../functions/src/domain';
-import { ERASED, KeyEncryptionKey } from '../../functions/src/domain/privacy';
+import type { AuditEntry } from '../../functions/src/domain';
+import { ERASED } from '../../functions/src/domain/privacy';
 import { DataKeyStore } from '../../functions/src/privacy/data-keys';
 import { callCallable, signInWithClaims } from '../support/api-client';
 import { adminDb, closeAdminApp, requireEmulators, uniqueTenant, waitFor } from '../support/emulators';
 import { screenshot } from './support/browser';
 import { createUser, envelopeAt, writeEntries, type ConsoleUser } from './support/console-seed';
 import { openSignedInConsole } from './support/console-session';
+import { devKek, sealedEntries } from '../support/privacy';
 import type { StaticServer } from './support/static-server';
 
 // The console on a tenant that seals personal data: the log table shows the actors' names opened
@@ -24,15 +23,6 @@ const tenant = uniqueTenant('privacy-console');
 const ADA = { type: 'user', id: 'u-ada', name: 'Ada Lovelace', email: 'ada@example.com' };
 const GRACE = { type: 'user', id: 'u-grace', name: 'Grace Hopper', email: 'grace@example.com' };
 
-/** The development KEK the Functions emulator uses (functions/.secret.local). */
-function devKek(): KeyEncryptionKey {
-  const { parseStrict } = createRequire(__filename)('firebase-tools/lib/functions/env') as {
-    parseStrict: (data: string) => Record<string, string>;
-  };
-  const file = readFileSync(join(__dirname, '../../functions/.secret.local'), 'utf8');
-  return new KeyEncryptionKey(parseStrict(file).AUDIT_PERSONAL_DATA_KEK!);
-}
-
 let server: StaticServer;
 let browser: Browser;
 let page: Page;
@@ -41,21 +31,14 @@ let ada: AuditEntry;
 let grace: AuditEntry;
 
 /** Entries sealed as ingest seals them, with the key store the functions use. */
-async function sealedEntries(): Promise<AuditEntry[]> {
-  const keys = new DataKeyStore(adminDb(), devKek());
-  const settings = readTenantSettings({ privacy: { encryptPersonalData: true } }).settings;
+/** Ada's and Grace's entries, sealed as Pub/Sub ingest seals them. */
+function sealedFixtures(): Promise<AuditEntry[]> {
   const now = new Date();
-  const out: AuditEntry[] = [];
-  for (const [i, actor] of [ADA, GRACE].entries()) {
-    const prepared = await prepareEvent(
-      { value: envelopeAt(tenant, now, i + 1, { eventType: 'repo.created', actor }) },
-      { via: 'pubsub' },
-      { now: () => now, tenantSettings: () => Promise.resolve(settings), personalData: keys },
-    );
-    if (prepared.status !== 'accepted') throw new Error(prepared.message);
-    out.push(prepared.entry);
-  }
-  return out;
+  return sealedEntries(
+    [ADA, GRACE].map((actor, i) => envelopeAt(tenant, now, i + 1, { eventType: 'repo.created', actor })),
+    new DataKeyStore(adminDb(), devKek()),
+    { transport: { via: 'pubsub' }, now: () => now },
+  );
 }
 
 /** The actor cell of an entry's row, once the first page is shown. */
@@ -81,7 +64,7 @@ beforeAll(async () => {
     .doc(tenant)
     .set({ name: 'Privacy console', retentionDays: 90, privacy: { encryptPersonalData: true } });
   auditor = await createUser(tenant, 'auditor');
-  [ada, grace] = (await sealedEntries()) as [AuditEntry, AuditEntry];
+  [ada, grace] = (await sealedFixtures()) as [AuditEntry, AuditEntry];
   await writeEntries([ada, grace]);
   ({ server, browser, page } = await openSignedInConsole(BUILD, auditor));
 }, 180_000);
