@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { sequencerOpeningAndClosingWith } from './test/support/sequencer';
 
 // Unit specs run the model package from its TypeScript source, not its dist/: an edit is tested
 // without a rebuild, and the packaging spec may rebuild dist/ while other specs run.
@@ -28,11 +29,21 @@ const LOAD_TESTS = [
   'test/emulator/sinks-delivery.test.ts',
 ];
 
+// The demo history's import opens the emulator suite and a later start over it closes the suite:
+// by then the checkpoint grace period after the import (120 s) has passed while other files ran.
+const OPENING_FILES = ['test/emulator/demo-history-import.test.ts'];
+const CLOSING_FILES = ['test/emulator/demo-history-later-start.test.ts'];
+
 // One runner, five suites. The emulator-backed suites (rules, emulator, e2e; then load) share an
-// emulator run and its data, so their files run one at a time and every test works in tenants of
-// its own; `npm test` runs them in that order, in two `firebase emulators:exec` runs.
+// emulator run and its data, so each suite runs its files one at a time and every test works in
+// tenants of its own; `npm test` runs the rules suite beside the emulator suite (its Firestore
+// project is its own), then e2e, and load in a second `firebase emulators:exec` run.
 export default defineConfig({
   test: {
+    // Vitest's default on a 2-core machine is one worker (cores − 1): the unit specs would run one
+    // file at a time, and the rules suite could not run beside the emulator suite.
+    maxWorkers: 2,
+    sequence: { sequencer: sequencerOpeningAndClosingWith(OPENING_FILES, CLOSING_FILES) },
     projects: [
       {
         test: {
@@ -56,6 +67,7 @@ export default defineConfig({
         test: {
           name: 'emulator',
           setupFiles: [KEK_ENV],
+          globalSetup: ['test/support/history-run.ts'],
           include: ['test/emulator/**/*.test.ts'],
           exclude: LOAD_TESTS,
           fileParallelism: false,

@@ -13,7 +13,8 @@ import { DEMO_PASSWORD, type DemoWorld } from './world';
 
 // After the import: sign the history with checkpoints, then archive its days past each tenant's
 // warm retention, as the schedules would overnight (the emulators run no scheduler).
-//   imported → reactions done (T) → T + grace → runCheckpoints signs everything recorded before T
+//   imported → reactions done, the last recorded at T → T + grace → runCheckpoints signs everything
+//   recorded up to T
 //   → runTiering archives the old days (a day is archived only once checkpoints sign all of it).
 
 const FUNCTIONS_DIR = path.join(__dirname, '../../functions');
@@ -63,7 +64,8 @@ async function unsignedBefore(db: Firestore, tenantId: string, beforeMs: number)
 
 /**
  * Signs everything the tenants recorded before `recordedBefore`: waits out the grace period,
- * then runs `runCheckpoints` (as the platform admin) until no such entry lies past a chain head.
+ * then runs `runCheckpoints` for each tenant (as the platform admin) until no such entry lies
+ * past a chain head.
  */
 export async function signHistory(
   db: Firestore,
@@ -93,19 +95,25 @@ export async function signHistory(
   await until(
     'checkpoints over the imported history',
     async () => {
-      let report: CheckpointRunReport;
+      let reports: CheckpointRunReport[];
       try {
-        report = await callCallable<CheckpointRunReport>('runCheckpoints', {}, token);
+        // One run per tenant of the history: the platform admin names it, so a run signs these
+        // tenants' windows only, whatever else the emulators hold.
+        reports = await Promise.all(
+          tenantIds.map((tenantId) => callCallable<CheckpointRunReport>('runCheckpoints', { tenantId }, token)),
+        );
       } catch (err) {
         // A dropped connection on a loaded emulator: the next look tries again.
         log(`History: runCheckpoints failed (${err instanceof Error ? err.message : String(err)}); trying again.`);
         return false;
       }
-      const failed = report.failures.filter((f) => tenantIds.includes(f.tenantId));
-      for (const f of failed) log(`History: checkpoints of ${f.tenantId} failed (${f.message}); trying again.`);
+      for (const f of reports.flatMap((r) => r.failures)) {
+        log(`History: checkpoints of ${f.tenantId} failed (${f.message}); trying again.`);
+      }
       const unsigned = await Promise.all(tenantIds.map((t) => unsignedBefore(db, t, recordedBefore)));
       const signed = unsigned.every((n) => n === 0);
-      if (signed) log(`History: signed (${report.checkpoints.length} checkpoints in this run).`);
+      const checkpoints = reports.reduce((n, r) => n + r.checkpoints.length, 0);
+      if (signed) log(`History: signed (${checkpoints} checkpoints in this run).`);
       return signed;
     },
     (signed) => signed,
@@ -261,14 +269,14 @@ export async function runDemoHistory(options: HistoryIngestOptions): Promise<voi
     // Imported by an earlier start that stopped before tiering: their trends come now.
     const late = pending.map((t) => t.tenantId).filter((id) => !withTrends.has(id));
     if (late.length > 0) await rollUpTrends(late);
-    const quietAt = await waitForHistoryReactions(
+    const recordedBefore = await waitForHistoryReactions(
       db,
       pending.map((t) => ({ tenantId: t.tenantId, until: t.marker.until })),
       log,
     );
     const tenantIds = pending.map((t) => t.tenantId);
     const token = await platformToken(world);
-    await signHistory(db, token, tenantIds, quietAt, log);
+    await signHistory(db, token, tenantIds, recordedBefore, log);
     const tiered = await tierHistory(token, tenantIds, log);
     for (const t of tiered) {
       if (t.failed.length > 0) continue;

@@ -171,11 +171,14 @@ export function historyLogIds(events: readonly AuditEvent[]): string[] {
 
 /**
  * Waits until the reactions to the imported entries have run (`reactToEntry`: review deadlines,
- * the repeated-denials detector and its CRITICAL entries, alerts), and returns that instant.
- * Tiering must come after them: an anomaly entry of an old day recorded later would not be
- * signed yet, and a review deadline stamped after the day's file was written keeps that entry
- * warm. Done when every pending review of the history's days has its deadline and their number
- * holds still between two looks.
+ * the repeated-denials detector and its CRITICAL entries, alerts). Tiering must come after them:
+ * an anomaly entry of an old day recorded later would not be signed yet, and a review deadline
+ * stamped after the day's file was written keeps that entry warm. Done when every pending review
+ * of the history's days has its deadline and their number holds still between two looks.
+ *
+ * Returns the instant just after the newest recording of the history's days: what the
+ * checkpoints must sign before tiering. Not the moment of the last look: a start long after the
+ * import (the import's grace period long past) signs at once instead of waiting it out again.
  */
 export async function waitForHistoryReactions(
   db: Firestore,
@@ -212,5 +215,17 @@ export async function waitForHistoryReactions(
     (steady) => steady,
     { timeoutMs, intervalMs: 3_000 },
   );
-  return Date.now();
+  const newest = await Promise.all(tenants.map((t) => newestRecordingBefore(db, t.tenantId, t.until)));
+  return Math.max(...newest) + 1;
+}
+
+/** When the newest entry of the tenant's days before `day` was recorded (epoch ms; 0 if none). */
+async function newestRecordingBefore(db: Firestore, tenantId: string, day: string): Promise<number> {
+  const snap = await db
+    .collection('audit_logs')
+    .where('tenantId', '==', tenantId)
+    .where('occurredAt', '<', Timestamp.fromMillis(Date.parse(`${day}T00:00:00.000Z`)))
+    .select('recordedAt')
+    .get();
+  return snap.docs.reduce((newest, d) => Math.max(newest, (d.get('recordedAt') as Timestamp).toMillis()), 0);
 }
