@@ -54,12 +54,19 @@ export async function waitFor<T>(
     last = await probe();
     if (done(last)) return last;
     if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`,
-      );
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${describeLast(last)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * The last value a wait saw, for its time-out message: whole up to 8,000 characters (a stream's
+ * gap list or a report runs past a few hundred, and the part cut off is the part that says why).
+ */
+function describeLast(last: unknown): string {
+  const text = JSON.stringify(last) ?? String(last);
+  return text.length <= 8_000 ? text : `${text.slice(0, 8_000)}… (${text.length} characters)`;
 }
 
 /** A tenant id unique to this run, so suites never see each other's data. */
