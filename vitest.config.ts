@@ -45,7 +45,9 @@ const CLOSING_FILES = ['test/emulator/demo-history-later-start.test.ts'];
 export default defineConfig({
   test: {
     // Vitest's default on a 2-core machine is one worker (cores − 1): the unit specs would run one
-    // file at a time, and the rules suite could not run beside the emulator suite.
+    // file at a time. (The emulator-backed projects stay one file at a time, and projects without
+    // file parallelism share one sequential group whatever this says: the rules suite runs beside
+    // the emulator suite as a second process, see package.json's test:emulators.)
     maxWorkers: 2,
     sequence: { sequencer: sequencerOpeningAndClosingWith(OPENING_FILES, CLOSING_FILES) },
     projects: [
