@@ -39,15 +39,17 @@ const CLOSING_FILES = ['test/emulator/demo-history-later-start.test.ts'];
 
 // One runner, five suites. The emulator-backed suites (rules, emulator, e2e; then load) share an
 // emulator run and its data, so each suite runs its files one at a time and every test works in
-// tenants of its own. `npm test` runs the rules suite beside the emulator suite (two processes;
-// the rules suite's Firestore project is its own), then e2e, in one `firebase emulators:exec` run,
-// and load in a second.
+// tenants of its own. `npm test` runs, in one `firebase emulators:exec` run, two processes side
+// by side: the rules suite (a Firestore project of its own) and then e2e, beside the emulator
+// suite. Both work only in their own tenants, and every job they run is scoped to a tenant (a
+// tenant admin's run covers only that tenant), so neither sees the other's data. Load runs in a
+// second emulator run.
 export default defineConfig({
   test: {
     // Vitest's default on a 2-core machine is one worker (cores − 1): the unit specs would run one
     // file at a time. (The emulator-backed projects stay one file at a time, and projects without
-    // file parallelism share one sequential group whatever this says: the rules suite runs beside
-    // the emulator suite as a second process, see package.json's test:emulators.)
+    // file parallelism share one sequential group whatever this says: the rules and e2e suites run
+    // beside the emulator suite as a second process, see package.json's test:emulators.)
     maxWorkers: 2,
     sequence: { sequencer: sequencerOpeningAndClosingWith(OPENING_FILES, CLOSING_FILES) },
     projects: [
