@@ -37,6 +37,10 @@ type SealedParts = Parameters<typeof sealedKeyIds>[0];
  */
 export const DATA_KEY_TTL_MS = 10_000;
 const DATA_KEYS_KEPT = 10_000;
+/** Reads before giving up on a key document that keeps changing (each lost race is one). */
+const KEY_WRITE_TURNS = 5;
+/** gRPC ALREADY_EXISTS (a create lost) and FAILED_PRECONDITION (an update of a stale read lost). */
+const LOST_RACE = new Set([6, 9]);
 
 /**
  * The Firestore side of personal-data keys: creates a subject's key on first use, reads keys for
@@ -47,6 +51,8 @@ export class DataKeyStore implements PersonalDataKeys {
   private readonly byKeyId: DataKeyCache;
   /** By tenant and subject, for ingest: the current key without computing the reference. */
   private readonly bySubject: DataKeyCache;
+  /** Reads in flight, by tenant and subject. */
+  private readonly pending = new Map<string, Promise<DataKey>>();
 
   constructor(
     private readonly db: Firestore,
@@ -71,27 +77,52 @@ export class DataKeyStore implements PersonalDataKeys {
     const cacheKey = `${tenantId}\n${subject}`;
     const cached = this.bySubject.get(cacheKey);
     if (cached) return cached;
-    const subjectRef = this.kek.subjectRef(tenantId, subject);
+    // Concurrent events of one subject in this instance share one read.
+    let pending = this.pending.get(cacheKey);
+    if (!pending) {
+      pending = this.readOrCreate(tenantId, this.kek.subjectRef(tenantId, subject)).finally(() =>
+        this.pending.delete(cacheKey),
+      );
+      this.pending.set(cacheKey, pending);
+    }
+    const key = await pending;
+    this.bySubject.set(cacheKey, key);
+    this.byKeyId.set(key.keyId, key);
+    return key;
+  }
+
+  /**
+   * Reads the subject's key, or writes a new generation if there is none. No transaction: a burst
+   * from a new person reaches many instances at once, and transactions on the one key document
+   * made them queue on its lock (past the emulator's lock timeout under load). The write is
+   * conditional instead (create, or update of the tombstone as read), so when instances race, one
+   * write wins and the others read the winner's key on their next turn.
+   */
+  private async readOrCreate(tenantId: string, subjectRef: string): Promise<DataKey> {
     const ref = this.db.collection(COLLECTIONS.dataKeys).doc(subjectRef);
-    const key = await this.db.runTransaction(async (tx) => {
-      const doc = (await tx.get(ref)).data() as DataKeyDoc | undefined;
+    for (let turn = 0; turn < KEY_WRITE_TURNS; turn++) {
+      const snap = await ref.get();
+      const doc = snap.data() as DataKeyDoc | undefined;
       if (doc && doc.tenantId !== tenantId) throw new Error(`data key ${subjectRef} belongs to another tenant`);
-      if (doc?.wrappedKey) {
-        return this.kek.unwrap(tenantId, dataKeyId(subjectRef, doc.generation), doc.wrappedKey);
-      }
+      if (doc?.wrappedKey) return this.kek.unwrap(tenantId, dataKeyId(subjectRef, doc.generation), doc.wrappedKey);
       const generation = (doc?.generation ?? 0) + 1;
       const fresh = KeyEncryptionKey.newDataKey(dataKeyId(subjectRef, generation));
-      tx.set(ref, {
+      const written = {
         tenantId,
         generation,
         wrappedKey: this.kek.wrap(tenantId, fresh),
         createdAt: FieldValue.serverTimestamp(),
-      });
-      return fresh;
-    });
-    this.bySubject.set(cacheKey, key);
-    this.byKeyId.set(key.keyId, key);
-    return key;
+      };
+      try {
+        if (snap.exists) await ref.update(written, { lastUpdateTime: snap.updateTime! });
+        else await ref.create(written);
+        return fresh;
+      } catch (err) {
+        // Another instance wrote first: its key is the subject's, read it on the next turn.
+        if (!LOST_RACE.has((err as { code?: unknown }).code as number)) throw err;
+      }
+    }
+    throw new Error(`data key ${subjectRef}: still changing after ${KEY_WRITE_TURNS} reads`);
   }
 
   /**
