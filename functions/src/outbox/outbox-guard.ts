@@ -1,4 +1,4 @@
-import { FieldValue, Timestamp, type CollectionReference, type Firestore } from 'firebase-admin/firestore';
+import { FieldPath, FieldValue, Timestamp, type CollectionReference, type Firestore } from 'firebase-admin/firestore';
 import {
   admittedByRank,
   markAssertedActorDetails,
@@ -52,13 +52,13 @@ async function ticketTime(tickets: CollectionReference, outboxId: string, endMs:
   return at;
 }
 
-/** Tickets of the window committed before this one: its rank, which never changes afterwards. */
-async function rankOf(tickets: CollectionReference, outboxId: string, at: Timestamp) {
-  const [earlier, same] = await Promise.all([
-    tickets.where('at', '<', at).count().get(),
-    tickets.where('at', '==', at).select().get(),
-  ]);
-  return earlier.data().count + same.docs.filter((d) => d.id < outboxId).length;
+/**
+ * Tickets of the window committed before this one: its rank, which never changes afterwards. One
+ * count over (time, id) up to this ticket, so tickets of the same instant are ranked by id.
+ */
+async function rankOf(tickets: CollectionReference, outboxId: string, at: Timestamp): Promise<number> {
+  const earlier = await tickets.orderBy('at').orderBy(FieldPath.documentId()).endBefore(at, outboxId).count().get();
+  return earlier.data().count;
 }
 
 /**
