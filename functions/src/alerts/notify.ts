@@ -1,8 +1,6 @@
 import { Timestamp, type DocumentReference } from 'firebase-admin/firestore';
+import { isAlreadyExists } from '../store/write-errors';
 import type { Recipient } from './recipients';
-
-/** gRPC ALREADY_EXISTS, as the Admin SDK reports a `create()` of an existing document. */
-const ALREADY_EXISTS = 6;
 
 /**
  * Creates a document unless it exists. With a deterministic id this is what makes a redelivered
@@ -14,7 +12,7 @@ export async function createOnce(ref: DocumentReference, data: Record<string, un
     await ref.create(data);
     return true;
   } catch (err) {
-    if ((err as { code?: unknown }).code === ALREADY_EXISTS) return false;
+    if (isAlreadyExists(err)) return false;
     throw err;
   }
 }

@@ -14,6 +14,7 @@ import { readTenantSettings } from '../domain';
 import { COLLECTIONS } from '../store/collections';
 import { webhookSecretRef } from './collections';
 import { defaultDeliveryNetwork, postWebhook, type DeliveryNetwork } from './webhook-transport';
+import { isAlreadyExists } from '../store/write-errors';
 
 /**
  * Webhook deliveries, `tenants/{t}/webhook_deliveries/{id}`: one per (entry, rule), holding the
@@ -57,7 +58,7 @@ export async function ensureDelivery(
     });
     return 'created';
   } catch (err) {
-    if ((err as { code?: unknown }).code === 6) return 'exists';
+    if (isAlreadyExists(err)) return 'exists';
     throw err;
   }
 }

@@ -11,6 +11,7 @@ import { Timestamp, type Firestore, type Query, type QueryDocumentSnapshot } fro
 import { dayBounds } from '../domain/archive';
 import type { StoredRollupState } from '../domain/analytics';
 import { COLLECTIONS } from '../store/collections';
+import { isAlreadyExists, isFailedPrecondition } from '../store/write-errors';
 
 /** The fields of an entry a rollup reads: `select` keeps each page small whatever the entries hold. */
 const ROLLUP_FIELDS = ['eventType', 'category', 'level', 'outcome', 'actor', 'occurredAt'] as const;
@@ -77,8 +78,7 @@ export class RollupStore {
       this.meter.writes++;
       return true;
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (code === ALREADY_EXISTS || code === FAILED_PRECONDITION) return false;
+      if (isAlreadyExists(err) || isFailedPrecondition(err)) return false;
       throw err;
     }
   }
@@ -155,10 +155,6 @@ export class RollupStore {
     this.meter.writes++;
   }
 }
-
-/** gRPC codes of a conditional write that lost its race. */
-const ALREADY_EXISTS = 6;
-const FAILED_PRECONDITION = 9;
 
 /** Archive states in which some of the part's entries may be gone from Firestore. */
 export const DELETION_STATES: ReadonlySet<string> = new Set([

@@ -8,6 +8,7 @@ import { firestore } from '../firebase';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
 import { systemOutboxId } from '../store/system-outbox';
+import { isAlreadyExists } from '../store/write-errors';
 
 /**
  * Auth events from Firebase Auth blocking functions: `auth.user.created` before a user is
@@ -41,15 +42,13 @@ export function authOutboxId(envelope: { tenantId: string; source: string; event
   return systemOutboxId(logIdFor(envelope.tenantId, envelope.source, envelope.eventId));
 }
 
-/** gRPC ALREADY_EXISTS: the same auth event was staged by an earlier call. */
-const ALREADY_EXISTS = 6;
-
 /** Creates the outbox document once; never overwrites (an update would never be ingested). */
 async function createOnce(ref: DocumentReference, data: Record<string, unknown>): Promise<void> {
   try {
     await ref.create(data);
   } catch (err) {
-    if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+    // The same auth event was staged by an earlier call.
+    if (!isAlreadyExists(err)) throw err;
   }
 }
 

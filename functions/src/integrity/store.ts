@@ -2,6 +2,7 @@ import { FieldPath, Timestamp, type Firestore, type QueryDocumentSnapshot } from
 import { signedCheckpointOf, type CheckpointKey, type SignedCheckpoint } from '@audit-log/model/integrity';
 import { COLLECTIONS } from '../store/collections';
 import type { Meter } from './meter';
+import { isAlreadyExists } from '../store/write-errors';
 
 // The Firestore side of the checkpoint job. Every query here has its composite index in
 // firestore.indexes.json and reports what it read to the run's meter.
@@ -43,7 +44,7 @@ export class CheckpointStore {
       await this.checkpoints.doc(c.id).create(c);
       return true;
     } catch (err) {
-      if ((err as { code?: unknown }).code === 6) return false;
+      if (isAlreadyExists(err)) return false;
       throw err;
     }
   }
@@ -112,7 +113,7 @@ export class CheckpointStore {
     try {
       await this.db.collection(COLLECTIONS.checkpointKeys).doc(key.keyId).create(key);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 6) throw err;
+      if (!isAlreadyExists(err)) throw err;
     }
   }
 

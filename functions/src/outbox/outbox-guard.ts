@@ -12,6 +12,7 @@ import type { FieldError, RejectionReason } from '../domain';
 import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
 import { tenantSettingsReader } from '../tenants/tenant-settings';
+import { isAlreadyExists } from '../store/write-errors';
 
 /**
  * The outbox's own checks of a document that is not the system's, before ingest: the event
@@ -26,8 +27,6 @@ import { tenantSettingsReader } from '../tenants/tenant-settings';
 
 /** Tickets outlive their window by a day. */
 const TICKET_RETENTION_MS = 24 * 3_600_000;
-/** gRPC ALREADY_EXISTS: a redelivery finds its own ticket. */
-const ALREADY_EXISTS = 6;
 
 export type GuardVerdict =
   | { status: 'pass'; value: unknown }
@@ -45,7 +44,8 @@ async function ticketTime(tickets: CollectionReference, outboxId: string, endMs:
       expireAt: Timestamp.fromMillis(endMs + TICKET_RETENTION_MS),
     });
   } catch (err) {
-    if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+    // A redelivery finds its own ticket.
+    if (!isAlreadyExists(err)) throw err;
   }
   const at: unknown = (await ref.get()).get('at');
   if (!(at instanceof Timestamp)) throw new Error(`outbox ticket ${ref.path} has no time`);

@@ -7,6 +7,7 @@ import * as logs from '../logs';
 import { COLLECTIONS } from '../store/collections';
 import { isSystemOutboxId } from '../store/system-outbox';
 import { guardOutboxDocument } from './outbox-guard';
+import { isNotFound } from '../store/write-errors';
 
 /**
  * The transactional outbox. A producer writes its business document and an `audit_outbox`
@@ -20,9 +21,6 @@ import { guardOutboxDocument } from './outbox-guard';
  * - transient failure: the function throws and is retried; the document stays **pending**
  *   (no `status` field) until it is processed.
  */
-
-/** gRPC NOT_FOUND: the document is gone (an operator removed it), so there is nothing to mark. */
-const NOT_FOUND = 5;
 
 /** Field errors kept on a failed outbox document; the dead letter has them all. */
 const MAX_FAILURE_ERRORS = 20;
@@ -47,7 +45,8 @@ async function markFailed(ref: DocumentReference, outcome: Extract<IngestOutcome
       failedAt: FieldValue.serverTimestamp(),
     });
   } catch (err) {
-    if ((err as { code?: unknown }).code !== NOT_FOUND) throw err;
+    // The document is gone (an operator removed it), so there is nothing to mark.
+    if (!isNotFound(err)) throw err;
   }
 }
 

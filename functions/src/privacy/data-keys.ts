@@ -13,6 +13,7 @@ import {
 import type { PersonalDataKeys } from '../domain/pipeline';
 import { firestore } from '../firebase';
 import { COLLECTIONS } from '../store/collections';
+import { isAlreadyExists, isFailedPrecondition } from '../store/write-errors';
 
 /**
  * A data subject's key document, `audit_data_keys/{subjectRef}`: server only (the rules deny every
@@ -39,8 +40,6 @@ export const DATA_KEY_TTL_MS = 10_000;
 const DATA_KEYS_KEPT = 10_000;
 /** Reads before giving up on a key document that keeps changing (each lost race is one). */
 const KEY_WRITE_TURNS = 5;
-/** gRPC ALREADY_EXISTS (a create lost) and FAILED_PRECONDITION (an update of a stale read lost). */
-const LOST_RACE = new Set([6, 9]);
 
 /**
  * The Firestore side of personal-data keys: creates a subject's key on first use, reads keys for
@@ -119,7 +118,7 @@ export class DataKeyStore implements PersonalDataKeys {
         return fresh;
       } catch (err) {
         // Another instance wrote first: its key is the subject's, read it on the next turn.
-        if (!LOST_RACE.has((err as { code?: unknown }).code as number)) throw err;
+        if (!isAlreadyExists(err) && !isFailedPrecondition(err)) throw err;
       }
     }
     throw new Error(`data key ${subjectRef}: still changing after ${KEY_WRITE_TURNS} reads`);

@@ -14,6 +14,7 @@ import { newReportDoc, reportObjectPath } from './report-jobs';
 import { runReport, type ReportWorkerDeps } from './report-worker';
 import { exportBucket } from '../export/storage';
 import { archiveBucket } from '../tiering/storage';
+import { isAlreadyExists } from '../store/write-errors';
 
 function deps(): ReportWorkerDeps {
   return {
@@ -79,8 +80,8 @@ export async function scheduleMonthlyReports(db: Firestore, now: Date): Promise<
           );
         queued.push(id);
       } catch (err) {
-        // ALREADY_EXISTS: this month's report was queued by an earlier run.
-        if ((err as { code?: unknown }).code !== 6) throw err;
+        // This month's report was queued by an earlier run.
+        if (!isAlreadyExists(err)) throw err;
       }
     }
   }

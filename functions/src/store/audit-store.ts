@@ -2,11 +2,9 @@ import type { DocumentReference, Firestore } from 'firebase-admin/firestore';
 import { sameEvent, type AuditEntry } from '../domain';
 import { COLLECTIONS } from './collections';
 import { fromStored, toStored, toStoredReview } from './converters';
+import { grpcCodeOf, isAlreadyExists } from './write-errors';
 
 export type StoreResult = 'stored' | 'duplicate' | 'conflict' | { unstorable: string };
-
-/** gRPC ALREADY_EXISTS, as the Admin SDK reports a `create()` of an existing document. */
-const ALREADY_EXISTS = 6;
 
 /**
  * gRPC codes that say the write itself is wrong, so sending it again can never succeed:
@@ -16,10 +14,6 @@ const ALREADY_EXISTS = 6;
  */
 const PERMANENT_CODES: ReadonlySet<number> = new Set([3, 11]);
 
-function codeOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-}
-
 /**
  * Whether a failed write can never succeed. The Admin SDK checks a document before sending it
  * and throws a plain Error without a gRPC code (a `RangeError` for an instant outside
@@ -27,7 +21,7 @@ function codeOf(err: unknown): unknown {
  * Network and server failures always carry a gRPC code.
  */
 export function isPermanentStoreError(err: unknown): boolean {
-  const code = codeOf(err);
+  const code = grpcCodeOf(err);
   if (typeof code === 'number') return PERMANENT_CODES.has(code);
   return err instanceof Error;
 }
@@ -63,7 +57,7 @@ async function createWithReview(db: Firestore, ref: DocumentReference, entry: Au
   try {
     await db.batch().create(ref, stored).create(reviewRef, toStoredReview(stored)).commit();
   } catch (err) {
-    if (codeOf(err) !== ALREADY_EXISTS || (await ref.get()).exists) throw err;
+    if (!isAlreadyExists(err) || (await ref.get()).exists) throw err;
     await ref.create(stored);
   }
 }
@@ -85,7 +79,7 @@ export async function storeEntries(
 ): Promise<StoreResult[]> {
   const writer = db.bulkWriter({ throttling: false });
   writer.onWriteError(
-    (err) => codeOf(err) !== ALREADY_EXISTS && !isPermanentStoreError(err) && err.failedAttempts < BULK_ATTEMPTS,
+    (err) => !isAlreadyExists(err) && !isPermanentStoreError(err) && err.failedAttempts < BULK_ATTEMPTS,
   );
   const results = entries.map(async (entry): Promise<StoreResult> => {
     // An entry that requires review is stored with its review doc atomically (a BulkWriter has
@@ -114,7 +108,7 @@ export async function storeEntries(
  * write Firestore can never accept is `unstorable`, anything else is transient and thrown.
  */
 async function settleFailedCreate(ref: DocumentReference, entry: AuditEntry, err: unknown): Promise<StoreResult> {
-  if (codeOf(err) !== ALREADY_EXISTS) {
+  if (!isAlreadyExists(err)) {
     if (isPermanentStoreError(err)) return { unstorable: err instanceof Error ? err.message : String(err) };
     throw err;
   }

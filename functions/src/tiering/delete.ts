@@ -15,9 +15,8 @@ import { openDuckDb } from './duckdb';
 import * as logs from './logs';
 import { readArchiveRows } from './parquet-reader';
 import { downloadWithDigest } from './storage';
+import { isFailedPrecondition } from '../store/write-errors';
 
-/** gRPC FAILED_PRECONDITION: a document changed between our read and our delete. */
-const FAILED_PRECONDITION = 9;
 /** Progress (and the lease) is saved after this many batches. */
 const SAVE_EVERY_BATCHES = 20;
 
@@ -68,7 +67,8 @@ async function deleteChunk(db: Firestore, rows: readonly ArchiveRow[]): Promise<
     await batch.commit();
     result.deleted += toDelete.length;
   } catch (err) {
-    if ((err as { code?: unknown }).code !== FAILED_PRECONDITION) throw err;
+    // A document changed between our read and our delete.
+    if (!isFailedPrecondition(err)) throw err;
     // Someone changed one of them: settle each on its own.
     for (const { row, snap } of toDelete) {
       const [fresh, review] = await db.getAll(snap.ref, db.collection(COLLECTIONS.reviews).doc(row.logId));

@@ -22,6 +22,7 @@ import { openDuckDb } from './duckdb';
 import { runContext } from './job';
 import { readArchiveRows } from './parquet-reader';
 import { downloadWithDigest } from './storage';
+import { isAlreadyExists } from '../store/write-errors';
 
 export interface RestoreRequest {
   tenantId: string;
@@ -50,9 +51,6 @@ function isoToTimestamp(iso: string): Timestamp {
   return new Timestamp(seconds, nanoseconds);
 }
 
-/** gRPC ALREADY_EXISTS, as the Admin SDK reports a `create()` of an existing document. */
-const ALREADY_EXISTS = 6;
-
 /** Creates each review doc that does not exist yet; an existing one is left alone. */
 async function createMissing(
   docs: ReadonlyArray<{ ref: DocumentReference; data: Record<string, unknown> }>,
@@ -62,7 +60,7 @@ async function createMissing(
       try {
         await ref.create(data);
       } catch (err) {
-        if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+        if (!isAlreadyExists(err)) throw err;
       }
     }),
   );
